@@ -1,0 +1,25 @@
+# Fails when a third-party header crosses its border (run as a ctest and at configure time).
+set(failures "")
+file(GLOB_RECURSE files RELATIVE ${SOURCE_DIR}
+     ${SOURCE_DIR}/tls/*.h ${SOURCE_DIR}/tls/*.cpp ${SOURCE_DIR}/net/*.h ${SOURCE_DIR}/net/*.cpp
+     ${SOURCE_DIR}/x509/*.h ${SOURCE_DIR}/x509/*.cpp ${SOURCE_DIR}/crypto/*.h ${SOURCE_DIR}/crypto/*.cpp
+     ${SOURCE_DIR}/examples/*.cpp ${SOURCE_DIR}/examples/*.h ${SOURCE_DIR}/tests/*.cpp ${SOURCE_DIR}/tests/*.h)
+foreach(f ${files})
+  file(STRINGS ${SOURCE_DIR}/${f} lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(line ${lines})
+    if(line MATCHES "[<\"](cryptopp|crypto\\+\\+)/" AND NOT f MATCHES "^crypto/")
+      list(APPEND failures "${f}: Crypto++ header outside crypto/: ${line}")
+    endif()
+    if(line MATCHES "[<\"]botan/" AND NOT f MATCHES "^x509/")
+      list(APPEND failures "${f}: Botan header outside x509/: ${line}")
+    endif()
+    if(line MATCHES "<(sys/socket|netinet/in|arpa/inet|netdb|poll|sys/epoll)\\.h>" AND NOT f MATCHES "^(net|tests|examples)/")
+      list(APPEND failures "${f}: socket header outside net/: ${line}")
+    endif()
+  endforeach()
+endforeach()
+if(failures)
+  list(JOIN failures "\n  " text)
+  message(FATAL_ERROR "include borders violated:\n  ${text}")
+endif()
+message(STATUS "include borders hold (${CMAKE_CURRENT_LIST_FILE})")

@@ -1,0 +1,40 @@
+// AEAD ciphers for TLS records: keyed once per epoch, then seal/open in place without allocating.
+#pragma once
+
+#include <memory>
+
+#include "crypto/bytes.h"
+
+namespace crypto {
+
+enum class AeadAlgorithm : uint8_t { aes128_gcm, aes256_gcm, chacha20_poly1305 };
+
+constexpr size_t aead_tag_size = 16;
+constexpr size_t aead_nonce_size = 12;
+size_t aead_key_size(AeadAlgorithm algorithm) noexcept;
+const char* to_string(AeadAlgorithm algorithm) noexcept;
+
+class Aead {
+public:
+    // key must be aead_key_size(algorithm) bytes; throws std::invalid_argument otherwise.
+    Aead(AeadAlgorithm algorithm, ByteView key);
+    ~Aead();
+    Aead(Aead&&) noexcept;
+    Aead& operator=(Aead&&) noexcept;
+
+    AeadAlgorithm algorithm() const noexcept { return algorithm_; }
+
+    // Encrypts data in place and writes the 16-byte tag. nonce is 12 bytes. No heap allocation.
+    void seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag);
+
+    // Decrypts data in place if the tag verifies and returns true. On failure returns false and
+    // data is zeroed: unauthenticated plaintext is never released. No heap allocation.
+    [[nodiscard]] bool open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag);
+
+private:
+    struct Impl;
+    AeadAlgorithm algorithm_;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crypto

@@ -1,0 +1,100 @@
+// Public and private keys for TLS signatures (RSA PKCS#1 v1.5 / PSS, ECDSA) and RSA key exchange.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include "crypto/hash.h"
+#include "crypto/random.h"
+
+namespace crypto {
+
+enum class KeyType : uint8_t { rsa, ecdsa_p256, ecdsa_p384 };
+enum class SignaturePadding : uint8_t { pkcs1v15, pss, ecdsa };
+
+const char* to_string(KeyType type) noexcept;
+
+// How a signature is made: padding (or ECDSA) and hash. PSS uses MGF1 with the same hash and a
+// salt as long as the hash (RFC 8446 rsa_pss_rsae_*). ECDSA signatures are DER-encoded.
+struct SignatureAlgorithm {
+    SignaturePadding padding;
+    HashAlgorithm hash;
+    friend bool operator==(const SignatureAlgorithm&, const SignatureAlgorithm&) = default;
+};
+
+// Thrown for unusable key material given by the local user (not by a peer).
+class KeyError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class PublicKey {
+public:
+    // From a DER SubjectPublicKeyInfo (RSA or EC P-256/P-384). Throws KeyError.
+    static PublicKey from_spki_der(ByteView spki);
+    ~PublicKey();
+    PublicKey(PublicKey&&) noexcept;
+    PublicKey& operator=(PublicKey&&) noexcept;
+    PublicKey(const PublicKey&);
+    PublicKey& operator=(const PublicKey&);
+
+    KeyType type() const noexcept;
+    size_t bits() const noexcept;  // modulus or field size in bits
+    Bytes spki_der() const;
+
+    // True only for a valid signature of message (hashed here with algorithm.hash). Never throws
+    // on malformed signatures; an algorithm not matching the key type returns false.
+    bool verify(SignatureAlgorithm algorithm, ByteView message, ByteView signature) const;
+
+    // RSA only: PKCS#1 v1.5 type 2 encryption, used by the client for the premaster secret.
+    Bytes rsa_encrypt_pkcs1(ByteView plaintext, Random& random) const;
+    // RSA only: raw m^e mod n with m given as a big-endian integer < n; the result is padded to the
+    // modulus length. For tests that craft malformed premaster ciphertexts.
+    Bytes rsa_raw_public(ByteView m) const;
+
+private:
+    struct Impl;
+    explicit PublicKey(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+class PrivateKey {
+public:
+    // PKCS#8 PrivateKeyInfo (RSA or EC), PKCS#1 RSAPrivateKey, or SEC1 ECPrivateKey DER.
+    // Throws KeyError.
+    static PrivateKey from_pkcs8_der(ByteView der);
+    static PrivateKey from_pkcs1_der(ByteView der);
+    static PrivateKey from_sec1_der(ByteView der);
+    // Tries each of the three formats above.
+    static PrivateKey from_der(ByteView der);
+    // Fresh keys, for tests and benchmarks.
+    static PrivateKey generate_rsa(size_t bits, Random& random);
+    static PrivateKey generate_ecdsa(KeyType type, Random& random);
+
+    ~PrivateKey();
+    PrivateKey(PrivateKey&&) noexcept;
+    PrivateKey& operator=(PrivateKey&&) noexcept;
+
+    KeyType type() const noexcept;
+    size_t bits() const noexcept;
+    PublicKey public_key() const;
+    SecretBytes pkcs8_der() const;
+
+    // Throws KeyError if the algorithm does not fit the key type.
+    Bytes sign(SignatureAlgorithm algorithm, ByteView message, Random& random) const;
+
+    // RFC 5246 7.4.7.1: always returns 48 bytes. If the ciphertext is malformed in any way (length
+    // other than the modulus size, value >= modulus, bad PKCS#1 v1.5 type 2 padding, plaintext not
+    // 48 bytes, first two bytes not client_version) the result is a random premaster. The choice is
+    // made without branches, early returns or exceptions that depend on the secret.
+    SecretBytes rsa_decrypt_premaster(ByteView ciphertext, uint16_t client_version,
+                                      Random& random) const;
+
+private:
+    struct Impl;
+    explicit PrivateKey(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crypto

@@ -1,0 +1,29 @@
+// Randomness comes in through this interface so tests and fuzzers can be deterministic.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "crypto/bytes.h"
+
+namespace crypto {
+
+class Random {
+public:
+    virtual ~Random() = default;
+    virtual void fill(MutableByteView out) = 0;
+
+    Bytes bytes(size_t n) {
+        Bytes out(n);
+        fill(out);
+        return out;
+    }
+};
+
+// The operating system's CSPRNG through Crypto++'s AutoSeededRandomPool. Thread-safe.
+std::shared_ptr<Random> system_random();
+
+// A reproducible stream (ChaCha20 keyed from the seed): for tests, fuzzing and benchmarks only.
+std::shared_ptr<Random> deterministic_random(uint64_t seed);
+
+}  // namespace crypto
