@@ -1,0 +1,80 @@
+// Immutable client and server configurations with secure defaults, shared as
+// std::shared_ptr<const ...Config>.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/keys.h"
+#include "crypto/random.h"
+#include "tls/types.h"
+#include "tls/verifier.h"
+
+namespace tls {
+
+// Guards against peers that try to exhaust memory or spin the engine.
+struct Limits {
+    size_t max_handshake_message = 64 * 1024;
+    size_t max_certificate_message = 256 * 1024;
+    size_t max_chain_length = 10;
+    size_t max_empty_records = 32;      // consecutive records that carry no data
+    size_t max_warning_alerts = 8;      // warning alerts over the connection's life
+};
+
+enum class ExtendedMasterSecret : uint8_t {
+    prefer,   // negotiate RFC 7627 when the peer offers it (default)
+    require,  // refuse peers without it (handshake_failure)
+};
+
+// A certificate chain (DER, leaf first) and its private key.
+struct CertifiedKey {
+    std::vector<Bytes> chain;
+    std::shared_ptr<const crypto::PrivateKey> key;
+};
+
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+// Receives NSS key log lines ("CLIENT_RANDOM <hex> <hex>"), opt-in only.
+using KeyLogCallback = std::function<void(const std::string& line)>;
+
+// The defaults every connection starts from: forward-secret AEAD suites first, RSA key exchange
+// last, no CBC.
+std::vector<CipherSuite> default_cipher_suites();
+std::vector<NamedGroup> default_groups();
+std::vector<SignatureScheme> default_signature_schemes();
+// Every suite the engine implements, in default preference order (including opt-in ones).
+std::vector<CipherSuite> supported_cipher_suites();
+
+struct CommonConfig {
+    std::vector<CipherSuite> cipher_suites = default_cipher_suites();
+    std::vector<NamedGroup> groups = default_groups();
+    std::vector<SignatureScheme> signature_schemes = default_signature_schemes();
+    ExtendedMasterSecret extended_master_secret = ExtendedMasterSecret::prefer;
+    std::vector<std::string> alpn_protocols;  // in preference order; empty: no ALPN
+    Limits limits;
+    std::shared_ptr<crypto::Random> random = crypto::system_random();
+    Clock clock = [] { return std::chrono::system_clock::now(); };
+    KeyLogCallback key_log;
+};
+
+struct ClientConfig : CommonConfig {
+    // Who decides whether the server is trusted. Required: a client without one refuses to start
+    // (use make_insecure_verifier() explicitly to skip verification).
+    std::shared_ptr<const CertificateVerifier> verifier;
+    // Sent as TLS_FALLBACK_SCSV when this is a fallback connection (RFC 7507).
+    bool fallback = false;
+};
+
+struct ServerConfig : CommonConfig {
+    // One or more certificates; the first is the default, others are picked by SNI and by the
+    // client's signature_algorithms.
+    std::vector<CertifiedKey> certificates;
+
+    // Loads a PEM chain and its key; throws std::runtime_error with a readable reason when a file is
+    // unreadable, encrypted, or the key does not match the certificate.
+    static ServerConfig from_pem_files(const std::string& chain_file, const std::string& key_file);
+};
+
+}  // namespace tls

@@ -1,0 +1,88 @@
+// The sans-IO TLS 1.2 engine. Bytes from the peer go in with feed(); bytes for the peer come out of
+// pending_output()/consume_output() (or take_output()); application data goes in with send() and
+// comes out with receive(). No sockets, clocks or files: the same engine serves the blocking
+// net::Stream, event loops, in-memory tests, fuzzers and benchmarks.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tls/config.h"
+#include "tls/error.h"
+
+namespace tls {
+
+// What was agreed, queryable once the handshake is complete (fields fill in as it progresses).
+struct NegotiatedParameters {
+    ProtocolVersion version = ProtocolVersion::tls12;
+    std::optional<CipherSuite> cipher_suite;
+    std::optional<NamedGroup> group;  // ECDHE only
+    std::optional<SignatureScheme> signature_scheme;
+    bool extended_master_secret = false;
+    bool resumed = false;
+    std::string server_name;  // SNI sent (client) or received (server)
+    std::string alpn;         // empty when none
+    std::vector<Bytes> peer_certificates;  // DER, leaf first
+};
+
+class Connection {
+public:
+    static Connection client(std::shared_ptr<const ClientConfig> config, std::string server_name);
+    static Connection server(std::shared_ptr<const ServerConfig> config);
+
+    ~Connection();
+    Connection(Connection&&) noexcept;
+    Connection& operator=(Connection&&) noexcept;
+
+    // Processes bytes received from the peer: handshake progress, decrypted application data,
+    // alerts. On a protocol failure the fatal alert is queued for sending, the connection is
+    // closed for further use and the error is returned (and kept in error()).
+    Status feed(ByteView data);
+
+    // Records waiting to go to the peer.
+    bool wants_write() const noexcept;
+    ByteView pending_output() const noexcept;
+    void consume_output(size_t n) noexcept;
+    Bytes take_output();
+
+    // Queues application data; it is sealed into records now, or as soon as the handshake is done.
+    // Fails once the connection is closed or failed.
+    Status send(ByteView data);
+    // Moves decrypted application data into out; returns how many bytes were copied.
+    size_t receive(MutableByteView out);
+    size_t available() const noexcept;
+
+    // Queues close_notify; no more application data can be sent afterwards.
+    void close();
+
+    bool is_handshake_complete() const noexcept;
+    // The peer sent close_notify: the stream ended cleanly.
+    bool peer_closed() const noexcept;
+    // We sent close_notify (or a fatal alert).
+    bool local_closed() const noexcept;
+    // A fatal alert was sent or received; error() says which and why.
+    bool failed() const noexcept;
+    const std::optional<Error>& error() const noexcept;
+    bool is_client() const noexcept;
+
+    const NegotiatedParameters& negotiated() const noexcept;
+
+    // Releases buffers that are only needed while data is in flight (an idle connection keeps
+    // just its keys and state).
+    void shrink_to_fit();
+
+    struct Impl;
+
+private:
+    explicit Connection(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL style) or IANA names; nullopt when unknown.
+std::optional<CipherSuite> cipher_suite_from_name(std::string_view name);
+// OpenSSL-style name of a suite.
+std::string openssl_name(CipherSuite suite);
+
+}  // namespace tls

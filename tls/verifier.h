@@ -1,0 +1,34 @@
+// How the engine asks whether a peer's certificate chain is acceptable. The Botan-backed
+// implementation is make_x509_verifier(); users can plug in their own (pinning, tests).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "tls/error.h"
+
+namespace tls {
+
+enum class PeerRole : uint8_t { server, client };
+
+struct VerifyRequest {
+    std::span<const Bytes> chain;  // DER, leaf first, as the peer sent it
+    std::string_view server_name;  // host name (or IP literal) to match; empty: don't check
+    PeerRole peer_role;            // server: need serverAuth; client: need clientAuth
+    std::chrono::system_clock::time_point now;
+};
+
+class CertificateVerifier {
+public:
+    virtual ~CertificateVerifier() = default;
+    // Ok, or an Error with the alert to send (bad_certificate, unknown_ca, certificate_expired, ...)
+    // and a reason that names the certificate and what is wrong.
+    virtual Status verify(const VerifyRequest& request) const = 0;
+};
+
+// Accepts anything. For --insecure style testing only; never a default.
+std::shared_ptr<const CertificateVerifier> make_insecure_verifier();
+
+}  // namespace tls
