@@ -48,7 +48,8 @@ struct Extensions {
     // Duplicate type -> illegal_parameter; malformed -> decode_error; more than kMaxExtensions
     // -> decode_error.
     static Result<Extensions> parse(Reader& r, ExtensionContext ctx);
-    // Parses a complete extensions block (the vec16 including its length) with nothing after it.
+    // Parses a complete extensions block (the vec16 including its length) with nothing after it;
+    // an empty view means no extensions.
     static Result<Extensions> parse(ByteView block, ExtensionContext ctx);
 
     // Writes the extensions block in a fixed order (renegotiation_info, server_name,

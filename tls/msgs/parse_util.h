@@ -1,0 +1,30 @@
+// Private helpers of the message parsers (not part of the msgs API).
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "tls/codec.h"
+#include "tls/error.h"
+
+namespace tls::msgs_detail {
+
+// A structure that does not parse: RFC 5246 7.2.2 decode_error.
+inline Error decode(std::string what) {
+    return make_error(AlertDescription::decode_error, "malformed " + std::move(what));
+}
+
+// A structure that parses but carries a value that is not allowed: illegal_parameter.
+inline Error illegal(std::string what) {
+    return make_error(AlertDescription::illegal_parameter, std::move(what));
+}
+
+// The serialize() convenience: writes msg into a fresh buffer.
+template <typename Msg>
+Bytes to_bytes(const Msg& msg) {
+    Writer w;
+    msg.serialize(w);
+    return w.take();
+}
+
+}  // namespace tls::msgs_detail
