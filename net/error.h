@@ -1,0 +1,51 @@
+// Exceptions thrown by the blocking socket layer. net::Error is a socket-level failure (resolve,
+// connect, send, recv, timeouts); net::TlsError carries the tls::Error (alert + reason) that ended
+// a TLS connection. Both are std::runtime_error, and TlsError is a net::Error, so one
+// `catch (const net::Error&)` handles everything a Stream can throw.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "tls/error.h"
+
+namespace net {
+
+class Error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// A connect, handshake, read or write did not finish within its timeout.
+class TimeoutError : public Error {
+  public:
+    using Error::Error;
+};
+
+// Listener::accept() after Listener::close(): the listener was shut down on purpose.
+class ClosedError : public Error {
+  public:
+    using Error::Error;
+};
+
+// The TLS engine failed: a fatal alert was sent or received. error() says which alert and why.
+class TlsError : public Error {
+  public:
+    explicit TlsError(tls::Error error)
+        : Error("tls: " + error.message()), error_(std::move(error)) {}
+    const tls::Error& error() const noexcept { return error_; }
+    tls::AlertDescription alert() const noexcept { return error_.alert; }
+    const std::string& reason() const noexcept { return error_.reason; }
+
+  private:
+    tls::Error error_;
+};
+
+// The peer closed TCP without sending close_notify (after the handshake): the data received may
+// have been cut short by an attacker, so this is an error, never a clean end of stream.
+class TruncationError : public Error {
+  public:
+    using Error::Error;
+};
+
+}  // namespace net

@@ -1,0 +1,103 @@
+// Blocking TCP sockets with timeouts: an RAII Socket and a Listener whose accept() can be
+// interrupted from another thread (or a signal handler) for a clean shutdown. Every wait is a
+// poll() against a deadline, every system call is retried on EINTR, and every failure is a
+// net::Error naming the operation, the address and the errno text.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "net/error.h"
+
+namespace net {
+
+using std::chrono::milliseconds;
+
+// A timeout of zero (or less) means "wait as long as it takes".
+inline constexpr milliseconds no_timeout{0};
+
+class Socket {
+  public:
+    Socket() noexcept = default;
+    // Takes ownership of fd.
+    explicit Socket(int fd) noexcept : fd_(fd) {}
+    ~Socket();
+    Socket(Socket&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    Socket& operator=(Socket&& other) noexcept;
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+
+    // Resolves host (name, IPv4 or IPv6 literal) and connects to the first address that answers.
+    // Each address gets `timeout` to connect (non-blocking connect + poll). Throws net::Error
+    // listing every address tried and why it failed (TimeoutError when all of them timed out).
+    static Socket connect(const std::string& host, uint16_t port,
+                          milliseconds timeout = no_timeout);
+
+    // A connected pair of local stream sockets (AF_UNIX), for tests and in-process plumbing.
+    static std::pair<Socket, Socket> pair();
+
+    bool valid() const noexcept { return fd_ >= 0; }
+    int fd() const noexcept { return fd_; }
+    // Gives up ownership of the descriptor.
+    int release() noexcept { return std::exchange(fd_, -1); }
+    void close() noexcept;
+
+    // Sends every byte (partial writes and EINTR handled, no SIGPIPE). Throws net::Error when the
+    // peer is gone, TimeoutError when `timeout` passes before everything is sent.
+    void send_all(std::span<const uint8_t> data, milliseconds timeout = no_timeout);
+    // Receives at most out.size() bytes, waiting up to `timeout` for the first one.
+    // Returns 0 on an orderly EOF from the peer; throws TimeoutError or net::Error.
+    size_t recv(std::span<uint8_t> out, milliseconds timeout = no_timeout);
+    // Waits until the socket is readable (data or EOF); false when the timeout passed first.
+    bool wait_readable(milliseconds timeout);
+
+    // Half-close: the peer reads EOF; we can still receive. Ignores "not connected".
+    void shutdown_write() noexcept;
+    // TCP_NODELAY: TLS writes whole records, so Nagle only adds latency. Throws on failure.
+    void set_nodelay(bool on = true);
+
+    // "127.0.0.1:443" / "[::1]:443"; "?" when unknown (e.g. AF_UNIX).
+    std::string peer_address() const;
+    std::string local_address() const;
+
+  private:
+    int fd_ = -1;
+};
+
+class Listener {
+  public:
+    // Binds host:port (host may be a name, an IPv4/IPv6 literal, or "" for every address) with
+    // SO_REUSEADDR and listens. Port 0 picks a free port: port() reports it.
+    Listener(const std::string& host, uint16_t port, int backlog = 128);
+    ~Listener();
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+
+    uint16_t port() const noexcept { return port_; }
+    // "127.0.0.1:8443"
+    std::string address() const;
+
+    // Waits for a connection. Throws TimeoutError when `timeout` passes, ClosedError once close()
+    // was called, net::Error on other failures. Transient errors (EINTR, ECONNABORTED, a
+    // connection reset before accept) are retried.
+    Socket accept(milliseconds timeout = no_timeout);
+
+    // Wakes every blocked accept() (which then throws ClosedError) and refuses future ones.
+    // Safe to call from another thread and from a signal handler (an atomic store and a write()
+    // to a self-pipe). The descriptors themselves are released by the destructor.
+    void close() noexcept;
+    bool closed() const noexcept { return closed_.load(); }
+
+  private:
+    int fd_ = -1;
+    int wake_read_ = -1;
+    int wake_write_ = -1;
+    uint16_t port_ = 0;
+    std::atomic<bool> closed_{false};
+};
+
+}  // namespace net

@@ -1,0 +1,120 @@
+// A blocking TLS stream: a Socket and a tls::Connection and the small "run until" loop between
+// them (BearSSL style): push out what the engine wants to send, feed it what the socket
+// delivers, until the goal of the call (handshake done, data available, all data sent) is met.
+//
+//   auto s = net::connect_tls("example.com", 443, client_config);
+//   s.write(request); n = s.read(buffer); s.close();
+//
+//   net::TlsListener listener("127.0.0.1", 0, server_config);
+//   net::Stream conn = listener.accept();  // handshake on first read/write or via handshake()
+//
+// A Stream is not thread-safe; use one per thread (it may be moved between threads).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "net/error.h"
+#include "net/socket.h"
+#include "tls/config.h"
+#include "tls/connection.h"
+
+namespace net {
+
+struct StreamOptions {
+    // Per address tried by connect_tls.
+    milliseconds connect_timeout{10'000};
+    // The whole handshake, from the first byte sent to Finished.
+    milliseconds handshake_timeout{30'000};
+    // Each read() waiting for data and each write() pushing its records out. no_timeout: forever.
+    milliseconds io_timeout = no_timeout;
+};
+
+class Stream {
+  public:
+    Stream(Socket socket, tls::Connection connection, StreamOptions options = {});
+    // Closes the socket without close_notify: call close() for a clean shutdown.
+    ~Stream() = default;
+    Stream(Stream&&) noexcept = default;
+    Stream& operator=(Stream&&) noexcept = default;
+
+    // Runs the handshake to completion (no-op when done). Throws TlsError with the alert and
+    // reason (e.g. certificate verification), TimeoutError after handshake_timeout, net::Error
+    // when the socket fails or the peer hangs up mid-handshake.
+    void handshake();
+
+    // Reads up to out.size() bytes of application data, blocking until at least one is there.
+    // Returns 0 only when the peer sent close_notify (a clean end of stream) or out is empty.
+    // TCP EOF without close_notify throws TruncationError; a fatal alert throws TlsError.
+    size_t read(std::span<uint8_t> out);
+    // Sends all of data (handshakes first if needed).
+    void write(std::span<const uint8_t> data);
+    void write(std::string_view text);
+
+    // Sends close_notify and shuts down our sending side; the socket itself is released by the
+    // destructor. Safe to call twice, and after the peer closed or the connection failed.
+    void close();
+
+    bool is_handshake_complete() const noexcept { return conn_.is_handshake_complete(); }
+    // The peer sent close_notify.
+    bool peer_closed() const noexcept { return conn_.peer_closed(); }
+    const tls::NegotiatedParameters& negotiated() const noexcept { return conn_.negotiated(); }
+    const StreamOptions& options() const noexcept { return options_; }
+    std::string peer_address() const { return socket_.peer_address(); }
+
+    // The parts, for callers that need more than the blocking API (e.g. poll on the socket).
+    tls::Connection& connection() noexcept { return conn_; }
+    Socket& socket() noexcept { return socket_; }
+
+  private:
+    using Deadline = std::optional<std::chrono::steady_clock::time_point>;
+    static Deadline deadline_after(milliseconds timeout);
+    // Time left until deadline, for the Socket calls; throws TimeoutError when none is left.
+    static milliseconds remaining(const Deadline& deadline, const char* what, milliseconds total);
+
+    // Pushes everything the engine has queued to the socket.
+    void flush(const Deadline& deadline, const char* what, milliseconds total);
+    // Waits for bytes and feeds them to the engine. False on TCP EOF.
+    bool fill(const Deadline& deadline, const char* what, milliseconds total);
+    // Throws TlsError for the engine's recorded failure after sending its fatal alert.
+    [[noreturn]] void fail(tls::Error error);
+    void check_failed();
+
+    Socket socket_;
+    tls::Connection conn_;
+    StreamOptions options_;
+    bool closed_ = false;
+};
+
+// TCP connect + TLS handshake + certificate verification against config->verifier.
+// server_name (default: host) is sent as SNI and matched against the certificate.
+Stream connect_tls(const std::string& host, uint16_t port,
+                   std::shared_ptr<const tls::ClientConfig> config, StreamOptions options = {},
+                   std::string server_name = {});
+
+// A Listener that hands out server Streams. accept() returns as soon as TCP is accepted: the
+// handshake runs on the stream's first handshake()/read()/write(), in whatever thread owns it.
+class TlsListener {
+  public:
+    TlsListener(const std::string& host, uint16_t port,
+                std::shared_ptr<const tls::ServerConfig> config, StreamOptions options = {});
+
+    Stream accept(milliseconds timeout = no_timeout);
+    uint16_t port() const noexcept { return listener_.port(); }
+    std::string address() const { return listener_.address(); }
+    // Interrupts accept() (it throws ClosedError); thread- and signal-safe.
+    void close() noexcept { listener_.close(); }
+    Listener& listener() noexcept { return listener_; }
+
+  private:
+    Listener listener_;
+    std::shared_ptr<const tls::ServerConfig> config_;
+    StreamOptions options_;
+};
+
+}  // namespace net
