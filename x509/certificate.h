@@ -1,0 +1,63 @@
+// Loading certificates and private keys from PEM/DER files or memory, and a little certificate
+// introspection for logs and tests. Certificates travel as DER bytes (crypto::Bytes); private
+// keys become crypto::PrivateKey. Failures throw x509::Error with a message naming the file.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "crypto/keys.h"
+#include "x509/error.h"
+#include "x509/hostname.h"
+
+namespace x509 {
+
+using crypto::Bytes;
+using crypto::ByteView;
+
+// A PEM file with one or more "CERTIFICATE" blocks (other blocks and text around them are
+// ignored), or a single DER certificate. Order is kept: leaf first. Every certificate is parsed,
+// so a corrupt one is reported here rather than during a handshake.
+std::vector<Bytes> load_certificate_chain(const std::string& path);
+std::vector<Bytes> parse_certificates_pem(std::string_view pem);
+// PEM or DER contents, as load_certificate_chain() reads them.
+std::vector<Bytes> parse_certificates(ByteView contents);
+
+// PEM "PRIVATE KEY" (PKCS#8), "RSA PRIVATE KEY" (PKCS#1) or "EC PRIVATE KEY" (SEC1), or the
+// same structures as DER. Encrypted keys ("ENCRYPTED PRIVATE KEY", "Proc-Type: 4,ENCRYPTED")
+// are refused with "encrypted private keys are not supported".
+crypto::PrivateKey load_private_key(const std::string& path);
+crypto::PrivateKey parse_private_key(ByteView contents);
+// The key as unencrypted PKCS#8 DER (what parse_private_key() hands to crypto::PrivateKey).
+crypto::SecretBytes private_key_to_pkcs8(ByteView contents);
+
+// The DER SubjectPublicKeyInfo of a certificate.
+Bytes leaf_spki_der(const Bytes& cert_der);
+// True when key is the private half of the certificate's public key.
+bool key_matches_certificate(const crypto::PrivateKey& key, const Bytes& cert_der);
+
+struct CertificateInfo {
+    std::string subject;  // "CN=localhost, O=Example" (most specific first)
+    std::string issuer;
+    std::string serial;  // hex
+    std::chrono::system_clock::time_point not_before;
+    std::chrono::system_clock::time_point not_after;
+    SubjectNames names;               // SAN DNS/IP entries and the CN
+    std::string public_key;           // "RSA-2048", "ECDSA-P256", ...
+    std::string signature_algorithm;  // "RSA/EMSA3(SHA-256)", ...
+    bool is_ca = false;
+    bool self_signed = false;
+
+    // Multi-line summary for logs.
+    std::string to_string() const;
+};
+
+CertificateInfo describe(const Bytes& cert_der);
+
+// "2024-01-01 00:00:00 UTC"
+std::string format_time(std::chrono::system_clock::time_point t);
+
+}  // namespace x509

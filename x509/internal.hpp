@@ -1,0 +1,54 @@
+// Private to x509/*.cpp: the Botan side of the layer. Deliberately not a *.h file, so it is not
+// installed with the public headers and nothing outside x509/ can pick it up by accident.
+#pragma once
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#include <botan/asn1_obj.h>
+#include <botan/certstor.h>
+#include <botan/pk_keys.h>
+#include <botan/pkix_types.h>
+#include <botan/x509cert.h>
+#pragma GCC diagnostic pop
+
+#include "crypto/bytes.h"
+#include "x509/hostname.h"
+#include "x509/trust_store.h"
+
+namespace x509::detail {
+
+// Parses one DER certificate; throws Botan exceptions (callers translate them).
+Botan::X509_Certificate decode_certificate(crypto::ByteView der);
+
+// "CN=localhost, O=Example" — most specific attribute first, short names for common ones.
+std::string dn_to_string(const Botan::X509_DN& dn);
+
+// SAN dNSName / iPAddress entries (IPv4 and IPv6) and the subject CN.
+SubjectNames subject_names(const Botan::X509_Certificate& cert);
+
+// "RSA-2048", "ECDSA-P256", ...
+std::string describe_key(const Botan::Public_Key& key);
+
+std::chrono::system_clock::time_point to_time_point(const Botan::X509_Time& t);
+
+// "certificate 0 (CN=localhost)"
+std::string certificate_label(size_t index, const Botan::X509_Certificate& cert);
+
+}  // namespace x509::detail
+
+namespace x509 {
+
+struct TrustStore::Impl {
+    Botan::Certificate_Store_In_Memory store;
+    std::set<crypto::Bytes> ders;
+    std::vector<crypto::Bytes> ordered;  // insertion order, for certificates()
+};
+
+}  // namespace x509

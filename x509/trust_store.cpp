@@ -1,0 +1,121 @@
+#include "x509/trust_store.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "x509/certificate.h"
+#include "x509/internal.hpp"
+
+namespace x509 {
+
+namespace {
+constexpr const char* kSystemBundle = "/etc/ssl/certs/ca-certificates.crt";
+}
+
+TrustStore::TrustStore() : impl_(std::make_shared<Impl>()) {}
+TrustStore::~TrustStore() = default;
+TrustStore::TrustStore(const TrustStore&) = default;
+TrustStore& TrustStore::operator=(const TrustStore&) = default;
+// A move shares like a copy, so a moved-from store stays usable (copy-on-write protects both).
+TrustStore::TrustStore(TrustStore&& other) noexcept : impl_(other.impl_) {}
+TrustStore& TrustStore::operator=(TrustStore&& other) noexcept {
+    impl_ = other.impl_;
+    return *this;
+}
+
+TrustStore::Impl& TrustStore::mutable_impl() {
+    // Copies share one Impl; the first add() on a shared store makes it private.
+    if (impl_.use_count() > 1) {
+        auto copy = std::make_shared<Impl>();
+        for (const auto& der : impl_->ordered) {
+            copy->store.add_certificate(detail::decode_certificate(der));
+            copy->ders.insert(der);
+            copy->ordered.push_back(der);
+        }
+        impl_ = std::move(copy);
+    }
+    return *impl_;
+}
+
+void TrustStore::add(const crypto::Bytes& certificate) {
+    if (impl_->ders.count(certificate)) return;
+    Botan::X509_Certificate cert = [&] {
+        try {
+            return detail::decode_certificate(certificate);
+        } catch (const std::exception& e) {
+            throw Error(std::string("trust store: certificate does not parse: ") + e.what());
+        }
+    }();
+    Impl& impl = mutable_impl();
+    impl.store.add_certificate(cert);
+    impl.ders.insert(certificate);
+    impl.ordered.push_back(certificate);
+}
+
+void TrustStore::add(const std::vector<crypto::Bytes>& certificates) {
+    for (const auto& c : certificates) add(c);
+}
+
+void TrustStore::add_pem_file(const std::string& path) {
+    add(load_certificate_chain(path));
+}
+
+size_t TrustStore::size() const noexcept {
+    return impl_->ordered.size();
+}
+
+bool TrustStore::contains(const crypto::Bytes& certificate) const {
+    return impl_->ders.count(certificate) != 0;
+}
+
+std::vector<crypto::Bytes> TrustStore::certificates() const {
+    return impl_->ordered;
+}
+
+TrustStore TrustStore::from_certificates(const std::vector<crypto::Bytes>& certificates) {
+    TrustStore store;
+    store.add(certificates);
+    return store;
+}
+
+TrustStore TrustStore::from_pem_file(const std::string& path) {
+    return from_certificates(load_certificate_chain(path));
+}
+
+TrustStore TrustStore::system() {
+    if (!std::filesystem::exists(kSystemBundle)) {
+        throw Error(std::string("system trust store ") + kSystemBundle +
+                    " not found (install the ca-certificates package)");
+    }
+    return from_pem_file(kSystemBundle);
+}
+
+TrustStore TrustStore::from_directory(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) throw Error(path + ": not a directory");
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+        if (!entry.is_regular_file()) continue;  // follows symlinks (c_rehash links)
+        const auto ext = entry.path().extension().string();
+        if (ext == ".pem" || ext == ".crt" || ext == ".cer" || ext == ".der") {
+            files.push_back(entry.path());
+        }
+    }
+    if (ec) throw Error(path + ": cannot list directory: " + ec.message());
+    std::sort(files.begin(), files.end());
+    TrustStore store;
+    for (const auto& file : files) {
+        std::vector<crypto::Bytes> certs;
+        try {
+            certs = load_certificate_chain(file.string());
+        } catch (const Error&) {
+            continue;  // not a certificate file
+        }
+        store.add(certs);
+    }
+    if (store.empty()) throw Error(path + ": no certificates found");
+    return store;
+}
+
+}  // namespace x509
