@@ -1,0 +1,425 @@
+#include "tls/connection.h"
+
+#include <cstring>
+
+#include "tls/connection_impl.h"
+#include "tls/msgs/alert.h"
+#include "tls/msgs/change_cipher_spec.h"
+#include "tls/msgs/finished.h"
+
+namespace tls {
+
+// ---------------------------------------------------------------------------------------------
+// Construction
+
+Connection::Impl::Impl(std::shared_ptr<const ClientConfig> client, std::string server_name)
+    : client_config(std::move(client)),
+      config(*client_config),
+      is_client(true),
+      state(ExpectServerHello{}) {
+    negotiated.server_name = std::move(server_name);
+}
+
+Connection::Impl::Impl(std::shared_ptr<const ServerConfig> server)
+    : server_config(std::move(server)),
+      config(*server_config),
+      is_client(false),
+      state(ExpectClientHello{}) {}
+
+Connection Connection::client(std::shared_ptr<const ClientConfig> config, std::string server_name) {
+    auto impl = std::make_unique<Impl>(std::move(config), std::move(server_name));
+    impl->start_client();
+    return Connection(std::move(impl));
+}
+
+Connection Connection::server(std::shared_ptr<const ServerConfig> config) {
+    return Connection(std::make_unique<Impl>(std::move(config)));
+}
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::~Connection() = default;
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+
+void Connection::Impl::start_client() {
+    if (!client_config->verifier) {
+        (void)fail(make_error(AlertDescription::internal_error,
+                              "client configuration has no certificate verifier (use "
+                              "make_x509_verifier, or make_insecure_verifier deliberately)"));
+        return;
+    }
+    if (auto status = send_client_hello(*this); !status) (void)fail(std::move(status).error());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failure and alerts
+
+Status Connection::Impl::fail(Error e) {
+    if (!error) {
+        handshake_out.clear();  // a half-built flight never goes out
+        if (!sent_close) send_alert(AlertLevel::fatal, e.alert);
+        sent_close = true;
+        error = e;
+    }
+    state = Closed{};
+    handshake_in.clear();
+    unsent.consume(unsent.size());
+    master_secret.clear();
+    keys.reset();
+    return e;
+}
+
+void Connection::Impl::send_alert(AlertLevel level, AlertDescription description) {
+    const uint8_t alert[2] = {static_cast<uint8_t>(level), static_cast<uint8_t>(description)};
+    (void)flush_handshake();
+    (void)records.write(ContentType::alert, alert);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+Status Connection::feed(ByteView data) {
+    Impl& c = *impl_;
+    if (c.error) return *c.error;
+    if (c.received_close) {
+        if (data.empty()) return {};
+        return make_error(AlertDescription::unexpected_message, "data received after close_notify");
+    }
+    c.records.feed(data);
+    return c.process_records();
+}
+
+Status Connection::Impl::process_records() {
+    while (!error && !received_close) {
+        auto next = records.next_record();
+        if (!next) return fail(std::move(next).error());
+        if (!next->has_value()) break;
+        if (auto status = process_record(**next); !status) return fail(std::move(status).error());
+    }
+    if (error) return *error;
+    return flush_handshake();
+}
+
+Status Connection::Impl::process_record(const Record& record) {
+    // RFC 5246 6.2.1: handshake messages may span records but not interleave with other types.
+    if (record.type != ContentType::handshake && !handshake_in.empty())
+        return make_error(
+            AlertDescription::unexpected_message,
+            "a " + to_string(record.type) + " record arrived in the middle of a handshake message");
+    if (record.fragment.empty()) {
+        if (record.type != ContentType::application_data)
+            return make_error(AlertDescription::unexpected_message,
+                              "empty " + to_string(record.type) + " record");
+        if (++empty_records > config.limits.max_empty_records)
+            return make_error(AlertDescription::unexpected_message,
+                              "too many consecutive empty records");
+        return process_application_data(record.fragment);
+    }
+    empty_records = 0;
+    switch (record.type) {
+        case ContentType::handshake:
+            return process_handshake_bytes(record.fragment);
+        case ContentType::alert:
+            return process_alert(record.fragment);
+        case ContentType::change_cipher_spec:
+            return process_change_cipher_spec(record.fragment);
+        case ContentType::application_data:
+            return process_application_data(record.fragment);
+        default:
+            return make_error(AlertDescription::unexpected_message, "unknown record type");
+    }
+}
+
+Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
+    handshake_in.insert(handshake_in.end(), fragment.begin(), fragment.end());
+    size_t offset = 0;
+    while (!error) {
+        ByteView rest = ByteView(handshake_in).subspan(offset);
+        auto header = HandshakeHeader::peek(rest);
+        if (!header) break;
+        const size_t limit = header->type == HandshakeType::certificate
+                                 ? config.limits.max_certificate_message
+                                 : config.limits.max_handshake_message;
+        if (header->length > limit)
+            return make_error(AlertDescription::illegal_parameter,
+                              to_string(header->type) + " of " + std::to_string(header->length) +
+                                  " bytes exceeds the limit of " + std::to_string(limit));
+        const size_t total = kHandshakeHeaderSize + header->length;
+        if (rest.size() < total) break;
+        const ByteView encoded = rest.first(total);
+        const HandshakeMessage message{header->type, encoded.subspan(kHandshakeHeaderSize),
+                                       encoded};
+        TLS_TRY(dispatch(message));
+        offset += total;
+    }
+    handshake_in.erase(handshake_in.begin(),
+                       handshake_in.begin() + static_cast<std::ptrdiff_t>(offset));
+    return {};
+}
+
+Status Connection::Impl::process_alert(ByteView fragment) {
+    auto alert = AlertMessage::parse(fragment);
+    if (!alert) return std::move(alert).error();
+    const auto description = alert->description;
+    if (description == AlertDescription::close_notify) {
+        received_close = true;
+        if (!handshake_complete) {
+            error = make_error(AlertDescription::close_notify,
+                               "peer closed the connection during the handshake");
+            state = Closed{};
+            return *error;
+        }
+        // RFC 5246 7.2.1: answer close_notify with close_notify.
+        if (!sent_close) {
+            send_alert(AlertLevel::warning, AlertDescription::close_notify);
+            sent_close = true;
+        }
+        return {};
+    }
+    if (alert->level == AlertLevel::fatal) {
+        Error e{description, "peer sent fatal alert " + to_string(description)};
+        error = e;
+        sent_close = true;  // no alert goes back after a fatal one
+        state = Closed{};
+        return e;
+    }
+    // Warnings: counted, so a peer cannot keep the engine busy with them.
+    if (++warning_alerts > config.limits.max_warning_alerts)
+        return make_error(AlertDescription::unexpected_message, "too many warning alerts");
+    if (description == AlertDescription::no_renegotiation && !handshake_complete)
+        return make_error(AlertDescription::handshake_failure,
+                          "peer refused to negotiate (no_renegotiation during the handshake)");
+    return {};
+}
+
+Status Connection::Impl::process_change_cipher_spec(ByteView fragment) {
+    auto ccs = ChangeCipherSpec::parse(fragment);
+    if (!ccs) return std::move(ccs).error();
+    return dispatch(ChangeCipherSpecMessage{});
+}
+
+Status Connection::Impl::process_application_data(ByteView fragment) {
+    if (!handshake_complete)
+        return make_error(AlertDescription::unexpected_message,
+                          "application data before the handshake completed");
+    received.append(fragment);
+    return {};
+}
+
+Status Connection::Impl::dispatch(const Message& message) {
+    if (const auto* hs = std::get_if<HandshakeMessage>(&message)) {
+        transcript_before_message = transcript.size();
+        // RFC 5246 7.4.1.1: HelloRequest is not part of the transcript; after the handshake the
+        // transcript is gone, and anything arriving then is refused by the Established state.
+        if (hs->type != HandshakeType::hello_request && !handshake_complete)
+            transcript.add(hs->encoded);
+    }
+    auto next = is_client ? handle_client_message(*this, std::move(state), message)
+                          : handle_server_message(*this, std::move(state), message);
+    if (!next) return std::move(next).error();
+    state = std::move(next).value();
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+void Connection::Impl::send_handshake(HandshakeType type, ByteView body) {
+    const size_t start = handshake_out.size();
+    Writer w(handshake_out);
+    write_handshake(w, type, body);
+    transcript.add(ByteView(handshake_out).subspan(start));
+}
+
+Status Connection::Impl::flush_handshake() {
+    if (handshake_out.empty()) return {};
+    auto status = records.write(ContentType::handshake, handshake_out);
+    handshake_out.clear();
+    return status;
+}
+
+Status Connection::Impl::send_change_cipher_spec() {
+    TLS_TRY(flush_handshake());
+    const uint8_t ccs[1] = {1};
+    TLS_TRY(records.write(ContentType::change_cipher_spec, ccs));
+    activate_write_keys();
+    return {};
+}
+
+Status Connection::Impl::send_finished() {
+    const auto hash = transcript.hash(suite->prf_hash);
+    const auto verify_data = compute_verify_data(*suite, master_secret, is_client, hash);
+    Finished finished{Bytes(verify_data.begin(), verify_data.end())};
+    send_handshake(HandshakeType::finished, finished.serialize());
+    return flush_handshake();
+}
+
+Status Connection::Impl::check_finished(const HandshakeMessage& message) {
+    auto finished = Finished::parse(message.body);
+    if (!finished) return std::move(finished).error();
+    const auto hash = transcript.hash(suite->prf_hash, transcript_before_message);
+    const auto expected = compute_verify_data(*suite, master_secret, !is_client, hash);
+    // RFC 5246 7.4.9, compared in constant time.
+    if (!crypto::constant_time_equal(expected, finished->verify_data))
+        return make_error(AlertDescription::decrypt_error, "peer's Finished verify_data is wrong");
+    return {};
+}
+
+void Connection::Impl::derive_master_secret(ByteView premaster) {
+    if (negotiated.extended_master_secret) {
+        // RFC 7627 4: the session hash covers the transcript up to and including ClientKeyExchange.
+        master_secret =
+            derive_extended_master_secret(*suite, premaster, transcript.hash(suite->prf_hash));
+    } else {
+        master_secret = tls::derive_master_secret(*suite, premaster, client_random, server_random);
+    }
+    if (config.key_log) config.key_log(key_log_line(client_random, master_secret));
+}
+
+void Connection::Impl::derive_keys() {
+    keys = derive_traffic_keys(*suite, master_secret, client_random, server_random);
+}
+
+void Connection::Impl::activate_write_keys() {
+    records.set_write_protection(is_client ? keys->client_protection(*suite)
+                                           : keys->server_protection(*suite));
+}
+
+void Connection::Impl::activate_read_keys() {
+    records.set_read_protection(is_client ? keys->server_protection(*suite)
+                                          : keys->client_protection(*suite));
+}
+
+Status Connection::Impl::complete_handshake() {
+    handshake_complete = true;
+    transcript.release();
+    keys.reset();  // the record layer holds the scheduled keys now
+    TLS_TRY(flush_handshake());
+    if (!unsent.empty()) {
+        auto status = records.write(ContentType::application_data, unsent.data());
+        unsent.consume(unsent.size());
+        unsent.release_memory();
+        return status;
+    }
+    return {};
+}
+
+bool Connection::wants_write() const noexcept {
+    return !impl_->records.pending_output().empty();
+}
+ByteView Connection::pending_output() const noexcept {
+    return impl_->records.pending_output();
+}
+void Connection::consume_output(size_t n) noexcept {
+    impl_->records.consume_output(n);
+}
+
+Bytes Connection::take_output() {
+    ByteView out = impl_->records.pending_output();
+    Bytes copy(out.begin(), out.end());
+    impl_->records.consume_output(out.size());
+    return copy;
+}
+
+Status Connection::send(ByteView data) {
+    Impl& c = *impl_;
+    if (c.error) return *c.error;
+    if (c.sent_close) return make_error(AlertDescription::internal_error, "send() after close()");
+    if (!c.handshake_complete) {
+        c.unsent.append(data);
+        return {};
+    }
+    if (data.empty()) return {};
+    if (auto status = c.records.write(ContentType::application_data, data); !status)
+        return c.fail(std::move(status).error());
+    return {};
+}
+
+size_t Connection::receive(MutableByteView out) {
+    Impl& c = *impl_;
+    const size_t n = std::min(out.size(), c.received.size());
+    if (n) std::memcpy(out.data(), c.received.data().data(), n);
+    c.received.consume(n);
+    return n;
+}
+
+size_t Connection::available() const noexcept {
+    return impl_->received.size();
+}
+
+void Connection::close() {
+    Impl& c = *impl_;
+    if (c.sent_close) return;
+    c.send_alert(AlertLevel::warning, AlertDescription::close_notify);
+    c.sent_close = true;
+}
+
+bool Connection::is_handshake_complete() const noexcept {
+    return impl_->handshake_complete;
+}
+bool Connection::peer_closed() const noexcept {
+    return impl_->received_close;
+}
+bool Connection::local_closed() const noexcept {
+    return impl_->sent_close;
+}
+bool Connection::failed() const noexcept {
+    return impl_->error.has_value();
+}
+const std::optional<Error>& Connection::error() const noexcept {
+    return impl_->error;
+}
+bool Connection::is_client() const noexcept {
+    return impl_->is_client;
+}
+const NegotiatedParameters& Connection::negotiated() const noexcept {
+    return impl_->negotiated;
+}
+
+void Connection::shrink_to_fit() {
+    impl_->records.release_memory();
+    impl_->received.release_memory();
+    if (impl_->handshake_in.empty()) Bytes().swap(impl_->handshake_in);
+    if (impl_->handshake_out.empty()) Bytes().swap(impl_->handshake_out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// States
+
+namespace {
+template <typename... Ts>
+struct overloaded : Ts... {
+    using Ts::operator()...;
+};
+template <typename... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+}  // namespace
+
+const char* state_name(const HandshakeState& state) noexcept {
+    return std::visit(
+        overloaded{
+            [](const ExpectServerHello&) { return "ExpectServerHello"; },
+            [](const ExpectCertificate&) { return "ExpectCertificate"; },
+            [](const ExpectServerKeyExchange&) { return "ExpectServerKeyExchange"; },
+            [](const ExpectServerHelloDone&) { return "ExpectServerHelloDone"; },
+            [](const ExpectServerChangeCipherSpec&) { return "ExpectServerChangeCipherSpec"; },
+            [](const ExpectServerFinished&) { return "ExpectServerFinished"; },
+            [](const ExpectClientHello&) { return "ExpectClientHello"; },
+            [](const ExpectClientKeyExchange&) { return "ExpectClientKeyExchange"; },
+            [](const ExpectClientChangeCipherSpec&) { return "ExpectClientChangeCipherSpec"; },
+            [](const ExpectClientFinished&) { return "ExpectClientFinished"; },
+            [](const Established&) { return "Established"; },
+            [](const Closed&) { return "Closed"; },
+        },
+        state);
+}
+
+Error unexpected(const HandshakeState& state, const Message& message) {
+    const std::string what = std::holds_alternative<ChangeCipherSpecMessage>(message)
+                                 ? std::string("ChangeCipherSpec")
+                                 : to_string(std::get<HandshakeMessage>(message).type);
+    return make_error(AlertDescription::unexpected_message,
+                      what + " is not allowed in state " + state_name(state));
+}
+
+}  // namespace tls

@@ -1,0 +1,90 @@
+// The engine's internals, shared by connection.cpp and the two handshake roles.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "crypto/bytes.h"
+#include "tls/connection.h"
+#include "tls/handshake/common.h"
+#include "tls/handshake/key_schedule.h"
+#include "tls/handshake/states.h"
+#include "tls/record/record_layer.h"
+
+namespace tls {
+
+struct Connection::Impl {
+    Impl(std::shared_ptr<const ClientConfig> client, std::string server_name);
+    explicit Impl(std::shared_ptr<const ServerConfig> server);
+
+    // ---- configuration ----
+    std::shared_ptr<const ClientConfig> client_config;
+    std::shared_ptr<const ServerConfig> server_config;
+    const CommonConfig& config;
+    bool is_client;
+
+    // ---- records and application data ----
+    RecordLayer records;
+    ByteQueue received;        // decrypted application data not yet read
+    ByteQueue unsent;          // application data sent before the handshake completed
+    Bytes handshake_in;        // handshake bytes not yet forming a whole message
+    Bytes handshake_out;       // messages of the current flight, coalesced into records
+    size_t empty_records = 0;  // consecutive records that carried nothing
+    size_t warning_alerts = 0;
+
+    // ---- handshake ----
+    HandshakeState state;
+    Transcript transcript;
+    size_t transcript_before_message = 0;  // transcript length before the message being handled
+    const SuiteInfo* suite = nullptr;
+    Random client_random{};
+    Random server_random{};
+    crypto::SecretBytes master_secret;
+    std::optional<TrafficKeys> keys;
+    uint16_t client_hello_version = 0x0303;  // for the RSA premaster check (RFC 5246 7.4.7.1)
+    bool client_offered_ems = false;
+    bool peer_sent_secure_renegotiation = false;
+
+    // ---- outcome ----
+    NegotiatedParameters negotiated;
+    std::optional<Error> error;
+    bool handshake_complete = false;
+    bool sent_close = false;
+    bool received_close = false;
+
+    // ---- used by the handshake roles ----
+    crypto::Random& random() const { return *config.random; }
+    void send_handshake(HandshakeType type, ByteView body);
+    Status flush_handshake();
+    Status send_change_cipher_spec();
+    Status send_finished();
+    Status check_finished(const HandshakeMessage& message);
+    void derive_master_secret(ByteView premaster);
+    void derive_keys();
+    void activate_write_keys();
+    void activate_read_keys();
+    Status complete_handshake();
+
+    // ---- driven by Connection ----
+    void start_client();
+    Status process_records();
+    Status process_record(const Record& record);
+    Status process_handshake_bytes(ByteView fragment);
+    Status process_alert(ByteView fragment);
+    Status process_change_cipher_spec(ByteView fragment);
+    Status process_application_data(ByteView fragment);
+    Status dispatch(const Message& message);
+    Status fail(Error e);
+    void send_alert(AlertLevel level, AlertDescription description);
+};
+
+// The role-specific handlers (handshake/client.cpp, handshake/server.cpp).
+Status send_client_hello(Connection::Impl& c);
+Result<HandshakeState> handle_client_message(Connection::Impl& c, HandshakeState state,
+                                             const Message& message);
+Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState state,
+                                             const Message& message);
+
+Error unexpected(const HandshakeState& state, const Message& message);
+
+}  // namespace tls

@@ -1,0 +1,286 @@
+// The client role: ClientHello, then the server's flight, our key exchange and Finished.
+#include <cctype>
+
+#include "tls/connection_impl.h"
+#include "tls/msgs/msgs.h"
+
+namespace tls {
+
+void send_client_certificate(Connection::Impl& c);
+
+namespace {
+
+bool is_ip_literal(std::string_view host) {
+    if (host.find(':') != std::string_view::npos) return true;  // IPv6
+    return !host.empty() && std::all_of(host.begin(), host.end(), [](char ch) {
+        return std::isdigit(static_cast<unsigned char>(ch)) || ch == '.';
+    });
+}
+
+template <typename T>
+Error parse_error(Result<T>&& result) {
+    return std::move(result).error();
+}
+
+Error unsolicited(const std::string& extension) {
+    return make_error(
+        AlertDescription::unsupported_extension,
+        "server sent the " + extension + " extension, which the client did not offer");
+}
+
+const HandshakeMessage* expect_handshake(const Message& message, HandshakeType type) {
+    const auto* hs = std::get_if<HandshakeMessage>(&message);
+    return hs && hs->type == type ? hs : nullptr;
+}
+
+// ---- ServerHello ----
+
+Result<HandshakeState> on_server_hello(Connection::Impl& c, const HandshakeMessage& message) {
+    auto parsed = ServerHello::parse(message.body);
+    if (!parsed) return parse_error(std::move(parsed));
+    const ServerHello& hello = *parsed;
+    const ClientConfig& config = *c.client_config;
+
+    if (hello.version != ProtocolVersion::tls12)
+        return make_error(
+            AlertDescription::protocol_version,
+            "server chose " + to_string(hello.version) + "; only TLS 1.2 is supported");
+    if (!contains(config.cipher_suites, hello.cipher_suite) || !find_suite(hello.cipher_suite))
+        return make_error(
+            AlertDescription::illegal_parameter,
+            "server chose " + to_string(hello.cipher_suite) + ", which was not offered");
+    if (hello.compression_method != 0)
+        return make_error(AlertDescription::illegal_parameter, "server chose compression");
+
+    const Extensions& ext = hello.extensions;
+    if (ext.supported_versions) return unsolicited("supported_versions");
+    if (ext.session_ticket) return unsolicited("session_ticket");
+    if (ext.encrypt_then_mac) return unsolicited("encrypt_then_mac");
+    if (ext.server_name_ack && c.negotiated.server_name.empty()) return unsolicited("server_name");
+    if (ext.alpn) {
+        if (config.alpn_protocols.empty())
+            return unsolicited("application_layer_protocol_negotiation");
+        if (ext.alpn->size() != 1 || !contains(config.alpn_protocols, ext.alpn->front()))
+            return make_error(AlertDescription::illegal_parameter,
+                              "server selected an ALPN protocol the client did not offer");
+        c.negotiated.alpn = ext.alpn->front();
+    }
+    if (ext.ec_point_formats && !contains(*ext.ec_point_formats, uint8_t{0}))
+        return make_error(AlertDescription::illegal_parameter,
+                          "server does not accept uncompressed points");
+    // RFC 5746 3.4: on an initial handshake the server's renegotiation_info must be empty.
+    if (ext.renegotiation_info && !ext.renegotiation_info->empty())
+        return make_error(AlertDescription::handshake_failure,
+                          "server sent a non-empty renegotiation_info on the initial handshake");
+    c.peer_sent_secure_renegotiation = ext.renegotiation_info.has_value();
+    c.negotiated.extended_master_secret = ext.extended_master_secret;
+    if (!ext.extended_master_secret &&
+        config.extended_master_secret == ExtendedMasterSecret::require)
+        return make_error(AlertDescription::handshake_failure,
+                          "server does not support the extended master secret (RFC 7627), "
+                          "which this client requires");
+
+    c.suite = find_suite(hello.cipher_suite);
+    c.server_random = hello.random;
+    c.negotiated.cipher_suite = hello.cipher_suite;
+    c.records.require_tls12_records();
+    return HandshakeState{ExpectCertificate{}};
+}
+
+// ---- Certificate ----
+
+Result<HandshakeState> on_certificate(Connection::Impl& c, const HandshakeMessage& message) {
+    auto parsed = Certificate::parse(message.body);
+    if (!parsed) return parse_error(std::move(parsed));
+    auto& chain = parsed->chain;
+    if (chain.empty())
+        return make_error(AlertDescription::handshake_failure, "server sent no certificate");
+    if (chain.size() > c.config.limits.max_chain_length)
+        return make_error(AlertDescription::bad_certificate,
+                          "server sent " + std::to_string(chain.size()) +
+                              " certificates, more than the limit of " +
+                              std::to_string(c.config.limits.max_chain_length));
+
+    const VerifyRequest request{chain, c.negotiated.server_name, PeerRole::server,
+                                c.config.clock()};
+    TLS_TRY(c.client_config->verifier->verify(request));
+
+    auto key = certificate_public_key(chain.front());
+    if (!key) return parse_error(std::move(key));
+    if (!key_fits_suite(key->type(), c.suite->kex))
+        return make_error(AlertDescription::unsupported_certificate,
+                          std::string("server's ") + crypto::to_string(key->type()) +
+                              " certificate does not fit " + to_string(c.suite->suite));
+    c.negotiated.peer_certificates = std::move(chain);
+    if (c.suite->ecdhe()) return HandshakeState{ExpectServerKeyExchange{std::move(key).value()}};
+    return HandshakeState{ExpectServerHelloDone{std::move(key).value(), std::nullopt, false}};
+}
+
+// ---- ServerKeyExchange ----
+
+Result<HandshakeState> on_server_key_exchange(Connection::Impl& c, ExpectServerKeyExchange state,
+                                              const HandshakeMessage& message) {
+    auto parsed = ServerKeyExchange::parse(message.body);
+    if (!parsed) return parse_error(std::move(parsed));
+    const ServerKeyExchange& kex = *parsed;
+    if (!contains(c.config.groups, kex.params.group) || !to_kex_group(kex.params.group))
+        return make_error(
+            AlertDescription::illegal_parameter,
+            "server chose group " + to_string(kex.params.group) + ", which was not offered");
+    if (!contains(c.config.signature_schemes, kex.scheme) ||
+        !scheme_fits_key(kex.scheme, state.server_key.type()))
+        return make_error(AlertDescription::illegal_parameter,
+                          "server signed with " + to_string(kex.scheme) +
+                              ", which was not offered or does not fit its key");
+    const Bytes signed_data =
+        server_key_exchange_signed_data(c.client_random, c.server_random, kex.params.encode());
+    if (!state.server_key.verify(*to_signature_algorithm(kex.scheme), signed_data, kex.signature))
+        return make_error(AlertDescription::decrypt_error,
+                          "ServerKeyExchange signature does not verify with the server's key");
+    c.negotiated.group = kex.params.group;
+    c.negotiated.signature_scheme = kex.scheme;
+    return HandshakeState{ExpectServerHelloDone{std::move(state.server_key), kex.params, false}};
+}
+
+// ---- ServerHelloDone: our flight ----
+
+Result<Bytes> client_key_exchange(Connection::Impl& c, const ExpectServerHelloDone& state,
+                                  crypto::SecretBytes& premaster) {
+    ClientKeyExchange cke;
+    if (!c.suite->ecdhe()) {
+        // RFC 5246 7.4.7.1: client_version (the version offered) followed by 46 random bytes.
+        premaster = crypto::SecretBytes(48);
+        c.random().fill(premaster.span());
+        premaster[0] = 3;
+        premaster[1] = 3;
+        cke.kind = KeyExchangeKind::rsa;
+        cke.exchange_keys = state.server_key.rsa_encrypt_pkcs1(premaster.view(), c.random());
+        return cke.serialize();
+    }
+    const auto group = *to_kex_group(state.server_params->group);
+    crypto::KeyExchange ephemeral(group, c.random());
+    auto shared = ephemeral.agree(state.server_params->public_value);
+    if (!shared)
+        return make_error(
+            AlertDescription::illegal_parameter,
+            "server's " + to_string(state.server_params->group) + " public value is invalid");
+    premaster = std::move(*shared);
+    cke.kind = KeyExchangeKind::ecdhe;
+    const auto pub = ephemeral.public_value();
+    cke.exchange_keys.assign(pub.begin(), pub.end());
+    return cke.serialize();
+}
+
+Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHelloDone state,
+                                            const HandshakeMessage& message) {
+    auto done = ServerHelloDone::parse(message.body);
+    if (!done) return parse_error(std::move(done));
+
+    if (state.certificate_requested) {
+        // We present no client certificate; the server decides whether that is acceptable.
+        send_client_certificate(c);
+    }
+    crypto::SecretBytes premaster;
+    auto cke = client_key_exchange(c, state, premaster);
+    if (!cke) return parse_error(std::move(cke));
+    c.send_handshake(HandshakeType::client_key_exchange, *cke);
+    c.derive_master_secret(premaster.view());
+    c.derive_keys();
+    TLS_TRY(c.send_change_cipher_spec());
+    TLS_TRY(c.send_finished());
+    return HandshakeState{ExpectServerChangeCipherSpec{}};
+}
+
+}  // namespace
+
+void send_client_certificate(Connection::Impl& c) {
+    c.send_handshake(HandshakeType::certificate, Certificate{}.serialize());
+}
+
+Status send_client_hello(Connection::Impl& c) {
+    const ClientConfig& config = *c.client_config;
+    c.random().fill(c.client_random);
+
+    ClientHello hello;
+    hello.random = c.client_random;
+    bool any_ecdhe = false;
+    for (auto suite : config.cipher_suites) {
+        if (const SuiteInfo* info = find_suite(suite)) {
+            hello.cipher_suites.push_back(suite);
+            any_ecdhe = any_ecdhe || info->ecdhe();
+        }
+    }
+    if (hello.cipher_suites.empty())
+        return make_error(AlertDescription::internal_error, "no usable cipher suites configured");
+    if (config.fallback) hello.cipher_suites.push_back(CipherSuite::TLS_FALLBACK_SCSV);
+
+    Extensions& ext = hello.extensions;
+    if (!c.negotiated.server_name.empty() && !is_ip_literal(c.negotiated.server_name))
+        ext.server_name = c.negotiated.server_name;  // RFC 6066 3: no IP literals in SNI
+    if (any_ecdhe) {
+        ext.supported_groups = config.groups;
+        ext.ec_point_formats = Bytes{0};  // uncompressed only
+    }
+    ext.signature_algorithms = config.signature_schemes;
+    ext.extended_master_secret = true;
+    ext.renegotiation_info = Bytes{};  // RFC 5746: signal secure renegotiation (and never do it)
+    if (!config.alpn_protocols.empty()) ext.alpn = config.alpn_protocols;
+
+    c.send_handshake(HandshakeType::client_hello, hello.serialize());
+    return c.flush_handshake();
+}
+
+Result<HandshakeState> handle_client_message(Connection::Impl& c, HandshakeState state,
+                                             const Message& message) {
+    using T = HandshakeType;
+    if (auto* m = expect_handshake(message, T::hello_request);
+        m && !std::holds_alternative<Established>(state)) {
+        // RFC 5246 7.4.1.1: a HelloRequest during a handshake is ignored.
+        auto request = HelloRequest::parse(m->body);
+        if (!request) return parse_error(std::move(request));
+        return state;
+    }
+    if (std::holds_alternative<ExpectServerHello>(state)) {
+        if (auto* m = expect_handshake(message, T::server_hello)) return on_server_hello(c, *m);
+    } else if (std::holds_alternative<ExpectCertificate>(state)) {
+        if (auto* m = expect_handshake(message, T::certificate)) return on_certificate(c, *m);
+    } else if (auto* ske = std::get_if<ExpectServerKeyExchange>(&state)) {
+        if (auto* m = expect_handshake(message, T::server_key_exchange))
+            return on_server_key_exchange(c, std::move(*ske), *m);
+    } else if (auto* shd = std::get_if<ExpectServerHelloDone>(&state)) {
+        if (auto* m = expect_handshake(message, T::certificate_request);
+            m && !shd->certificate_requested) {
+            auto request = CertificateRequest::parse(m->body);
+            if (!request) return parse_error(std::move(request));
+            shd->certificate_requested = true;
+            return state;
+        }
+        if (auto* m = expect_handshake(message, T::server_hello_done))
+            return on_server_hello_done(c, std::move(*shd), *m);
+    } else if (std::holds_alternative<ExpectServerChangeCipherSpec>(state)) {
+        if (std::holds_alternative<ChangeCipherSpecMessage>(message)) {
+            c.activate_read_keys();
+            return HandshakeState{ExpectServerFinished{}};
+        }
+    } else if (std::holds_alternative<ExpectServerFinished>(state)) {
+        if (auto* m = expect_handshake(message, T::finished)) {
+            TLS_TRY(c.check_finished(*m));
+            TLS_TRY(c.complete_handshake());
+            return HandshakeState{Established{}};
+        }
+    } else if (std::holds_alternative<Established>(state)) {
+        if (auto* m = expect_handshake(message, T::hello_request)) {
+            auto request = HelloRequest::parse(m->body);
+            if (!request) return parse_error(std::move(request));
+            // RFC 5746 / 5246 7.4.1.1: we never renegotiate; tell the server and carry on.
+            if (++c.warning_alerts > c.config.limits.max_warning_alerts)
+                return make_error(AlertDescription::unexpected_message,
+                                  "server keeps asking to renegotiate");
+            c.send_alert(AlertLevel::warning, AlertDescription::no_renegotiation);
+            return state;
+        }
+    }
+    return unexpected(state, message);
+}
+
+}  // namespace tls

@@ -1,0 +1,61 @@
+// Pieces both handshake roles share: algorithm mappings, the transcript, signatures.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "crypto/kex.h"
+#include "crypto/keys.h"
+#include "tls/error.h"
+#include "tls/msgs/handshake.h"
+#include "tls/suites.h"
+
+namespace tls {
+
+std::optional<crypto::KexGroup> to_kex_group(NamedGroup group) noexcept;
+// The crypto algorithm of a TLS 1.2 signature scheme; nullopt for schemes we do not implement.
+std::optional<crypto::SignatureAlgorithm> to_signature_algorithm(SignatureScheme scheme) noexcept;
+// Whether scheme can be made with (or verified against) a key of this type.
+bool scheme_fits_key(SignatureScheme scheme, crypto::KeyType key) noexcept;
+// Whether a certificate key of this type can serve the suite's key exchange.
+bool key_fits_suite(crypto::KeyType key, SuiteKex kex) noexcept;
+
+template <typename T>
+bool contains(std::span<const T> list, T value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+template <typename T>
+bool contains(const std::vector<T>& list, T value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The handshake messages so far, kept whole for the few hashes a handshake needs (EMS session hash,
+// both Finished messages, a client CertificateVerify) and released when the handshake ends.
+class Transcript {
+  public:
+    void add(ByteView message) { bytes_.insert(bytes_.end(), message.begin(), message.end()); }
+    ByteView all() const noexcept { return bytes_; }
+    size_t size() const noexcept { return bytes_.size(); }
+    Bytes hash(crypto::HashAlgorithm algorithm, size_t prefix_length) const;
+    Bytes hash(crypto::HashAlgorithm algorithm) const { return hash(algorithm, size()); }
+    void release() { Bytes().swap(bytes_); }
+
+  private:
+    Bytes bytes_;
+};
+
+// client_random + server_random + ServerECDHParams: what a ServerKeyExchange signature covers.
+Bytes server_key_exchange_signed_data(const Random& client_random, const Random& server_random,
+                                      ByteView params);
+
+std::string describe_list(std::span<const CipherSuite> suites);
+
+}  // namespace tls
+
+namespace tls {
+// The subject public key of a DER certificate (through x509/); bad_certificate when it cannot be
+// read, unsupported_certificate when the key type is not one we use.
+Result<crypto::PublicKey> certificate_public_key(ByteView certificate_der);
+}  // namespace tls

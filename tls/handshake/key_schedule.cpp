@@ -1,0 +1,83 @@
+#include "tls/handshake/key_schedule.h"
+
+#include <cstring>
+
+#include "crypto/prf.h"
+
+namespace tls {
+namespace {
+
+template <size_t N>
+std::array<uint8_t, 2 * N> concat(const std::array<uint8_t, N>& a,
+                                  const std::array<uint8_t, N>& b) {
+    std::array<uint8_t, 2 * N> out{};
+    std::memcpy(out.data(), a.data(), N);
+    std::memcpy(out.data() + N, b.data(), N);
+    return out;
+}
+
+crypto::SecretBytes take(ByteView block, size_t& offset, size_t n) {
+    crypto::SecretBytes out(block.subspan(offset, n));
+    offset += n;
+    return out;
+}
+
+}  // namespace
+
+crypto::SecretBytes derive_master_secret(const SuiteInfo& suite, ByteView premaster,
+                                         const Random& client_random, const Random& server_random) {
+    crypto::SecretBytes master(kMasterSecretSize);
+    crypto::tls12_prf(suite.prf_hash, premaster, "master secret",
+                      concat(client_random, server_random), master.span());
+    return master;
+}
+
+crypto::SecretBytes derive_extended_master_secret(const SuiteInfo& suite, ByteView premaster,
+                                                  ByteView session_hash) {
+    crypto::SecretBytes master(kMasterSecretSize);
+    crypto::tls12_prf(suite.prf_hash, premaster, "extended master secret", session_hash,
+                      master.span());
+    return master;
+}
+
+TrafficKeys derive_traffic_keys(const SuiteInfo& suite, const crypto::SecretBytes& master_secret,
+                                const Random& client_random, const Random& server_random) {
+    // RFC 5246 6.3: client_write_MAC_key, server_write_MAC_key (none for AEAD), client_write_key,
+    // server_write_key, client_write_IV, server_write_IV.
+    const size_t total = 2 * suite.key_size + 2 * suite.fixed_iv_size;
+    crypto::SecretBytes block(total);
+    crypto::tls12_prf(suite.prf_hash, master_secret.view(), "key expansion",
+                      concat(server_random, client_random), block.span());
+    size_t offset = 0;
+    TrafficKeys keys;
+    keys.client_key = take(block.view(), offset, suite.key_size);
+    keys.server_key = take(block.view(), offset, suite.key_size);
+    keys.client_iv = take(block.view(), offset, suite.fixed_iv_size);
+    keys.server_iv = take(block.view(), offset, suite.fixed_iv_size);
+    return keys;
+}
+
+std::unique_ptr<RecordProtection> TrafficKeys::client_protection(const SuiteInfo& suite) const {
+    return std::make_unique<RecordProtection>(suite, client_key.view(), client_iv.view());
+}
+
+std::unique_ptr<RecordProtection> TrafficKeys::server_protection(const SuiteInfo& suite) const {
+    return std::make_unique<RecordProtection>(suite, server_key.view(), server_iv.view());
+}
+
+std::array<uint8_t, kVerifyDataSize> compute_verify_data(const SuiteInfo& suite,
+                                                         const crypto::SecretBytes& master_secret,
+                                                         bool from_client,
+                                                         ByteView transcript_hash) {
+    std::array<uint8_t, kVerifyDataSize> out{};
+    crypto::tls12_prf(suite.prf_hash, master_secret.view(),
+                      from_client ? "client finished" : "server finished", transcript_hash, out);
+    return out;
+}
+
+std::string key_log_line(const Random& client_random, const crypto::SecretBytes& master_secret) {
+    return "CLIENT_RANDOM " + crypto::to_hex(client_random) + " " +
+           crypto::to_hex(master_secret.view());
+}
+
+}  // namespace tls

@@ -1,0 +1,45 @@
+// The TLS 1.2 key schedule (RFC 5246 sections 6.3, 7.4.9, 8.1; RFC 7627 section 4).
+#pragma once
+
+#include <array>
+#include <memory>
+
+#include "crypto/bytes.h"
+#include "tls/msgs/handshake.h"
+#include "tls/record/protection.h"
+#include "tls/suites.h"
+
+namespace tls {
+
+constexpr size_t kMasterSecretSize = 48;
+
+// master_secret = PRF(pre_master_secret, "master secret", client_random + server_random)[0..47]
+crypto::SecretBytes derive_master_secret(const SuiteInfo& suite, ByteView premaster,
+                                         const Random& client_random, const Random& server_random);
+
+// RFC 7627 4: PRF(pre_master_secret, "extended master secret", session_hash)[0..47]
+crypto::SecretBytes derive_extended_master_secret(const SuiteInfo& suite, ByteView premaster,
+                                                  ByteView session_hash);
+
+// The four record keys of one connection (AEAD suites need no MAC keys).
+struct TrafficKeys {
+    crypto::SecretBytes client_key, server_key, client_iv, server_iv;
+
+    std::unique_ptr<RecordProtection> client_protection(const SuiteInfo& suite) const;
+    std::unique_ptr<RecordProtection> server_protection(const SuiteInfo& suite) const;
+};
+
+// key_block = PRF(master_secret, "key expansion", server_random + client_random)
+TrafficKeys derive_traffic_keys(const SuiteInfo& suite, const crypto::SecretBytes& master_secret,
+                                const Random& client_random, const Random& server_random);
+
+// verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]
+std::array<uint8_t, kVerifyDataSize> compute_verify_data(const SuiteInfo& suite,
+                                                         const crypto::SecretBytes& master_secret,
+                                                         bool from_client,
+                                                         ByteView transcript_hash);
+
+// NSS key log line: "CLIENT_RANDOM <client_random hex> <master_secret hex>".
+std::string key_log_line(const Random& client_random, const crypto::SecretBytes& master_secret);
+
+}  // namespace tls

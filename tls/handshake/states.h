@@ -1,0 +1,62 @@
+// The handshake states of both roles, one type each (rustls style). A state's handler consumes it
+// and returns the next state; any message a state does not name is unexpected_message, so an
+// illegal transition (early CCS, a skipped ServerKeyExchange or Finished) cannot be written.
+#pragma once
+
+#include <optional>
+#include <variant>
+
+#include "crypto/kex.h"
+#include "crypto/keys.h"
+#include "tls/config.h"
+#include "tls/msgs/server_key_exchange.h"
+
+namespace tls {
+
+// A message as the state machine sees it: a whole handshake message, or a ChangeCipherSpec.
+struct HandshakeMessage {
+    HandshakeType type;
+    ByteView body;
+    ByteView encoded;  // header + body, as it enters the transcript
+};
+struct ChangeCipherSpecMessage {};
+using Message = std::variant<HandshakeMessage, ChangeCipherSpecMessage>;
+
+// ---- client ----
+struct ExpectServerHello {};
+struct ExpectCertificate {};
+struct ExpectServerKeyExchange {
+    crypto::PublicKey server_key;
+};
+// After the server's key material: an optional CertificateRequest, then ServerHelloDone.
+struct ExpectServerHelloDone {
+    crypto::PublicKey server_key;
+    std::optional<ServerEcdhParams> server_params;  // ECDHE suites
+    bool certificate_requested = false;
+};
+struct ExpectServerChangeCipherSpec {};
+struct ExpectServerFinished {};
+
+// ---- server ----
+struct ExpectClientHello {};
+struct ExpectClientKeyExchange {
+    const CertifiedKey* certificate;
+    std::optional<crypto::KeyExchange> ephemeral;  // ECDHE suites
+};
+struct ExpectClientChangeCipherSpec {};
+struct ExpectClientFinished {};
+
+// ---- both ----
+struct Established {};
+// Failed or fully closed: nothing more is accepted.
+struct Closed {};
+
+using HandshakeState =
+    std::variant<ExpectServerHello, ExpectCertificate, ExpectServerKeyExchange,
+                 ExpectServerHelloDone, ExpectServerChangeCipherSpec, ExpectServerFinished,
+                 ExpectClientHello, ExpectClientKeyExchange, ExpectClientChangeCipherSpec,
+                 ExpectClientFinished, Established, Closed>;
+
+const char* state_name(const HandshakeState& state) noexcept;
+
+}  // namespace tls

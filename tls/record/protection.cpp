@@ -1,0 +1,89 @@
+#include "tls/record/protection.h"
+
+#include <cstring>
+#include <limits>
+
+namespace tls {
+namespace {
+
+constexpr size_t kMaxPlaintext = 1u << 14;
+
+void put_u64(uint8_t* out, uint64_t v) {
+    for (int i = 7; i >= 0; --i) {
+        out[i] = static_cast<uint8_t>(v);
+        v >>= 8;
+    }
+}
+
+// RFC 5246 6.2.3.3: additional_data = seq_num + TLSCompressed.type + version + length.
+std::array<uint8_t, 13> make_aad(uint64_t sequence, ContentType type, size_t length) {
+    std::array<uint8_t, 13> aad{};
+    put_u64(aad.data(), sequence);
+    aad[8] = static_cast<uint8_t>(type);
+    aad[9] = 3;
+    aad[10] = 3;
+    aad[11] = static_cast<uint8_t>(length >> 8);
+    aad[12] = static_cast<uint8_t>(length);
+    return aad;
+}
+
+}  // namespace
+
+RecordProtection::RecordProtection(const SuiteInfo& suite, ByteView key, ByteView fixed_iv)
+    : aead_(suite.aead, key),
+      fixed_iv_size_(suite.fixed_iv_size),
+      explicit_nonce_size_(suite.explicit_nonce_size) {
+    std::memcpy(fixed_iv_.data(), fixed_iv.data(), std::min(fixed_iv.size(), fixed_iv_.size()));
+}
+
+void RecordProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
+    if (explicit_nonce_size_ != 0) {
+        // RFC 5288 3: nonce = salt (4) || explicit nonce (8).
+        std::memcpy(nonce_.data(), fixed_iv_.data(), fixed_iv_size_);
+        std::memcpy(nonce_.data() + fixed_iv_size_, explicit_nonce.data(), explicit_nonce_size_);
+        return;
+    }
+    // RFC 7905 2: nonce = IV xor (0^32 || seq_num).
+    std::array<uint8_t, 8> seq{};
+    put_u64(seq.data(), sequence);
+    nonce_ = fixed_iv_;
+    for (size_t i = 0; i < 8; ++i) nonce_[4 + i] ^= seq[i];
+}
+
+Status RecordProtection::next_sequence() {
+    // RFC 5246 6.1: sequence numbers may not wrap; renegotiation is the only way on, and we refuse
+    // it, so the connection ends.
+    if (sequence_ == std::numeric_limits<uint64_t>::max())
+        return make_error(AlertDescription::internal_error, "record sequence number exhausted");
+    ++sequence_;
+    return {};
+}
+
+Status RecordProtection::seal(ContentType type, MutableByteView body, size_t plaintext_size) {
+    uint8_t* explicit_nonce = body.data();
+    if (explicit_nonce_size_ != 0) put_u64(explicit_nonce, sequence_);  // unique per key
+    make_nonce(sequence_, {explicit_nonce, explicit_nonce_size_});
+    const auto aad = make_aad(sequence_, type, plaintext_size);
+    auto plaintext = body.subspan(explicit_nonce_size_, plaintext_size);
+    auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
+    aead_.seal(nonce_, aad, plaintext, tag);
+    return next_sequence();
+}
+
+Result<MutableByteView> RecordProtection::open(ContentType type, MutableByteView body) {
+    if (body.size() < overhead())
+        return make_error(AlertDescription::bad_record_mac, "protected record too short");
+    const size_t plaintext_size = body.size() - overhead();
+    if (plaintext_size > kMaxPlaintext)
+        return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
+    make_nonce(sequence_, body.first(explicit_nonce_size_));
+    const auto aad = make_aad(sequence_, type, plaintext_size);
+    auto plaintext = body.subspan(explicit_nonce_size_, plaintext_size);
+    auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
+    if (!aead_.open(nonce_, aad, plaintext, tag))
+        return make_error(AlertDescription::bad_record_mac, "record authentication failed");
+    TLS_TRY(next_sequence());
+    return plaintext;
+}
+
+}  // namespace tls

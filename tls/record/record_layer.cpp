@@ -1,0 +1,128 @@
+#include "tls/record/record_layer.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tls {
+
+void ByteQueue::append(ByteView bytes) {
+    if (bytes.empty()) return;
+    auto out = extend(bytes.size());
+    std::memcpy(out.data(), bytes.data(), bytes.size());
+}
+
+MutableByteView ByteQueue::extend(size_t n) {
+    if (start_ > 0 && buffer_.size() + n > buffer_.capacity()) {
+        // Reuse the consumed front before growing.
+        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(start_));
+        start_ = 0;
+    }
+    const size_t old = buffer_.size();
+    buffer_.resize(old + n);
+    return {buffer_.data() + old, n};
+}
+
+void ByteQueue::consume(size_t n) noexcept {
+    start_ += std::min(n, size());
+    if (start_ == buffer_.size()) {
+        buffer_.clear();  // keeps capacity
+        start_ = 0;
+    }
+}
+
+void ByteQueue::release_memory() {
+    if (empty()) Bytes().swap(buffer_), start_ = 0;
+}
+
+namespace {
+
+bool known_content_type(uint8_t type) {
+    switch (static_cast<ContentType>(type)) {
+        case ContentType::change_cipher_spec:
+        case ContentType::alert:
+        case ContentType::handshake:
+        case ContentType::application_data:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
+Result<std::optional<Record>> RecordLayer::next_record() {
+    input_.consume(pending_consume_);
+    pending_consume_ = 0;
+
+    ByteView in = input_.data();
+    if (first_record_ && !in.empty() && (in[0] & 0x80) != 0) {
+        // An SSLv2-format ClientHello (two-byte header with the high bit set): we speak TLS 1.2
+        // only.
+        return make_error(AlertDescription::protocol_version,
+                          "SSLv2-format hello refused: only TLS 1.2 is supported");
+    }
+    if (in.size() < kRecordHeaderSize) return std::optional<Record>{};
+
+    const uint8_t type = in[0];
+    const uint16_t version = static_cast<uint16_t>(in[1] << 8 | in[2]);
+    const size_t length = static_cast<size_t>(in[3] << 8 | in[4]);
+    if (!known_content_type(type))
+        return make_error(AlertDescription::unexpected_message,
+                          "record with unknown content type " + std::to_string(type));
+    if ((version >> 8) != 3 || (strict_version_ && version != 0x0303))
+        return make_error(AlertDescription::protocol_version,
+                          "record version " + to_string(static_cast<ProtocolVersion>(version)) +
+                              " is not TLS 1.2");
+    const size_t limit = read_ ? kMaxCiphertextFragment : kMaxPlaintextFragment;
+    if (length > limit)
+        return make_error(
+            AlertDescription::record_overflow,
+            "record of " + std::to_string(length) + " bytes exceeds " + std::to_string(limit));
+    if (in.size() < kRecordHeaderSize + length) return std::optional<Record>{};
+
+    first_record_ = false;
+    pending_consume_ = kRecordHeaderSize + length;
+    auto body = input_.mutable_data().subspan(kRecordHeaderSize, length);
+    const auto content_type = static_cast<ContentType>(type);
+    if (!read_) return std::optional<Record>{Record{content_type, body}};
+    auto opened = read_->open(content_type, body);
+    if (!opened) return std::move(opened).error();
+    return std::optional<Record>{Record{content_type, *opened}};
+}
+
+Status RecordLayer::write(ContentType type, ByteView plaintext) {
+    const size_t overhead = write_ ? write_->overhead() : 0;
+    const size_t nonce = write_ ? write_->explicit_nonce_size() : 0;
+    do {
+        const size_t n = std::min(plaintext.size(), kMaxPlaintextFragment);
+        const size_t body_size = n + overhead;
+        auto record = output_.extend(kRecordHeaderSize + body_size);
+        record[0] = static_cast<uint8_t>(type);
+        record[1] = 3;
+        record[2] = 3;
+        record[3] = static_cast<uint8_t>(body_size >> 8);
+        record[4] = static_cast<uint8_t>(body_size);
+        auto body = record.subspan(kRecordHeaderSize);
+        if (n) std::memcpy(body.data() + nonce, plaintext.data(), n);
+        if (write_) TLS_TRY(write_->seal(type, body, n));
+        plaintext = plaintext.subspan(n);
+    } while (!plaintext.empty());
+    return {};
+}
+
+void RecordLayer::set_read_protection(std::unique_ptr<RecordProtection> protection) {
+    read_ = std::move(protection);
+}
+
+void RecordLayer::set_write_protection(std::unique_ptr<RecordProtection> protection) {
+    write_ = std::move(protection);
+}
+
+void RecordLayer::release_memory() {
+    input_.consume(pending_consume_);
+    pending_consume_ = 0;
+    input_.release_memory();
+    output_.release_memory();
+}
+
+}  // namespace tls

@@ -1,0 +1,81 @@
+// Record framing: splits the incoming byte stream into records and opens them, and seals outgoing
+// data into records of at most 2^14 plaintext bytes. Buffers are reused, so once they have grown to
+// a record's size the steady state does not allocate.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "tls/error.h"
+#include "tls/record/protection.h"
+
+namespace tls {
+
+constexpr size_t kRecordHeaderSize = 5;
+constexpr size_t kMaxPlaintextFragment = 1u << 14;                       // RFC 5246 6.2.1
+constexpr size_t kMaxCiphertextFragment = kMaxPlaintextFragment + 2048;  // RFC 5246 6.2.3
+
+// A record as delivered to the engine: its type and (decrypted) fragment. The fragment lives in the
+// record layer's input buffer and stays valid until the next call to next_record() or feed.
+struct Record {
+    ContentType type;
+    MutableByteView fragment;
+};
+
+// A growable byte queue with a read cursor, reusing its storage.
+class ByteQueue {
+  public:
+    ByteView data() const noexcept { return {buffer_.data() + start_, buffer_.size() - start_}; }
+    size_t size() const noexcept { return buffer_.size() - start_; }
+    bool empty() const noexcept { return size() == 0; }
+    void append(ByteView bytes);
+    // Grows by n bytes and returns them for the caller to fill.
+    MutableByteView extend(size_t n);
+    void consume(size_t n) noexcept;
+    void release_memory();  // frees storage when empty
+    MutableByteView mutable_data() noexcept {
+        return {buffer_.data() + start_, buffer_.size() - start_};
+    }
+
+  private:
+    Bytes buffer_;
+    size_t start_ = 0;
+};
+
+class RecordLayer {
+  public:
+    // ---- input ----
+    void feed(ByteView bytes) { input_.append(bytes); }
+    // The next complete record, opened if read protection is on; nullopt when more bytes are
+    // needed. Header errors: unknown type (unexpected_message), bad version (protocol_version),
+    // too long (record_overflow); SSLv2-format hellos are refused with protocol_version.
+    Result<std::optional<Record>> next_record();
+    bool has_partial_input() const noexcept { return !input_.empty(); }
+
+    // ---- output ----
+    // Seals plaintext into one or more records (each at most 2^14 bytes of plaintext).
+    Status write(ContentType type, ByteView plaintext);
+    ByteView pending_output() const noexcept { return output_.data(); }
+    void consume_output(size_t n) noexcept { output_.consume(n); }
+
+    // ---- epochs ----
+    void set_read_protection(std::unique_ptr<RecordProtection> protection);
+    void set_write_protection(std::unique_ptr<RecordProtection> protection);
+    bool read_protected() const noexcept { return read_ != nullptr; }
+    bool write_protected() const noexcept { return write_ != nullptr; }
+    // Once the version is agreed, every record must carry exactly TLS 1.2.
+    void require_tls12_records() noexcept { strict_version_ = true; }
+
+    void release_memory();
+
+  private:
+    ByteQueue input_;
+    ByteQueue output_;
+    std::unique_ptr<RecordProtection> read_;
+    std::unique_ptr<RecordProtection> write_;
+    size_t pending_consume_ = 0;  // bytes of the previously returned record still in input_
+    bool strict_version_ = false;
+    bool first_record_ = true;
+};
+
+}  // namespace tls

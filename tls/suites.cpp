@@ -1,0 +1,95 @@
+#include "tls/suites.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "tls/config.h"
+#include "tls/connection.h"
+
+namespace tls {
+namespace {
+
+using crypto::AeadAlgorithm;
+using crypto::HashAlgorithm;
+using CS = CipherSuite;
+using K = SuiteKex;
+
+// In default preference order: forward secrecy first, AES-GCM before ChaCha20 (AES-NI), RSA key
+// exchange last.
+constexpr std::array kSuites = {
+    SuiteInfo{CS::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, K::ecdhe_ecdsa,
+              AeadAlgorithm::aes128_gcm, HashAlgorithm::sha256, 16, 4, 8,
+              "ECDHE-ECDSA-AES128-GCM-SHA256"},
+    SuiteInfo{CS::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, K::ecdhe_rsa, AeadAlgorithm::aes128_gcm,
+              HashAlgorithm::sha256, 16, 4, 8, "ECDHE-RSA-AES128-GCM-SHA256"},
+    SuiteInfo{CS::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, K::ecdhe_ecdsa,
+              AeadAlgorithm::aes256_gcm, HashAlgorithm::sha384, 32, 4, 8,
+              "ECDHE-ECDSA-AES256-GCM-SHA384"},
+    SuiteInfo{CS::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, K::ecdhe_rsa, AeadAlgorithm::aes256_gcm,
+              HashAlgorithm::sha384, 32, 4, 8, "ECDHE-RSA-AES256-GCM-SHA384"},
+    SuiteInfo{CS::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, K::ecdhe_ecdsa,
+              AeadAlgorithm::chacha20_poly1305, HashAlgorithm::sha256, 32, 12, 0,
+              "ECDHE-ECDSA-CHACHA20-POLY1305"},
+    SuiteInfo{CS::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, K::ecdhe_rsa,
+              AeadAlgorithm::chacha20_poly1305, HashAlgorithm::sha256, 32, 12, 0,
+              "ECDHE-RSA-CHACHA20-POLY1305"},
+    SuiteInfo{CS::TLS_RSA_WITH_AES_128_GCM_SHA256, K::rsa, AeadAlgorithm::aes128_gcm,
+              HashAlgorithm::sha256, 16, 4, 8, "AES128-GCM-SHA256"},
+    SuiteInfo{CS::TLS_RSA_WITH_AES_256_GCM_SHA384, K::rsa, AeadAlgorithm::aes256_gcm,
+              HashAlgorithm::sha384, 32, 4, 8, "AES256-GCM-SHA384"},
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
+const SuiteInfo* find_suite(CipherSuite suite) noexcept {
+    for (const auto& info : kSuites)
+        if (info.suite == suite) return &info;
+    return nullptr;
+}
+
+std::span<const SuiteInfo> all_suites() noexcept {
+    return kSuites;
+}
+
+std::vector<CipherSuite> supported_cipher_suites() {
+    std::vector<CipherSuite> out;
+    for (const auto& info : kSuites) out.push_back(info.suite);
+    return out;
+}
+
+std::vector<CipherSuite> default_cipher_suites() {
+    return supported_cipher_suites();
+}
+
+std::vector<NamedGroup> default_groups() {
+    return {NamedGroup::x25519, NamedGroup::secp256r1, NamedGroup::secp384r1};
+}
+
+std::vector<SignatureScheme> default_signature_schemes() {
+    using S = SignatureScheme;
+    return {S::ecdsa_secp256r1_sha256, S::ecdsa_secp384r1_sha384, S::rsa_pss_rsae_sha256,
+            S::rsa_pss_rsae_sha384,    S::rsa_pss_rsae_sha512,    S::rsa_pkcs1_sha256,
+            S::rsa_pkcs1_sha384,       S::rsa_pkcs1_sha512};
+}
+
+std::optional<CipherSuite> cipher_suite_from_name(std::string_view name) {
+    for (const auto& info : kSuites)
+        if (iequals(name, info.openssl_name) || iequals(name, to_string(info.suite)))
+            return info.suite;
+    return std::nullopt;
+}
+
+std::string openssl_name(CipherSuite suite) {
+    const SuiteInfo* info = find_suite(suite);
+    return info ? std::string(info->openssl_name) : to_string(suite);
+}
+
+}  // namespace tls

@@ -1,0 +1,33 @@
+// What each cipher suite means to the engine: key exchange, record protection, PRF hash.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "crypto/aead.h"
+#include "crypto/hash.h"
+#include "tls/types.h"
+
+namespace tls {
+
+enum class SuiteKex : uint8_t { rsa, ecdhe_rsa, ecdhe_ecdsa };
+
+struct SuiteInfo {
+    CipherSuite suite;
+    SuiteKex kex;
+    crypto::AeadAlgorithm aead;
+    crypto::HashAlgorithm prf_hash;
+    size_t key_size;
+    size_t fixed_iv_size;        // GCM: 4-byte salt (RFC 5288); ChaCha20: 12-byte IV (RFC 7905)
+    size_t explicit_nonce_size;  // GCM: 8 bytes carried in each record; ChaCha20: none
+    std::string_view openssl_name;
+
+    bool ecdhe() const noexcept { return kex != SuiteKex::rsa; }
+};
+
+// nullptr for suites the engine does not implement (and for signalling values like SCSVs).
+const SuiteInfo* find_suite(CipherSuite suite) noexcept;
+std::span<const SuiteInfo> all_suites() noexcept;
+
+}  // namespace tls
