@@ -1,0 +1,182 @@
+// AEADs for the record layer. The key schedule (AES round keys, GHASH tables, ChaCha key) is done
+// once in the constructor; seal/open only resynchronise with the nonce, so no call allocates.
+#include "crypto/aead.h"
+
+#include <stdexcept>
+#include <variant>
+
+#include <cryptopp/aes.h>
+#include <cryptopp/chacha.h>
+#include <cryptopp/gcm.h>
+#include <cryptopp/poly1305.h>
+
+namespace crypto {
+
+size_t aead_key_size(AeadAlgorithm algorithm) noexcept {
+    switch (algorithm) {
+        case AeadAlgorithm::aes128_gcm:
+            return 16;
+        case AeadAlgorithm::aes256_gcm:
+        case AeadAlgorithm::chacha20_poly1305:
+            return 32;
+        default:
+            return 0;
+    }
+}
+
+const char* to_string(AeadAlgorithm algorithm) noexcept {
+    switch (algorithm) {
+        case AeadAlgorithm::aes128_gcm:
+            return "AES-128-GCM";
+        case AeadAlgorithm::aes256_gcm:
+            return "AES-256-GCM";
+        case AeadAlgorithm::chacha20_poly1305:
+            return "ChaCha20-Poly1305";
+        default:
+            return "unknown";
+    }
+}
+
+namespace {
+
+// With PCLMULQDQ available Crypto++ ignores the table option and uses carry-less multiplication;
+// without it the 2K tables are the better trade (64K tables cost 64 KiB per direction per epoch
+// and measured no faster here; see bench/crypto_bench.cpp).
+using Gcm = CryptoPP::GCM<CryptoPP::AES, CryptoPP::GCM_2K_Tables>;
+
+const uint8_t kDummyNonce[aead_nonce_size] = {};
+
+struct GcmCipher {
+    Gcm::Encryption enc;
+    Gcm::Decryption dec;
+
+    explicit GcmCipher(ByteView key) {
+        enc.SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
+        dec.SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
+    }
+
+    void seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag) {
+        enc.EncryptAndAuthenticate(data.data(), tag.data(), aead_tag_size, nonce.data(),
+                                   static_cast<int>(nonce.size()), aad.data(), aad.size(),
+                                   data.data(), data.size());
+    }
+
+    // DecryptAndVerify() would allocate a digest buffer in TruncatedVerify(); the same steps
+    // with the tag computed into a stack buffer do not.
+    bool open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag) {
+        dec.Resynchronize(nonce.data(), static_cast<int>(nonce.size()));
+        dec.SpecifyDataLengths(aad.size(), data.size(), 0);
+        dec.Update(aad.data(), aad.size());
+        dec.ProcessData(data.data(), data.data(), data.size());
+        uint8_t expected[aead_tag_size];
+        dec.TruncatedFinal(expected, sizeof expected);
+        return constant_time_equal(expected, tag);
+    }
+};
+
+// RFC 8439 section 2.8, composed from Crypto++'s ChaChaTLS (32-bit counter, 96-bit nonce) and
+// Poly1305TLS. Crypto++'s ChaCha20Poly1305 class re-keys through AlgorithmParameters on every
+// nonce (several heap allocations per record), so the construction is spelled out here.
+struct ChaChaPolyCipher {
+    CryptoPP::ChaChaTLS::Encryption chacha;  // a stream cipher: the same object decrypts
+    CryptoPP::Poly1305TLS poly;
+
+    explicit ChaChaPolyCipher(ByteView key) {
+        chacha.SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
+    }
+
+    // Resynchronises to block 0, takes the one-time Poly1305 key from it; block 1 onwards is
+    // left for the data.
+    void start(ByteView nonce, ByteView aad) {
+        chacha.Resynchronize(nonce.data(), static_cast<int>(nonce.size()));
+        uint8_t block0[64] = {};
+        chacha.ProcessString(block0, sizeof block0);
+        poly.SetKey(block0, 32);
+        secure_wipe(block0, sizeof block0);
+        poly.Update(aad.data(), aad.size());
+        pad16(aad.size());
+    }
+
+    void pad16(size_t n) {
+        static const uint8_t zeros[16] = {};
+        if (n % 16 != 0) poly.Update(zeros, 16 - n % 16);
+    }
+
+    void finish(size_t aad_size, size_t data_size, uint8_t* tag) {
+        pad16(data_size);
+        uint8_t lengths[16];
+        for (int i = 0; i < 8; ++i) {
+            lengths[i] = static_cast<uint8_t>(uint64_t{aad_size} >> (8 * i));
+            lengths[8 + i] = static_cast<uint8_t>(uint64_t{data_size} >> (8 * i));
+        }
+        poly.Update(lengths, sizeof lengths);
+        poly.TruncatedFinal(tag, aead_tag_size);
+    }
+
+    void seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag) {
+        start(nonce, aad);
+        chacha.ProcessData(data.data(), data.data(), data.size());
+        poly.Update(data.data(), data.size());
+        finish(aad.size(), data.size(), tag.data());
+    }
+
+    // The MAC is over the ciphertext, so a forgery is rejected before anything is decrypted.
+    bool open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag) {
+        start(nonce, aad);
+        poly.Update(data.data(), data.size());
+        uint8_t expected[aead_tag_size];
+        finish(aad.size(), data.size(), expected);
+        if (!constant_time_equal(expected, tag)) return false;
+        chacha.ProcessData(data.data(), data.data(), data.size());
+        return true;
+    }
+};
+
+}  // namespace
+
+struct Aead::Impl {
+    std::variant<GcmCipher, ChaChaPolyCipher> ciphers;
+
+    Impl(AeadAlgorithm algorithm, ByteView key) : ciphers(make(algorithm, key)) {}
+
+    static decltype(ciphers) make(AeadAlgorithm algorithm, ByteView key) {
+        if (algorithm == AeadAlgorithm::chacha20_poly1305) {
+            return decltype(ciphers)(std::in_place_type<ChaChaPolyCipher>, key);
+        }
+        return decltype(ciphers)(std::in_place_type<GcmCipher>, key);
+    }
+};
+
+Aead::Aead(AeadAlgorithm algorithm, ByteView key) : algorithm_(algorithm) {
+    const size_t expected = aead_key_size(algorithm);
+    if (expected == 0) throw std::invalid_argument("Aead: unknown algorithm");
+    if (key.size() != expected) throw std::invalid_argument("Aead: wrong key size");
+    impl_ = std::make_unique<Impl>(algorithm, key);
+}
+
+Aead::~Aead() = default;
+Aead::Aead(Aead&&) noexcept = default;
+Aead& Aead::operator=(Aead&&) noexcept = default;
+
+namespace {
+void check_sizes(ByteView nonce, size_t tag_size) {
+    if (nonce.size() != aead_nonce_size)
+        throw std::invalid_argument("Aead: nonce must be 12 bytes");
+    if (tag_size != aead_tag_size) throw std::invalid_argument("Aead: tag must be 16 bytes");
+}
+}  // namespace
+
+void Aead::seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag) {
+    check_sizes(nonce, tag.size());
+    std::visit([&](auto& c) { c.seal(nonce, aad, data, tag); }, impl_->ciphers);
+}
+
+bool Aead::open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag) {
+    check_sizes(nonce, tag.size());
+    const bool ok =
+        std::visit([&](auto& c) { return c.open(nonce, aad, data, tag); }, impl_->ciphers);
+    if (!ok) secure_wipe(data.data(), data.size());  // never release unauthenticated plaintext
+    return ok;
+}
+
+}  // namespace crypto

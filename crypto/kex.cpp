@@ -1,0 +1,116 @@
+// Ephemeral key agreement: X25519 (RFC 7748) and ECDH on secp256r1/secp384r1 (uncompressed points).
+#include "crypto/kex.h"
+
+#include <stdexcept>
+
+#include <cryptopp/eccrypto.h>
+#include <cryptopp/oids.h>
+#include <cryptopp/secblock.h>
+#include <cryptopp/xed25519.h>
+
+namespace crypto {
+namespace {
+
+// Lets Crypto++ draw from our Random interface (deterministic in tests).
+class RngAdapter final : public CryptoPP::RandomNumberGenerator {
+  public:
+    explicit RngAdapter(Random& random) : random_(random) {}
+    void GenerateBlock(CryptoPP::byte* output, size_t size) override {
+        random_.fill({output, size});
+    }
+
+  private:
+    Random& random_;
+};
+
+CryptoPP::OID curve_oid(KexGroup group) {
+    return group == KexGroup::secp256r1 ? CryptoPP::ASN1::secp256r1() : CryptoPP::ASN1::secp384r1();
+}
+
+}  // namespace
+
+const char* to_string(KexGroup group) noexcept {
+    switch (group) {
+        case KexGroup::x25519:
+            return "x25519";
+        case KexGroup::secp256r1:
+            return "secp256r1";
+        case KexGroup::secp384r1:
+            return "secp384r1";
+        default:
+            return "unknown";
+    }
+}
+
+size_t public_value_size(KexGroup group) noexcept {
+    switch (group) {
+        case KexGroup::x25519:
+            return 32;
+        case KexGroup::secp256r1:
+            return 65;
+        case KexGroup::secp384r1:
+            return 97;
+        default:
+            return 0;
+    }
+}
+
+struct KeyExchange::Impl {
+    KexGroup group;
+    CryptoPP::SecByteBlock private_key;
+    // Only used for the NIST groups.
+    CryptoPP::ECDH<CryptoPP::ECP>::Domain ecdh;
+
+    explicit Impl(KexGroup g) : group(g) {
+        if (g != KexGroup::x25519) ecdh.AccessGroupParameters().Initialize(curve_oid(g));
+    }
+};
+
+KeyExchange::KeyExchange(KexGroup group, Random& random) : group_(group) {
+    if (public_value_size(group) == 0) throw std::invalid_argument("KeyExchange: unknown group");
+    impl_ = std::make_unique<Impl>(group);
+    RngAdapter rng(random);
+    if (group == KexGroup::x25519) {
+        CryptoPP::x25519 x;
+        impl_->private_key.New(CryptoPP::x25519::SECRET_KEYLENGTH);
+        public_value_.resize(CryptoPP::x25519::PUBLIC_KEYLENGTH);
+        x.GeneratePrivateKey(rng, impl_->private_key);  // 32 random bytes, clamped
+        x.GeneratePublicKey(rng, impl_->private_key, public_value_.data());
+    } else {
+        auto& dh = impl_->ecdh;
+        impl_->private_key.New(dh.PrivateKeyLength());
+        public_value_.resize(dh.PublicKeyLength());  // uncompressed: 0x04 || X || Y
+        dh.GenerateKeyPair(rng, impl_->private_key, public_value_.data());
+    }
+}
+
+KeyExchange::~KeyExchange() = default;
+KeyExchange::KeyExchange(KeyExchange&&) noexcept = default;
+KeyExchange& KeyExchange::operator=(KeyExchange&&) noexcept = default;
+
+std::optional<SecretBytes> KeyExchange::agree(ByteView peer) const {
+    if (peer.size() != public_value_size(group_)) return std::nullopt;
+    try {
+        if (group_ == KexGroup::x25519) {
+            SecretBytes shared(32);
+            CryptoPP::x25519 x;
+            // Validation is ours: RFC 7748 section 6.1 / RFC 8422 5.11 reject an all-zero result,
+            // which covers every low-order point without a blacklist.
+            x.Agree(shared.data(), impl_->private_key, peer.data(), false);
+            uint8_t acc = 0;
+            for (size_t i = 0; i < shared.size(); ++i) acc |= shared[i];
+            if (acc == 0) return std::nullopt;
+            return shared;
+        }
+        // RFC 8422 5.4.1: only the uncompressed form; Crypto++ checks the point is on the curve.
+        if (peer[0] != 0x04) return std::nullopt;
+        const auto& dh = impl_->ecdh;
+        SecretBytes shared(dh.AgreedValueLength());
+        if (!dh.Agree(shared.data(), impl_->private_key, peer.data(), true)) return std::nullopt;
+        return shared;
+    } catch (const CryptoPP::Exception&) {
+        return std::nullopt;  // malformed or off-curve peer point
+    }
+}
+
+}  // namespace crypto
