@@ -1,0 +1,287 @@
+// net::Stream end to end on loopback: a TlsListener served from a thread and connect_tls clients
+// in the same process, certificates from the test PKI.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/stream.h"
+#include "support/engine_pair.h"
+#include "support/pki.h"
+#include "support/process.h"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<uint8_t> pattern(size_t n) {
+    std::vector<uint8_t> v(n);
+    for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>((i * 7 + i / 253) & 0xff);
+    return v;
+}
+
+std::string as_string(std::span<const uint8_t> b) {
+    return std::string(b.begin(), b.end());
+}
+
+// Reads until n bytes arrived or the stream ended cleanly.
+std::vector<uint8_t> read_n(net::Stream& s, size_t n) {
+    std::vector<uint8_t> out(n);
+    size_t got = 0;
+    while (got < n) {
+        const size_t r = s.read(std::span<uint8_t>(out).subspan(got));
+        if (r == 0) break;
+        got += r;
+    }
+    out.resize(got);
+    return out;
+}
+
+net::StreamOptions quick_options() {
+    net::StreamOptions o;
+    o.connect_timeout = 5s;
+    o.handshake_timeout = 10s;
+    o.io_timeout = 10s;
+    return o;
+}
+
+// A TlsListener on 127.0.0.1:0 whose next accepted stream is handed to `serve` in a thread.
+class Server {
+  public:
+    explicit Server(std::function<void(net::Stream&)> serve,
+                    std::shared_ptr<const tls::ServerConfig> config = tls12_test::server_config(),
+                    net::StreamOptions options = quick_options())
+        : listener_("127.0.0.1", 0, std::move(config), options) {
+        done_ = std::async(std::launch::async, [this, serve = std::move(serve)] {
+            net::Stream s = listener_.accept(10s);
+            serve(s);
+        });
+    }
+    uint16_t port() const { return listener_.port(); }
+    // Rethrows what the server thread threw.
+    void join() {
+        ASSERT_EQ(done_.wait_for(20s), std::future_status::ready);
+        done_.get();
+    }
+    // The server thread's exception message ("" when it finished normally).
+    std::string error() {
+        if (done_.wait_for(20s) != std::future_status::ready) return "(server still running)";
+        try {
+            done_.get();
+        } catch (const std::exception& e) {
+            return e.what();
+        }
+        return "";
+    }
+
+  private:
+    net::TlsListener listener_;
+    std::future<void> done_;
+};
+
+void echo(net::Stream& s) {
+    std::vector<uint8_t> buf(16 * 1024);
+    for (size_t n; (n = s.read(buf)) != 0;) s.write(std::span<const uint8_t>(buf.data(), n));
+    s.close();
+}
+
+net::Stream connect(uint16_t port,
+                    std::shared_ptr<const tls::ClientConfig> config = tls12_test::client_config(),
+                    net::StreamOptions options = quick_options()) {
+    return net::connect_tls("127.0.0.1", port, std::move(config), options, "localhost");
+}
+
+}  // namespace
+
+TEST(Stream, EchoRoundTripAndCleanClose) {
+    Server server(echo);
+    net::Stream client = connect(server.port());
+    ASSERT_TRUE(client.is_handshake_complete());
+    EXPECT_TRUE(client.negotiated().cipher_suite.has_value());
+    EXPECT_EQ(client.negotiated().server_name, "localhost");
+    EXPECT_FALSE(client.negotiated().peer_certificates.empty());
+
+    client.write("hello, tls");
+    EXPECT_EQ(as_string(read_n(client, 10)), "hello, tls");
+
+    // Much more than one record and more than the socket buffers, in lock-step chunks.
+    const auto data = pattern(1024 * 1024 + 3);
+    for (size_t off = 0; off < data.size(); off += 100'000) {
+        const auto part = std::span<const uint8_t>(data).subspan(off).first(
+            std::min<size_t>(100'000, data.size() - off));
+        client.write(part);
+        auto back = read_n(client, part.size());
+        ASSERT_TRUE(std::equal(back.begin(), back.end(), part.begin(), part.end()));
+    }
+    client.close();
+    std::vector<uint8_t> rest(16);
+    EXPECT_EQ(client.read(rest), 0u);  // the server's close_notify
+    EXPECT_TRUE(client.peer_closed());
+    server.join();
+}
+
+TEST(Stream, ServerHandshakesOnFirstReadAndReportsParameters) {
+    std::promise<tls::NegotiatedParameters> seen;
+    Server server([&](net::Stream& s) {
+        EXPECT_FALSE(s.is_handshake_complete());
+        EXPECT_EQ(as_string(read_n(s, 5)), "ping!");
+        seen.set_value(s.negotiated());
+        s.write("pong!");
+        s.close();
+    });
+    net::Stream client = connect(server.port());
+    client.write("ping!");
+    EXPECT_EQ(as_string(read_n(client, 5)), "pong!");
+    std::vector<uint8_t> rest(1);
+    EXPECT_EQ(client.read(rest), 0u);
+    server.join();
+    const auto p = seen.get_future().get();
+    EXPECT_EQ(p.server_name, "localhost");
+    EXPECT_EQ(p.cipher_suite, client.negotiated().cipher_suite);
+}
+
+TEST(Stream, TcpCloseWithoutCloseNotifyIsTruncation) {
+    Server server([](net::Stream& s) {
+        s.handshake();
+        s.write("partial");
+        s.socket().shutdown_write();  // TCP FIN, no close_notify
+    });
+    net::Stream client = connect(server.port());
+    EXPECT_EQ(as_string(read_n(client, 7)), "partial");
+    std::vector<uint8_t> buf(16);
+    try {
+        client.read(buf);
+        FAIL() << "read after a bare TCP close did not fail";
+    } catch (const net::TruncationError& e) {
+        EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+    }
+    server.join();
+}
+
+TEST(Stream, HandshakeTimesOutWhenTheServerIsSilent) {
+    net::Listener silent("127.0.0.1", 0);
+    auto options = quick_options();
+    options.handshake_timeout = 300ms;
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        connect(silent.port(), tls12_test::client_config(), options);
+        FAIL() << "handshake with a silent server succeeded";
+    } catch (const net::TimeoutError& e) {
+        EXPECT_NE(std::string(e.what()).find("handshake timed out after 300 ms"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST(Stream, ServerHandshakeTimesOutWhenTheClientIsSilent) {
+    auto options = quick_options();
+    options.handshake_timeout = 300ms;
+    net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config(), options);
+    net::Socket client = net::Socket::connect("127.0.0.1", listener.port(), 2s);
+    net::Stream server = listener.accept(2s);
+    EXPECT_THROW(server.handshake(), net::TimeoutError);
+}
+
+TEST(Stream, ReadTimesOutWhenThePeerSendsNothing) {
+    std::promise<void> release;
+    Server server([&](net::Stream& s) {
+        s.handshake();
+        release.get_future().wait_for(10s);
+        s.close();
+    });
+    auto options = quick_options();
+    options.io_timeout = 200ms;
+    net::Stream client = connect(server.port(), tls12_test::client_config(), options);
+    std::vector<uint8_t> buf(16);
+    EXPECT_THROW(client.read(buf), net::TimeoutError);
+    release.set_value();
+    EXPECT_EQ(client.read(buf), 0u);  // the stream is still usable after a timeout
+    server.join();
+}
+
+TEST(Stream, UntrustedServerFailsWithTheVerificationReason) {
+    Server server([&](net::Stream& s) { s.handshake(); });
+    // The test CA vouches for the server, but not under this name.
+    try {
+        net::connect_tls("127.0.0.1", server.port(), tls12_test::client_config(), quick_options(),
+                         "wrong.example.com");
+        FAIL() << "a certificate for the wrong name was accepted";
+    } catch (const net::TlsError& e) {
+        EXPECT_NE(e.alert(), tls::AlertDescription::close_notify);
+        EXPECT_FALSE(e.reason().empty());
+        EXPECT_NE(std::string(e.what()).find("tls: "), std::string::npos);
+    }
+    // The server hears about it: the client's fatal alert was sent before the throw.
+    const std::string err = server.error();
+    EXPECT_NE(err.find("tls: "), std::string::npos) << err;
+}
+
+TEST(Stream, NoCommonSuiteIsAHandshakeFailureOnBothSides) {
+    auto server_cfg = tls12_test::server_config(tls12_test::ServerKey::rsa2048, [](auto& c) {
+        c.cipher_suites = {tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384};
+    });
+    auto client_cfg = tls12_test::client_config([](auto& c) {
+        c.cipher_suites = {tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
+    });
+    Server server([](net::Stream& s) { s.handshake(); }, server_cfg);
+    try {
+        connect(server.port(), client_cfg);
+        FAIL() << "handshake without a common suite succeeded";
+    } catch (const net::TlsError& e) {
+        EXPECT_EQ(e.alert(), tls::AlertDescription::handshake_failure) << e.what();
+    }
+    EXPECT_NE(server.error().find("handshake_failure"), std::string::npos);
+}
+
+TEST(Stream, NonTlsPeerIsATlsError) {
+    net::Listener plain("127.0.0.1", 0);
+    auto peer = std::async(std::launch::async, [&] {
+        net::Socket s = plain.accept(5s);
+        std::vector<uint8_t> buf(4096);
+        s.recv(buf, 5s);
+        const std::string reply = "HTTP/1.0 400 Bad Request\r\n\r\n";
+        s.send_all(
+            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(reply.data()), reply.size()),
+            5s);
+        s.shutdown_write();
+        s.wait_readable(2s);
+    });
+    EXPECT_THROW(connect(plain.port()), net::TlsError);
+    peer.get();
+}
+
+TEST(Stream, ConnectToClosedPortIsASocketError) {
+    const uint16_t port = tls12_test::free_port();
+    try {
+        connect(port);
+        FAIL();
+    } catch (const net::TlsError& e) {
+        FAIL() << "a refused connection is not a TLS error: " << e.what();
+    } catch (const net::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("refused"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Stream, WriteAfterCloseIsRefused) {
+    Server server(echo);
+    net::Stream client = connect(server.port());
+    client.close();
+    EXPECT_THROW(client.write("late"), net::Error);
+    client.close();  // twice is fine
+    std::vector<uint8_t> buf(4);
+    EXPECT_EQ(client.read(buf), 0u);
+    server.join();
+}
+
+TEST(TlsListener, CloseInterruptsAccept) {
+    net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config());
+    auto waiting = std::async(std::launch::async, [&] { listener.accept(); });
+    std::this_thread::sleep_for(50ms);
+    listener.close();
+    ASSERT_EQ(waiting.wait_for(5s), std::future_status::ready);
+    EXPECT_THROW(waiting.get(), net::ClosedError);
+}
