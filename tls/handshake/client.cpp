@@ -54,6 +54,9 @@ Result<HandshakeState> on_server_hello(Connection::Impl& c, const HandshakeMessa
 
     const Extensions& ext = hello.extensions;
     if (ext.supported_versions) return unsolicited("supported_versions");
+    // RFC 5246 7.4.1.4: a server may only answer extensions the client sent.
+    if (!ext.unknown.empty())
+        return unsolicited("unrequested extension " + std::to_string(ext.unknown.front().first));
     if (ext.session_ticket) return unsolicited("session_ticket");
     if (ext.encrypt_then_mac) return unsolicited("encrypt_then_mac");
     if (ext.server_name_ack && c.negotiated.server_name.empty()) return unsolicited("server_name");
