@@ -299,38 +299,52 @@ constexpr const char* kEncrypted =
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-std::vector<Bytes> parse_certificates_pem(std::string_view pem) {
+namespace detail {
+
+std::vector<Bytes> certificate_ders(ByteView contents, bool check) {
+    if (contents.empty()) throw Error("no certificate found (empty input)");
+    const auto text = as_text(contents);
     std::vector<Bytes> out;
-    for (const auto& block : pem_blocks(pem)) {
+    if (!looks_like_pem(text)) {
+        out.emplace_back(contents.begin(), contents.end());
+        try {
+            (void)detail::decode_certificate(out.back());
+        } catch (const std::exception& e) {
+            throw Error(std::string("no certificate found: neither PEM nor a DER certificate (") +
+                        e.what() + ")");
+        }
+        return out;
+    }
+    for (const auto& block : pem_blocks(text)) {
         if (block.label != "CERTIFICATE" && block.label != "X509 CERTIFICATE") continue;
         out.push_back(decode_base64(block));
-        check_certificate(out.back(), out.size() - 1);
+        if (check) check_certificate(out.back(), out.size() - 1);
     }
     if (out.empty()) throw Error("no certificate found (expected PEM \"CERTIFICATE\" blocks)");
     return out;
 }
 
-std::vector<Bytes> parse_certificates(ByteView contents) {
-    if (contents.empty()) throw Error("no certificate found (empty input)");
-    const auto text = as_text(contents);
-    if (looks_like_pem(text)) return parse_certificates_pem(text);
-    Bytes der(contents.begin(), contents.end());
-    try {
-        (void)detail::decode_certificate(der);
-    } catch (const std::exception& e) {
-        throw Error(std::string("no certificate found: neither PEM nor a DER certificate (") +
-                    e.what() + ")");
-    }
-    return {std::move(der)};
-}
-
-std::vector<Bytes> load_certificate_chain(const std::string& path) {
+std::vector<Bytes> read_certificate_ders(const std::string& path, bool check) {
     const std::string contents = read_file(path);
     try {
-        return parse_certificates(crypto::as_bytes(contents));
+        return certificate_ders(crypto::as_bytes(contents), check);
     } catch (const Error& e) {
         throw Error(path + ": " + e.what());
     }
+}
+
+}  // namespace detail
+
+std::vector<Bytes> parse_certificates_pem(std::string_view pem) {
+    return detail::certificate_ders(crypto::as_bytes(pem), true);
+}
+
+std::vector<Bytes> parse_certificates(ByteView contents) {
+    return detail::certificate_ders(contents, true);
+}
+
+std::vector<Bytes> load_certificate_chain(const std::string& path) {
+    return detail::read_certificate_ders(path, true);
 }
 
 crypto::SecretBytes private_key_to_pkcs8(ByteView contents) {

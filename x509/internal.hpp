@@ -38,6 +38,11 @@ std::string describe_key(const Botan::Public_Key& key);
 
 std::chrono::system_clock::time_point to_time_point(const Botan::X509_Time& t);
 
+// The DER certificates of a PEM text (or the one DER certificate), each parsed when check is set.
+// Throws x509::Error; read_certificate_ders() prefixes messages with the path.
+std::vector<crypto::Bytes> certificate_ders(crypto::ByteView contents, bool check);
+std::vector<crypto::Bytes> read_certificate_ders(const std::string& path, bool check);
+
 // "certificate 0 (CN=localhost)"
 std::string certificate_label(size_t index, const Botan::X509_Certificate& cert);
 

@@ -57,7 +57,13 @@ void TrustStore::add(const std::vector<crypto::Bytes>& certificates) {
 }
 
 void TrustStore::add_pem_file(const std::string& path) {
-    add(load_certificate_chain(path));
+    // add() parses each certificate; no need to parse them twice.
+    const auto certs = detail::read_certificate_ders(path, false);
+    try {
+        add(certs);
+    } catch (const Error& e) {
+        throw Error(path + ": " + e.what());
+    }
 }
 
 size_t TrustStore::size() const noexcept {
@@ -79,7 +85,9 @@ TrustStore TrustStore::from_certificates(const std::vector<crypto::Bytes>& certi
 }
 
 TrustStore TrustStore::from_pem_file(const std::string& path) {
-    return from_certificates(load_certificate_chain(path));
+    TrustStore store;
+    store.add_pem_file(path);
+    return store;
 }
 
 TrustStore TrustStore::system() {
@@ -106,13 +114,16 @@ TrustStore TrustStore::from_directory(const std::string& path) {
     std::sort(files.begin(), files.end());
     TrustStore store;
     for (const auto& file : files) {
-        std::vector<crypto::Bytes> certs;
+        // Files without certificates (keys, notes) and corrupt certificates are skipped.
         try {
-            certs = load_certificate_chain(file.string());
+            for (const auto& cert : detail::read_certificate_ders(file.string(), false)) {
+                try {
+                    store.add(cert);
+                } catch (const Error&) {
+                }
+            }
         } catch (const Error&) {
-            continue;  // not a certificate file
         }
-        store.add(certs);
     }
     if (store.empty()) throw Error(path + ": no certificates found");
     return store;

@@ -1,13 +1,18 @@
 #include "support/pki.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace tls12_test {
 namespace {
@@ -110,12 +115,13 @@ std::string ca_config(const std::string& dir) {
 
 class Generator {
   public:
-    explicit Generator(std::string dir) : dir_(std::move(dir)) {}
+    Generator(std::string dir, bool run) : dir_(std::move(dir)), run_(run) {}
 
     std::string path(const std::string& name) const { return dir_ + "/" + name; }
 
     // Runs one openssl command in the PKI directory; throws with its output on failure.
     void openssl(const std::string& args) const {
+        if (!run_) return;
         const std::string log = path("openssl.log");
         const std::string cmd =
             "cd '" + dir_ + "' && openssl " + args + " >'" + log + "' 2>&1 </dev/null";
@@ -148,33 +154,74 @@ class Generator {
     }
 
     void concat(const std::string& out, std::initializer_list<std::string> parts) const {
+        if (!run_) return;
         std::string all;
         for (const auto& p : parts) all += read_text_file(path(p));
         write_text_file(path(out), all);
     }
 
+    void write(const std::string& name, const std::string& contents) const {
+        if (run_) write_text_file(path(name), contents);
+    }
+    void mkdir(const std::string& name) const {
+        if (run_) std::filesystem::create_directories(path(name));
+    }
+
   private:
     std::string dir_;
+    bool run_;
 };
 
-struct PkiHolder {
-    TestPki pki;
-    ~PkiHolder() {
-        const char* keep = std::getenv("TLS12_KEEP_PKI");
-        if (!pki.dir.empty() && !(keep && *keep && std::string(keep) != "0")) {
+// Bump when the generated files change, so stale shared caches are not reused.
+constexpr const char* kPkiVersion = "v1";
+
+bool env_flag(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v && std::string(v) != "0";
+}
+
+// Directories removed when the process exits.
+struct Cleanup {
+    std::vector<std::string> dirs;
+    ~Cleanup() {
+        if (env_flag("TLS12_KEEP_PKI")) return;
+        for (const auto& d : dirs) {
             std::error_code ec;
-            std::filesystem::remove_all(pki.dir, ec);
+            std::filesystem::remove_all(d, ec);
         }
     }
 };
 
-void generate(TestPki& p) {
-    char tmpl[] = "/tmp/tls12-pki-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("test PKI: mkdtemp failed");
-    p.dir = tmpl;
-    Generator g(p.dir);
+Cleanup& cleanup() {
+    static Cleanup c;
+    return c;
+}
+
+std::string make_temp_dir(const std::string& prefix) {
+    std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("test PKI: mkdtemp failed");
+    return tmpl;
+}
+
+// /tmp/tls12-test-pki-v1-<uid>-<yyyymm>: shared by the test processes of one user (ctest runs
+// every test in its own process), regenerated monthly so validity periods stay comfortable.
+std::string shared_pki_dir() {
+    const auto now = std::chrono::system_clock::now();
+    const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(now)};
+    char month[16];
+    std::snprintf(month, sizeof month, "%04d%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()));
+    return std::string("/tmp/tls12-test-pki-") + kPkiVersion + "-" + std::to_string(getuid()) +
+           "-" + month;
+}
+
+// Generates every file into dir (or, when generate_files is false, only fills in the paths of a
+// directory generated earlier).
+void generate(TestPki& p, const std::string& dir, bool generate_files) {
+    p.dir = dir;
+    const Generator g(p.dir, generate_files);
     auto at = [&](const std::string& name) { return g.path(name); };
-    write_text_file(at("ext.cnf"), kExtensions);
+    g.write("ext.cnf", kExtensions);
 
     // Keys: four RSA-2048 (root, intermediate, server, client), two EC, one RSA-1024.
     g.rsa_key("ca.key", 2048);
@@ -235,9 +282,9 @@ void generate(TestPki& p) {
     p.client_key = at("client.key");
 
     // Expired: `openssl ca` with explicit dates.
-    std::filesystem::create_directories(at("issued"));
-    write_text_file(at("index.txt"), "");
-    write_text_file(at("ca.cnf"), ca_config(p.dir));
+    g.mkdir("issued");
+    g.write("index.txt", "");
+    g.write("ca.cnf", ca_config(p.dir));
     g.openssl("req -new -key server.key -subj /CN=localhost -out expired.csr");
     g.openssl(
         "ca -batch -notext -config ca.cnf -in expired.csr -out expired.pem"
@@ -294,10 +341,48 @@ void write_text_file(const std::string& path, const std::string& contents) {
 }
 
 const TestPki& test_pki() {
-    static PkiHolder holder;
+    static TestPki pki;
     static std::once_flag once;
-    std::call_once(once, [] { generate(holder.pki); });
-    return holder.pki;
+    std::call_once(once, [] {
+        if (env_flag("TLS12_FRESH_PKI")) {
+            const std::string dir = make_temp_dir("tls12-pki");
+            cleanup().dirs.push_back(dir);
+            generate(pki, dir, true);
+            return;
+        }
+        // One generation per user and month; concurrent test processes wait on a lock file.
+        const std::string dir = shared_pki_dir();
+        const std::string lock_path = dir + ".lock";
+        const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) throw std::runtime_error("test PKI: cannot open " + lock_path);
+        ::flock(fd, LOCK_EX);
+        try {
+            const bool complete = std::filesystem::exists(dir + "/complete");
+            if (!complete) {
+                std::filesystem::remove_all(dir);
+                std::filesystem::create_directories(dir);
+                std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+            }
+            generate(pki, dir, !complete);
+            if (!complete) write_text_file(dir + "/complete", "");
+        } catch (...) {
+            ::flock(fd, LOCK_UN);
+            ::close(fd);
+            throw;
+        }
+        ::flock(fd, LOCK_UN);
+        ::close(fd);
+    });
+    return pki;
+}
+
+std::string scratch_dir() {
+    static const std::string dir = [] {
+        std::string d = make_temp_dir("tls12-scratch");
+        cleanup().dirs.push_back(d);
+        return d;
+    }();
+    return dir;
 }
 
 }  // namespace tls12_test

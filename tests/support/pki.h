@@ -1,7 +1,12 @@
 // A throw-away test PKI generated with the openssl command line: a root CA, an intermediate CA and
 // leaf certificates for the situations the tests need (good RSA/ECDSA servers, a client, expired,
-// wrong host, self-signed, weak ...). Generated once per process, lazily, into a fresh directory
-// under /tmp that is removed when the process exits (set TLS12_KEEP_PKI=1 to keep it).
+// wrong host, self-signed, weak ...). Generated lazily on first use.
+//
+// ctest runs every test in its own process, so the PKI is shared: it is generated once per user
+// and month into /tmp/tls12-test-pki-<version>-<uid>-<yyyymm>/ (under a lock file; later processes
+// reuse it). Treat that directory as read-only; write scratch files into scratch_dir().
+// TLS12_FRESH_PKI=1 generates a private copy in a fresh temp directory instead, removed at exit
+// (TLS12_KEEP_PKI=1 keeps it).
 //
 // Every member is an absolute file path. "*_chain" files hold the leaf followed by the
 // intermediate (PEM); "*_cert" files hold the leaf alone; keys are PKCS#8 PEM unless named
@@ -56,9 +61,13 @@ struct TestPki {
     std::string not_ca_chain;  // leaf issued by a certificate without CA:TRUE (+ that cert)
 };
 
-// Generates the PKI on first use (about a second), then returns the same paths. Thread-safe.
+// Generates the PKI on first use (about a second) or finds the shared one, then returns the same
+// paths. Thread-safe.
 // Throws std::runtime_error with openssl's output when generation fails.
 const TestPki& test_pki();
+
+// A fresh per-process temporary directory (removed at exit) for files a test writes.
+std::string scratch_dir();
 
 // Small file helpers for tests.
 std::string read_text_file(const std::string& path);
