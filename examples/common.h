@@ -1,0 +1,113 @@
+// Helpers shared by the example programs: cipher-suite lists from the command line, client trust
+// setup, a readable account of what was negotiated, and turning exceptions into one line.
+#pragma once
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "net/error.h"
+#include "tls/config.h"
+#include "tls/connection.h"
+#include "tls/x509_verifier.h"
+#include "x509/trust_store.h"
+
+namespace examples {
+
+// "ECDHE-RSA-AES128-GCM-SHA256,TLS_RSA_WITH_AES_128_GCM_SHA256" -> suites, in the given order.
+// Unknown names throw std::invalid_argument listing every valid name.
+inline std::vector<tls::CipherSuite> parse_suites(const std::string& list) {
+    std::vector<tls::CipherSuite> suites;
+    std::vector<std::string> unknown;
+    std::stringstream in(list);
+    std::string name;
+    while (std::getline(in, name, ',')) {
+        const auto first = name.find_first_not_of(" \t");
+        if (first == std::string::npos) continue;
+        name = name.substr(first, name.find_last_not_of(" \t") - first + 1);
+        if (auto suite = tls::cipher_suite_from_name(name))
+            suites.push_back(*suite);
+        else
+            unknown.push_back(name);
+    }
+    if (!unknown.empty() || suites.empty()) {
+        std::string msg = unknown.empty() ? "no cipher suite given" : "unknown cipher suite";
+        for (size_t i = 0; i < unknown.size(); ++i) msg += (i ? ", '" : " '") + unknown[i] + "'";
+        msg += "\nvalid names (OpenSSL style or IANA):";
+        size_t width = 0;
+        for (auto s : tls::supported_cipher_suites())
+            width = std::max(width, tls::openssl_name(s).size());
+        for (auto s : tls::supported_cipher_suites()) {
+            const std::string short_name = tls::openssl_name(s);
+            msg += "\n  " + short_name + std::string(width - short_name.size() + 2, ' ') +
+                   tls::to_string(s);
+        }
+        throw std::invalid_argument(msg);
+    }
+    return suites;
+}
+
+// The verifier for a client: --insecure accepts anything, --ca FILE trusts that bundle, otherwise
+// the system store.
+inline std::shared_ptr<const tls::CertificateVerifier> make_verifier(const std::string& ca_file,
+                                                                     bool insecure) {
+    if (insecure) return tls::make_insecure_verifier();
+    return tls::make_x509_verifier(ca_file.empty() ? x509::TrustStore::system()
+                                                   : x509::TrustStore::from_pem_file(ca_file));
+}
+
+// What was negotiated, as (label, value) pairs in a fixed order.
+inline std::vector<std::pair<std::string, std::string>> describe(
+    const tls::NegotiatedParameters& p) {
+    std::vector<std::pair<std::string, std::string>> out;
+    out.emplace_back("protocol", p.version == tls::ProtocolVersion::tls12
+                                     ? "TLS 1.2"
+                                     : tls::to_string(p.version));
+    out.emplace_back("cipher suite", p.cipher_suite ? tls::to_string(*p.cipher_suite) + " (" +
+                                                          tls::openssl_name(*p.cipher_suite) + ")"
+                                                    : "none");
+    out.emplace_back("group", p.group ? tls::to_string(*p.group) : "none (RSA key exchange)");
+    out.emplace_back("signature scheme",
+                     p.signature_scheme ? tls::to_string(*p.signature_scheme) : "none");
+    out.emplace_back("extended master secret", p.extended_master_secret ? "yes" : "no");
+    out.emplace_back("server name", p.server_name.empty() ? "(none)" : p.server_name);
+    out.emplace_back("alpn", p.alpn.empty() ? "(none)" : p.alpn);
+    out.emplace_back("resumed", p.resumed ? "yes" : "no");
+    out.emplace_back("peer certificates", std::to_string(p.peer_certificates.size()));
+    return out;
+}
+
+// One line for a log: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 x25519 sni=localhost".
+inline std::string summary(const tls::NegotiatedParameters& p) {
+    std::string s = p.cipher_suite ? tls::to_string(*p.cipher_suite) : "no-suite";
+    s += " ";
+    s += p.group ? tls::to_string(*p.group) : "no-group";
+    if (!p.server_name.empty()) s += " sni=" + p.server_name;
+    if (!p.alpn.empty()) s += " alpn=" + p.alpn;
+    if (p.resumed) s += " resumed";
+    return s;
+}
+
+// The message of the exception in flight, with the TLS alert spelled out when there is one.
+inline std::string describe_current_exception() {
+    try {
+        throw;
+    } catch (const net::TlsError& e) {
+        return "alert " + tls::to_string(e.alert()) + ": " + e.reason();
+    } catch (const net::TruncationError& e) {
+        return std::string("truncated: ") + e.what();
+    } catch (const net::TimeoutError& e) {
+        return std::string("timeout: ") + e.what();
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown exception";
+    }
+}
+
+}  // namespace examples

@@ -1,0 +1,115 @@
+// A TLS 1.2 echo client: sends stdin to the server, waits until every byte sent has come back,
+// writes it to stdout, closes with close_notify, and reports what was negotiated on stderr.
+//
+//   echo "hello" | echo_client --host localhost --port 8443 --ca ca.pem
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "net/stream.h"
+
+namespace {
+
+// Reads up to buf.size() bytes from stdin; 0 at EOF.
+size_t read_stdin(std::vector<uint8_t>& buf) {
+    for (;;) {
+        ssize_t n = ::read(0, buf.data(), buf.size());
+        if (n >= 0) return static_cast<size_t>(n);
+        if (errno != EINTR) throw std::runtime_error(std::string("stdin: ") + std::strerror(errno));
+    }
+}
+
+void write_stdout(const uint8_t* data, size_t n) {
+    std::cout.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(n));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"TLS 1.2 echo client (tls12 library example)"};
+    std::string host = "localhost";
+    uint16_t port = 0;
+    std::string ca_file, server_name, suites;
+    bool insecure = false;
+    int timeout_ms = 10'000;
+    app.add_option("--host", host, "server host name or address")->capture_default_str();
+    app.add_option("--port,-p", port, "server port")->required();
+    auto* ca = app.add_option("--ca", ca_file, "PEM file of trusted CAs (default: system store)")
+                   ->check(CLI::ExistingFile);
+    app.add_flag("--insecure,-k", insecure, "do not verify the server certificate")->excludes(ca);
+    app.add_option("--servername", server_name, "SNI and name to verify (default: --host)");
+    app.add_option("--suites", suites, "comma-separated cipher suites, OpenSSL or IANA names");
+    app.add_option("--timeout", timeout_ms, "connect/handshake/read timeout in ms")
+        ->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+
+    std::shared_ptr<const tls::ClientConfig> config;
+    try {
+        auto cfg = std::make_shared<tls::ClientConfig>();
+        cfg->verifier = examples::make_verifier(ca_file, insecure);
+        if (!suites.empty()) cfg->cipher_suites = examples::parse_suites(suites);
+        config = std::move(cfg);
+    } catch (const std::exception& e) {
+        std::cerr << "echo_client: " << e.what() << std::endl;
+        return 2;
+    }
+    if (insecure) std::cerr << "echo_client: WARNING: server certificate not verified\n";
+
+    net::StreamOptions options;
+    options.connect_timeout = options.handshake_timeout = options.io_timeout =
+        std::chrono::milliseconds(timeout_ms);
+
+    net::Stream stream = [&]() -> net::Stream {
+        try {
+            return net::connect_tls(host, port, config, options, server_name);
+        } catch (...) {
+            std::cerr << "echo_client: connection to " << host << ":" << port
+                      << " failed: " << examples::describe_current_exception() << std::endl;
+            std::exit(1);
+        }
+    }();
+    for (const auto& [label, value] : examples::describe(stream.negotiated()))
+        std::cerr << label << ": " << value << "\n";
+
+    try {
+        // Lock-step: send a chunk, read until it has all come back. Never blocks writing while
+        // the server blocks writing back to us, however much stdin holds.
+        std::vector<uint8_t> chunk(16 * 1024);
+        std::vector<uint8_t> back(16 * 1024);
+        size_t total = 0;
+        for (;;) {
+            const size_t n = read_stdin(chunk);
+            if (n == 0) break;
+            stream.write(std::span<const uint8_t>(chunk.data(), n));
+            size_t got = 0;
+            while (got < n) {
+                const size_t r = stream.read(std::span<uint8_t>(back.data(), n - got));
+                if (r == 0) throw std::runtime_error("server closed the connection mid-echo");
+                write_stdout(back.data(), r);
+                got += r;
+            }
+            total += n;
+        }
+        std::cout.flush();
+        stream.close();
+        // The server answers our close_notify with its own.
+        std::vector<uint8_t> rest(256);
+        try {
+            if (stream.read(rest) != 0) std::cerr << "echo_client: unexpected data after close\n";
+        } catch (...) {
+            std::cerr << "echo_client: server did not close cleanly: "
+                      << examples::describe_current_exception() << "\n";
+        }
+        std::cerr << "echoed " << total << " bytes, closed with close_notify\n";
+    } catch (...) {
+        std::cerr << "echo_client: " << examples::describe_current_exception() << std::endl;
+        return 1;
+    }
+    return std::cout ? 0 : 1;
+}

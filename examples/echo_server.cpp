@@ -1,0 +1,259 @@
+// A TLS 1.2 echo server: one thread per connection, one log line per connection on stderr, never
+// taken down by a misbehaving client, stops cleanly on SIGINT/SIGTERM. With --http it answers
+// any request with a small HTML page describing the connection instead.
+//
+//   echo_server --port 8443 --cert chain.pem --key key.pem
+//   openssl s_client -connect 127.0.0.1:8443 -tls1_2
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common.h"
+#include "net/stream.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::mutex log_mutex;
+
+void log_line(const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    std::cerr << line << std::endl;
+}
+
+// The live connections: counted so shutdown can wait for them, and their sockets known so a
+// shutdown that runs out of patience can wake them.
+class Connections {
+  public:
+    void add(uint64_t id, int fd) {
+        std::lock_guard lock(mutex_);
+        fds_[id] = fd;
+    }
+    void remove(uint64_t id) {
+        std::lock_guard lock(mutex_);
+        fds_.erase(id);
+        changed_.notify_all();
+    }
+    bool wait_idle(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, timeout, [&] { return fds_.empty(); });
+    }
+    size_t count() {
+        std::lock_guard lock(mutex_);
+        return fds_.size();
+    }
+    // Cuts every connection's socket: blocked reads return at once.
+    void shutdown_all() {
+        std::lock_guard lock(mutex_);
+        for (auto& [id, fd] : fds_) ::shutdown(fd, SHUT_RDWR);
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<uint64_t, int> fds_;
+};
+
+std::string html_escape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+// Echoes until the client sends close_notify, counting the bytes echoed.
+void serve_echo(net::Stream& stream, size_t& echoed) {
+    std::vector<uint8_t> buffer(16 * 1024);
+    for (;;) {
+        const size_t n = stream.read(buffer);
+        if (n == 0) break;
+        stream.write(std::span<const uint8_t>(buffer.data(), n));
+        echoed += n;
+    }
+}
+
+// Reads the request head (up to the blank line) and answers with a page about the connection.
+std::string serve_http(net::Stream& stream) {
+    constexpr size_t max_head = 16 * 1024;
+    std::string head;
+    std::vector<uint8_t> buffer(4096);
+    while (head.find("\r\n\r\n") == std::string::npos && head.find("\n\n") == std::string::npos) {
+        if (head.size() > max_head) {
+            stream.write(
+                "HTTP/1.0 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n");
+            return "request head too large";
+        }
+        const size_t n = stream.read(buffer);
+        if (n == 0) return "client closed before sending a request";
+        head.append(reinterpret_cast<const char*>(buffer.data()), n);
+    }
+    const std::string request_line = head.substr(0, head.find_first_of("\r\n"));
+
+    std::string rows;
+    for (const auto& [label, value] : examples::describe(stream.negotiated()))
+        rows += "<tr><th>" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>\n";
+    const std::string body =
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tls12 echo_server</title>"
+        "</head>\n<body><h1>Hello over TLS 1.2</h1>\n<p>Your request: <code>" +
+        html_escape(request_line) + "</code></p>\n<table>\n" + rows + "</table>\n</body></html>\n";
+    stream.write("HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    return "answered \"" + request_line + "\"";
+}
+
+void handle(net::Stream stream, uint64_t id, bool http, Connections& connections) {
+    const std::string peer = stream.peer_address();
+    std::string outcome;
+    size_t echoed = 0;
+    try {
+        stream.handshake();
+        if (http) {
+            outcome = serve_http(stream);
+            stream.close();
+            outcome += ", closed with close_notify";
+        } else {
+            serve_echo(stream, echoed);
+            stream.close();
+            outcome = "clean close, " + std::to_string(echoed) + " bytes echoed";
+        }
+    } catch (...) {
+        outcome = (stream.is_handshake_complete() ? "" : "handshake failed: ") +
+                  examples::describe_current_exception();
+        if (stream.is_handshake_complete() && !http)
+            outcome += " (" + std::to_string(echoed) + " bytes echoed)";
+    }
+    const std::string params =
+        stream.is_handshake_complete() ? examples::summary(stream.negotiated()) : "-";
+    log_line("[" + std::to_string(id) + "] " + peer + " " + params + ": " + outcome);
+    connections.remove(id);
+    // The stream (and its socket) is destroyed after deregistering: shutdown_all() never touches
+    // a descriptor that was closed and possibly reused.
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"TLS 1.2 echo server (tls12 library example)"};
+    std::string host = "127.0.0.1";
+    uint16_t port = 0;
+    std::string cert_file, key_file, suites;
+    bool http = false;
+    int handshake_timeout_ms = 10'000;
+    int idle_timeout_ms = 300'000;
+    app.add_option("--port,-p", port, "TCP port (0: pick a free one)")->required();
+    app.add_option("--cert", cert_file, "PEM certificate chain, leaf first")
+        ->required()
+        ->check(CLI::ExistingFile);
+    app.add_option("--key", key_file, "PEM private key")->required()->check(CLI::ExistingFile);
+    app.add_option("--host", host, "address to listen on")->capture_default_str();
+    app.add_option("--suites", suites,
+                   "comma-separated cipher suites, OpenSSL or IANA names (default: library "
+                   "defaults)");
+    app.add_flag("--http", http, "answer HTTP requests with a page describing the connection");
+    app.add_option("--handshake-timeout", handshake_timeout_ms, "handshake timeout in ms")
+        ->capture_default_str();
+    app.add_option("--idle-timeout", idle_timeout_ms,
+                   "close a connection idle this long, in ms (0: never)")
+        ->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+
+    // SIGINT/SIGTERM are taken by a dedicated thread (sigwait); every other thread blocks them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    std::unique_ptr<net::TlsListener> listener;
+    try {
+        auto config = std::make_shared<tls::ServerConfig>(
+            tls::ServerConfig::from_pem_files(cert_file, key_file));
+        if (!suites.empty()) config->cipher_suites = examples::parse_suites(suites);
+        net::StreamOptions options;
+        options.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
+        options.io_timeout = std::chrono::milliseconds(idle_timeout_ms);
+        listener = std::make_unique<net::TlsListener>(
+            host, port, std::shared_ptr<const tls::ServerConfig>(std::move(config)), options);
+    } catch (const std::exception& e) {
+        std::cerr << "echo_server: " << e.what() << std::endl;
+        return 1;
+    }
+
+    std::atomic<int> stop_signal{0};
+    std::thread signal_thread([&] {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        stop_signal.store(sig);
+        listener->close();
+    });
+
+    std::cout << "listening on " << listener->address() << std::endl;
+
+    Connections connections;
+    uint64_t next_id = 1;
+    for (;;) {
+        try {
+            net::Stream stream = listener->accept();
+            const uint64_t id = next_id++;
+            connections.add(id, stream.socket().fd());
+            std::thread(handle, std::move(stream), id, http, std::ref(connections)).detach();
+        } catch (const net::ClosedError&) {
+            break;
+        } catch (const std::exception& e) {
+            // E.g. out of descriptors: keep serving, without spinning.
+            log_line(std::string("accept failed: ") + e.what());
+            std::this_thread::sleep_for(100ms);
+        }
+    }
+
+    if (stop_signal.load() == 0) {
+        // Left the loop for another reason: release the signal thread.
+        kill(getpid(), SIGTERM);
+    }
+    signal_thread.join();
+    log_line(std::string("received ") + (stop_signal.load() == SIGINT ? "SIGINT" : "SIGTERM") +
+             ", shutting down (" + std::to_string(connections.count()) + " connections open)");
+    if (!connections.wait_idle(2s)) {
+        connections.shutdown_all();
+        if (!connections.wait_idle(2s)) {
+            // Their threads still use `connections`: leave without unwinding under them.
+            log_line(std::to_string(connections.count()) + " connections did not finish");
+            std::fflush(nullptr);
+            std::_Exit(0);
+        }
+    }
+    log_line("stopped");
+    return 0;
+}
