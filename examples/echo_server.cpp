@@ -228,12 +228,17 @@ int main(int argc, char** argv) {
             net::Stream stream = listener->accept();
             const uint64_t id = next_id++;
             connections.add(id, stream.socket().fd());
-            std::thread(handle, std::move(stream), id, http, std::ref(connections)).detach();
+            try {
+                std::thread(handle, std::move(stream), id, http, std::ref(connections)).detach();
+            } catch (...) {
+                connections.remove(id);  // no thread: the stream closes right here
+                throw;
+            }
         } catch (const net::ClosedError&) {
             break;
         } catch (const std::exception& e) {
             // E.g. out of descriptors: keep serving, without spinning.
-            log_line(std::string("accept failed: ") + e.what());
+            log_line(std::string("cannot serve a connection: ") + e.what());
             std::this_thread::sleep_for(100ms);
         }
     }

@@ -35,8 +35,9 @@ void Stream::flush(const Deadline& deadline, const char* what, milliseconds tota
     while (conn_.wants_write()) {
         auto out = conn_.pending_output();
         if (out.empty()) break;
+        const milliseconds left = remaining(deadline, what, total);
         try {
-            socket_.send_all(out, remaining(deadline, what, total));
+            socket_.send_all(out, left);
         } catch (const TimeoutError&) {
             throw TimeoutError(std::string(what) + " timed out after " +
                                std::to_string(total.count()) + " ms (peer not reading)");
@@ -47,9 +48,10 @@ void Stream::flush(const Deadline& deadline, const char* what, milliseconds tota
 
 bool Stream::fill(const Deadline& deadline, const char* what, milliseconds total) {
     std::array<uint8_t, recv_buffer_size> buffer;
+    const milliseconds left = remaining(deadline, what, total);
     size_t n;
     try {
-        n = socket_.recv(buffer, remaining(deadline, what, total));
+        n = socket_.recv(buffer, left);
     } catch (const TimeoutError&) {
         throw TimeoutError(std::string(what) + " timed out after " + std::to_string(total.count()) +
                            " ms (no data from peer)");

@@ -25,7 +25,8 @@ TEST(Process, CapturesOutputAndExitCode) {
 TEST(Process, StopKillsAHangingChild) {
     tls12_test::SpawnOptions options;
     options.pipe_stdin = false;
-    auto p = Process::spawn({"sh", "-c", "trap '' TERM; sleep 30"}, options);
+    auto p = Process::spawn({"sh", "-c", "trap '' TERM; echo ready; sleep 30"}, options);
+    ASSERT_TRUE(p.wait_for_output("ready", 10s));  // SIGTERM is ignored from here on
     EXPECT_TRUE(p.running());
     EXPECT_EQ(p.wait(50ms), std::nullopt);
     const auto start = std::chrono::steady_clock::now();
