@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,8 @@ struct Limits {
     size_t max_handshake_message = 64 * 1024;
     size_t max_certificate_message = 256 * 1024;
     size_t max_chain_length = 10;
-    size_t max_empty_records = 32;      // consecutive records that carry no data
-    size_t max_warning_alerts = 8;      // warning alerts over the connection's life
+    size_t max_empty_records = 32;  // consecutive records that carry no data
+    size_t max_warning_alerts = 8;  // warning alerts over the connection's life
 };
 
 enum class ExtendedMasterSecret : uint8_t {
@@ -33,7 +34,14 @@ enum class ExtendedMasterSecret : uint8_t {
 struct CertifiedKey {
     std::vector<Bytes> chain;
     std::shared_ptr<const crypto::PrivateKey> key;
+
+    // Loads a PEM chain and its key; throws std::runtime_error with a readable reason when a file
+    // is unreadable, encrypted, or the key does not match the certificate.
+    static CertifiedKey from_pem_files(const std::string& chain_file, const std::string& key_file);
 };
+
+// Whether a server asks clients for a certificate (mutual TLS).
+enum class ClientAuth : uint8_t { none, request, require };
 
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 // Receives NSS key log lines ("CLIENT_RANDOM <hex> <hex>"), opt-in only.
@@ -65,15 +73,21 @@ struct ClientConfig : CommonConfig {
     std::shared_ptr<const CertificateVerifier> verifier;
     // Sent as TLS_FALLBACK_SCSV when this is a fallback connection (RFC 7507).
     bool fallback = false;
+    // Presented when a server asks for a client certificate (mutual TLS).
+    std::optional<CertifiedKey> certificate;
 };
 
 struct ServerConfig : CommonConfig {
     // One or more certificates; the first is the default, others are picked by SNI and by the
     // client's signature_algorithms.
     std::vector<CertifiedKey> certificates;
+    // Mutual TLS: ask for (request) or insist on (require) a client certificate, verified by
+    // client_verifier for the clientAuth purpose.
+    ClientAuth client_auth = ClientAuth::none;
+    std::shared_ptr<const CertificateVerifier> client_verifier;
 
-    // Loads a PEM chain and its key; throws std::runtime_error with a readable reason when a file is
-    // unreadable, encrypted, or the key does not match the certificate.
+    // Loads a PEM chain and its key; throws std::runtime_error with a readable reason when a file
+    // is unreadable, encrypted, or the key does not match the certificate.
     static ServerConfig from_pem_files(const std::string& chain_file, const std::string& key_file);
 };
 

@@ -5,9 +5,6 @@
 #include "tls/msgs/msgs.h"
 
 namespace tls {
-
-void send_client_certificate(Connection::Impl& c);
-
 namespace {
 
 bool is_ip_literal(std::string_view host) {
@@ -116,7 +113,8 @@ Result<HandshakeState> on_certificate(Connection::Impl& c, const HandshakeMessag
                               " certificate does not fit " + to_string(c.suite->suite));
     c.negotiated.peer_certificates = std::move(chain);
     if (c.suite->ecdhe()) return HandshakeState{ExpectServerKeyExchange{std::move(key).value()}};
-    return HandshakeState{ExpectServerHelloDone{std::move(key).value(), std::nullopt, false}};
+    return HandshakeState{
+        ExpectServerHelloDone{std::move(key).value(), std::nullopt, std::nullopt}};
 }
 
 // ---- ServerKeyExchange ----
@@ -142,7 +140,8 @@ Result<HandshakeState> on_server_key_exchange(Connection::Impl& c, ExpectServerK
                           "ServerKeyExchange signature does not verify with the server's key");
     c.negotiated.group = kex.params.group;
     c.negotiated.signature_scheme = kex.scheme;
-    return HandshakeState{ExpectServerHelloDone{std::move(state.server_key), kex.params, false}};
+    return HandshakeState{
+        ExpectServerHelloDone{std::move(state.server_key), kex.params, std::nullopt}};
 }
 
 // ---- ServerHelloDone: our flight ----
@@ -174,14 +173,33 @@ Result<Bytes> client_key_exchange(Connection::Impl& c, const ExpectServerHelloDo
     return cke.serialize();
 }
 
+// The configured client certificate and the scheme to sign with, if it answers the server's
+// CertificateRequest (key type among certificate_types, a scheme both sides accept).
+std::optional<SignatureScheme> client_certificate_scheme(const ClientConfig& config,
+                                                         const CertificateRequest& request) {
+    if (!config.certificate || !config.certificate->key) return std::nullopt;
+    const auto type = config.certificate->key->type();
+    const uint8_t wanted = type == crypto::KeyType::rsa ? kCertTypeRsaSign : kCertTypeEcdsaSign;
+    if (!contains(request.certificate_types, wanted)) return std::nullopt;
+    for (auto scheme : config.signature_schemes)
+        if (contains(request.supported_signature_algorithms, scheme) &&
+            scheme_fits_key(scheme, type))
+            return scheme;
+    return std::nullopt;
+}
+
 Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHelloDone state,
                                             const HandshakeMessage& message) {
     auto done = ServerHelloDone::parse(message.body);
     if (!done) return parse_error(std::move(done));
 
-    if (state.certificate_requested) {
-        // We present no client certificate; the server decides whether that is acceptable.
-        send_client_certificate(c);
+    // RFC 5246 7.4.6: when asked, the client sends a Certificate, empty if it has none that fits.
+    std::optional<SignatureScheme> client_scheme;
+    if (state.certificate_request) {
+        client_scheme = client_certificate_scheme(*c.client_config, *state.certificate_request);
+        Certificate certificate;
+        if (client_scheme) certificate.chain = c.client_config->certificate->chain;
+        c.send_handshake(HandshakeType::certificate, certificate.serialize());
     }
     crypto::SecretBytes premaster;
     auto cke = client_key_exchange(c, state, premaster);
@@ -189,16 +207,20 @@ Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHel
     c.send_handshake(HandshakeType::client_key_exchange, *cke);
     c.derive_master_secret(premaster.view());
     c.derive_keys();
+    if (client_scheme) {
+        // RFC 5246 7.4.8: a signature over every handshake message so far.
+        CertificateVerify verify;
+        verify.scheme = *client_scheme;
+        verify.signature = c.client_config->certificate->key->sign(
+            *to_signature_algorithm(*client_scheme), c.transcript.all(), c.random());
+        c.send_handshake(HandshakeType::certificate_verify, verify.serialize());
+    }
     TLS_TRY(c.send_change_cipher_spec());
     TLS_TRY(c.send_finished());
     return HandshakeState{ExpectServerChangeCipherSpec{}};
 }
 
 }  // namespace
-
-void send_client_certificate(Connection::Impl& c) {
-    c.send_handshake(HandshakeType::certificate, Certificate{}.serialize());
-}
 
 Status send_client_hello(Connection::Impl& c) {
     const ClientConfig& config = *c.client_config;
@@ -252,10 +274,10 @@ Result<HandshakeState> handle_client_message(Connection::Impl& c, HandshakeState
             return on_server_key_exchange(c, std::move(*ske), *m);
     } else if (auto* shd = std::get_if<ExpectServerHelloDone>(&state)) {
         if (auto* m = expect_handshake(message, T::certificate_request);
-            m && !shd->certificate_requested) {
+            m && !shd->certificate_request) {
             auto request = CertificateRequest::parse(m->body);
             if (!request) return parse_error(std::move(request));
-            shd->certificate_requested = true;
+            shd->certificate_request = std::move(request).value();
             return state;
         }
         if (auto* m = expect_handshake(message, T::server_hello_done))

@@ -1,7 +1,10 @@
 // The server role: negotiate from the ClientHello, send our flight, take the client's key exchange
 // and Finished, answer with ours.
+#include <exception>
+
 #include "tls/connection_impl.h"
 #include "tls/msgs/msgs.h"
+#include "x509/certificate.h"
 
 namespace tls {
 namespace {
@@ -24,6 +27,29 @@ struct Selection {
     std::optional<SignatureScheme> scheme;
 };
 
+bool certificate_matches(const CertifiedKey& certificate, std::string_view host) {
+    try {
+        return x509::names_match(x509::describe(certificate.chain.front()).names, host);
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+// With several certificates, those issued for the SNI host name come first (RFC 6066 3); the
+// rest remain as fallbacks in configured order.
+std::vector<const CertifiedKey*> candidate_certificates(const ServerConfig& config,
+                                                        const Extensions& ext) {
+    std::vector<const CertifiedKey*> matching, others;
+    for (const auto& certificate : config.certificates) {
+        if (certificate.chain.empty() || !certificate.key) continue;
+        const bool match = config.certificates.size() > 1 && ext.server_name &&
+                           certificate_matches(certificate, *ext.server_name);
+        (match ? matching : others).push_back(&certificate);
+    }
+    matching.insert(matching.end(), others.begin(), others.end());
+    return matching;
+}
+
 // RFC 5246 7.4.1.2 / RFC 4492 5.1: server preference among what both sides support.
 Result<Selection> select_parameters(const ServerConfig& config, const ClientHello& hello) {
     const Extensions& ext = hello.extensions;
@@ -43,16 +69,17 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
     const std::vector<SignatureScheme> no_schemes;
     const auto& client_schemes = ext.signature_algorithms ? *ext.signature_algorithms : no_schemes;
 
+    const auto certificates = candidate_certificates(config, ext);
     for (auto suite : config.cipher_suites) {
         const SuiteInfo* info = find_suite(suite);
         if (!info || !contains(hello.cipher_suites, suite)) continue;
         if (info->ecdhe() && (!group || !client_takes_uncompressed)) continue;
-        for (const auto& cert : config.certificates) {
-            if (!cert.key || !key_fits_suite(cert.key->type(), info->kex)) continue;
-            if (!info->ecdhe()) return Selection{info, &cert, std::nullopt, std::nullopt};
+        for (const CertifiedKey* cert : certificates) {
+            if (!key_fits_suite(cert->key->type(), info->kex)) continue;
+            if (!info->ecdhe()) return Selection{info, cert, std::nullopt, std::nullopt};
             for (auto scheme : config.signature_schemes) {
-                if (contains(client_schemes, scheme) && scheme_fits_key(scheme, cert.key->type()))
-                    return Selection{info, &cert, group, scheme};
+                if (contains(client_schemes, scheme) && scheme_fits_key(scheme, cert->key->type()))
+                    return Selection{info, cert, group, scheme};
             }
         }
     }
@@ -152,9 +179,9 @@ Result<HandshakeState> on_client_hello(Connection::Impl& c, const HandshakeMessa
     c.send_handshake(HandshakeType::certificate,
                      Certificate{chosen.certificate->chain}.serialize());
 
-    ExpectClientKeyExchange next{chosen.certificate, std::nullopt};
+    std::optional<crypto::KeyExchange> ephemeral_slot;
     if (chosen.suite->ecdhe()) {
-        auto& ephemeral = next.ephemeral.emplace(*to_kex_group(*chosen.group), c.random());
+        auto& ephemeral = ephemeral_slot.emplace(*to_kex_group(*chosen.group), c.random());
         ServerKeyExchange kex;
         kex.params.group = *chosen.group;
         kex.params.public_value.assign(ephemeral.public_value().begin(),
@@ -166,9 +193,66 @@ Result<HandshakeState> on_client_hello(Connection::Impl& c, const HandshakeMessa
                                                       signed_data, c.random());
         c.send_handshake(HandshakeType::server_key_exchange, kex.serialize());
     }
+    const bool ask_for_certificate = config.client_auth != ClientAuth::none;
+    if (ask_for_certificate) {
+        CertificateRequest request;
+        request.certificate_types = {kCertTypeRsaSign, kCertTypeEcdsaSign};
+        request.supported_signature_algorithms = config.signature_schemes;
+        c.send_handshake(HandshakeType::certificate_request, request.serialize());
+    }
     c.send_handshake(HandshakeType::server_hello_done, ServerHelloDone{}.serialize());
     TLS_TRY(c.flush_handshake());
+    if (ask_for_certificate)
+        return HandshakeState{
+            ExpectClientCertificate{chosen.certificate, std::move(ephemeral_slot)}};
+    return HandshakeState{
+        ExpectClientKeyExchange{chosen.certificate, std::move(ephemeral_slot), std::nullopt}};
+}
+
+Result<HandshakeState> on_client_certificate(Connection::Impl& c, ExpectClientCertificate state,
+                                             const HandshakeMessage& message) {
+    auto parsed = Certificate::parse(message.body);
+    if (!parsed) return parse_error(std::move(parsed));
+    const ServerConfig& config = *c.server_config;
+    auto& chain = parsed->chain;
+    ExpectClientKeyExchange next{state.certificate, std::move(state.ephemeral), std::nullopt};
+    if (chain.empty()) {
+        // RFC 5246 7.4.6: a client without a certificate sends an empty list.
+        if (config.client_auth == ClientAuth::require)
+            return make_error(AlertDescription::handshake_failure,
+                              "client presented no certificate, which this server requires");
+        return HandshakeState{std::move(next)};
+    }
+    if (chain.size() > config.limits.max_chain_length)
+        return make_error(AlertDescription::bad_certificate,
+                          "client sent " + std::to_string(chain.size()) + " certificates");
+    if (!config.client_verifier)
+        return make_error(AlertDescription::internal_error,
+                          "client_auth is on but no client_verifier is configured");
+    TLS_TRY(config.client_verifier->verify({chain, {}, PeerRole::client, config.clock()}));
+    auto key = certificate_public_key(chain.front());
+    if (!key) return parse_error(std::move(key));
+    next.client_key = std::move(key).value();
+    c.negotiated.peer_certificates = std::move(chain);
     return HandshakeState{std::move(next)};
+}
+
+Result<HandshakeState> on_certificate_verify(Connection::Impl& c, ExpectCertificateVerify state,
+                                             const HandshakeMessage& message) {
+    auto parsed = CertificateVerify::parse(message.body);
+    if (!parsed) return parse_error(std::move(parsed));
+    if (!contains(c.config.signature_schemes, parsed->scheme) ||
+        !scheme_fits_key(parsed->scheme, state.client_key.type()))
+        return make_error(AlertDescription::illegal_parameter,
+                          "client signed with " + to_string(parsed->scheme) +
+                              ", which was not requested or does not fit its key");
+    // RFC 5246 7.4.8: the signature covers every handshake message before this one.
+    const ByteView signed_messages = c.transcript.all().first(c.transcript_before_message);
+    if (!state.client_key.verify(*to_signature_algorithm(parsed->scheme), signed_messages,
+                                 parsed->signature))
+        return make_error(AlertDescription::decrypt_error,
+                          "client's CertificateVerify signature does not verify");
+    return HandshakeState{ExpectClientChangeCipherSpec{}};
 }
 
 Result<HandshakeState> on_client_key_exchange(Connection::Impl& c, ExpectClientKeyExchange state,
@@ -192,6 +276,8 @@ Result<HandshakeState> on_client_key_exchange(Connection::Impl& c, ExpectClientK
     }
     c.derive_master_secret(premaster.view());
     c.derive_keys();
+    if (state.client_key)
+        return HandshakeState{ExpectCertificateVerify{std::move(*state.client_key)}};
     return HandshakeState{ExpectClientChangeCipherSpec{}};
 }
 
@@ -202,6 +288,12 @@ Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState
     using T = HandshakeType;
     if (std::holds_alternative<ExpectClientHello>(state)) {
         if (auto* m = expect_handshake(message, T::client_hello)) return on_client_hello(c, *m);
+    } else if (auto* cert = std::get_if<ExpectClientCertificate>(&state)) {
+        if (auto* m = expect_handshake(message, T::certificate))
+            return on_client_certificate(c, std::move(*cert), *m);
+    } else if (auto* cv = std::get_if<ExpectCertificateVerify>(&state)) {
+        if (auto* m = expect_handshake(message, T::certificate_verify))
+            return on_certificate_verify(c, std::move(*cv), *m);
     } else if (auto* cke = std::get_if<ExpectClientKeyExchange>(&state)) {
         if (auto* m = expect_handshake(message, T::client_key_exchange))
             return on_client_key_exchange(c, std::move(*cke), *m);

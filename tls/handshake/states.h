@@ -9,6 +9,7 @@
 #include "crypto/kex.h"
 #include "crypto/keys.h"
 #include "tls/config.h"
+#include "tls/msgs/certificate_request.h"
 #include "tls/msgs/server_key_exchange.h"
 
 namespace tls {
@@ -32,16 +33,26 @@ struct ExpectServerKeyExchange {
 struct ExpectServerHelloDone {
     crypto::PublicKey server_key;
     std::optional<ServerEcdhParams> server_params;  // ECDHE suites
-    bool certificate_requested = false;
+    std::optional<CertificateRequest> certificate_request;
 };
 struct ExpectServerChangeCipherSpec {};
 struct ExpectServerFinished {};
 
 // ---- server ----
 struct ExpectClientHello {};
+// Mutual TLS: the client's Certificate comes first.
+struct ExpectClientCertificate {
+    const CertifiedKey* certificate;
+    std::optional<crypto::KeyExchange> ephemeral;
+};
 struct ExpectClientKeyExchange {
     const CertifiedKey* certificate;
     std::optional<crypto::KeyExchange> ephemeral;  // ECDHE suites
+    std::optional<crypto::PublicKey> client_key;   // the client presented a certificate
+};
+// Proof that the client holds its certificate's key.
+struct ExpectCertificateVerify {
+    crypto::PublicKey client_key;
 };
 struct ExpectClientChangeCipherSpec {};
 struct ExpectClientFinished {};
@@ -54,8 +65,9 @@ struct Closed {};
 using HandshakeState =
     std::variant<ExpectServerHello, ExpectCertificate, ExpectServerKeyExchange,
                  ExpectServerHelloDone, ExpectServerChangeCipherSpec, ExpectServerFinished,
-                 ExpectClientHello, ExpectClientKeyExchange, ExpectClientChangeCipherSpec,
-                 ExpectClientFinished, Established, Closed>;
+                 ExpectClientHello, ExpectClientCertificate, ExpectClientKeyExchange,
+                 ExpectCertificateVerify, ExpectClientChangeCipherSpec, ExpectClientFinished,
+                 Established, Closed>;
 
 const char* state_name(const HandshakeState& state) noexcept;
 
