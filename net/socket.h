@@ -70,8 +70,9 @@ class Socket {
 
 class Listener {
   public:
-    // Binds host:port (host may be a name, an IPv4/IPv6 literal, or "" for every address) with
-    // SO_REUSEADDR and listens. Port 0 picks a free port: port() reports it.
+    // Binds host:port (a name, an IPv4/IPv6 literal, "" for every IPv4 address or "::" for every
+    // IPv4 and IPv6 address) with SO_REUSEADDR and listens. Port 0 picks a free port: port()
+    // reports it.
     Listener(const std::string& host, uint16_t port, int backlog = 128);
     ~Listener();
     Listener(const Listener&) = delete;
