@@ -107,6 +107,12 @@ namespace {
 // The OpenSSL the baseline ran against, in the JSON context.
 [[maybe_unused]] const bool context_added = [] {
     benchmark::AddCustomContext("openssl", OpenSSL_version(OPENSSL_VERSION));
+    // Google Benchmark's own "library_build_type" is that of libbenchmark, not ours.
+#ifdef NDEBUG
+    benchmark::AddCustomContext("tls12_build_type", "release (NDEBUG)");
+#else
+    benchmark::AddCustomContext("tls12_build_type", "debug (assertions on)");
+#endif
     return true;
 }();
 }  // namespace
@@ -297,6 +303,11 @@ void pin_parameters(Config& config, tls::CipherSuite suite) {
     config.cipher_suites = {suite};
     config.groups = {tls::NamedGroup::x25519};
     config.signature_schemes = {tls::SignatureScheme::rsa_pss_rsae_sha256};
+    // Every handshake full, like the OpenSSL side (no session cache, no tickets). Written so it
+    // compiles whichever of these knobs the engine has.
+    if constexpr (requires { config.session_cache = nullptr; }) config.session_cache = nullptr;
+    if constexpr (requires { config.session_tickets = false; }) config.session_tickets = false;
+    if constexpr (requires { config.ticket_keys = nullptr; }) config.ticket_keys = nullptr;
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ const char* openssl_suite_for(Kx k);
 
 // ---- ours -----------------------------------------------------------------------------------
 // One suite, group x25519, signature scheme rsa_pss_rsae_sha256 (what OpenSSL picks by default),
+// no resumption (no session cache, no tickets),
 // the client verifying the chain against the CA with the x509 verifier.
 std::shared_ptr<const tls::ServerConfig> our_server_config(tls::CipherSuite suite);
 std::shared_ptr<const tls::ClientConfig> our_client_config(tls::CipherSuite suite);

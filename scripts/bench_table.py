@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Summarises a tls12_bench JSON file (Google Benchmark) as one markdown table set.
+
+    scripts/bench_table.py bench/results/latest.json [--examples latest_examples.json]
+                           [--markdown bench/results/latest.md]
+
+Prints to stdout and, with --markdown, writes the same text to that file. Standard library only.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+
+SUITES = ["aes128gcm", "aes256gcm", "chacha20poly1305"]
+OPS = ["seal", "open", "seal_open"]
+SIZES = [64, 1024, 16384]
+KXS = ["ecdhe_x25519", "rsa"]
+# The server's private-key operation per key exchange: the bound on its handshake rate.
+BOUNDS = {"ecdhe_x25519": "crypto/rsa2048/sign_pss_sha256", "rsa": "crypto/rsa2048/decrypt_premaster"}
+UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def normalise(name):
+    """Drops Google Benchmark's decorations and a size repeated by ->Arg() ("seal/64/64")."""
+    parts = [p for p in name.split("/") if not p.startswith(("iterations:", "min_time:"))
+             and p not in ("real_time", "manual_time")]
+    if len(parts) >= 2 and parts[-1].isdigit() and parts[-1] == parts[-2]:
+        parts.pop()
+    return "/".join(parts)
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    runs = {}
+    for b in data.get("benchmarks", []):
+        if b.get("run_type", "iteration") != "iteration" or b.get("error_occurred"):
+            continue
+        runs.setdefault(normalise(b.get("run_name", b["name"])), []).append(b)
+    return data.get("context", {}), runs
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def field(runs, name, key):
+    return median([b.get(key) for b in runs.get(name, [])])
+
+
+def mbps(runs, name):
+    v = field(runs, name, "bytes_per_second")
+    return v / 1e6 if v is not None else None
+
+
+def rate(runs, name):
+    """Operations per second: items_per_second when set, else 1 / time per iteration."""
+    for key in ("items_per_second", "ops/s"):
+        v = field(runs, name, key)
+        if v is not None:
+            return v
+    times = [b["cpu_time"] * UNIT_NS[b.get("time_unit", "ns")] for b in runs.get(name, [])]
+    t = median(times)
+    return 1e9 / t if t else None
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def fmt(v, digits=0, suffix=""):
+    if v is None:
+        return "–"
+    return f"{v:,.{digits}f}{suffix}"
+
+
+def fmt_ratio(v):
+    return "–" if v is None else f"{v:.2f}x"
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if i else "---" for i in range(len(header))) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def machine(context):
+    model, flags, cores = "unknown", set(), os.cpu_count()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "model name" and model == "unknown":
+                    model = value.strip()
+                elif key == "flags" and not flags:
+                    flags = set(value.split())
+    except OSError:
+        pass
+    wanted = ["aes", "pclmulqdq", "vaes", "vpclmulqdq", "avx2", "avx512f", "sha_ni"]
+    present = " ".join(f"{w}{'+' if w in flags else '-'}" for w in wanted)
+    lines = [
+        f"- CPU: {model}, {cores} cores ({context.get('num_cpus', '?')} seen by the benchmark, "
+        f"{context.get('mhz_per_cpu', '?')} MHz)",
+        f"- CPU flags: {present}",
+        f"- Run: {context.get('date', '?')}, tls12 build {context.get('tls12_build_type', '?')}"
+        + (f", {context['openssl']}" if "openssl" in context else ""),
+    ]
+    if context.get("cpu_scaling_enabled"):
+        lines.append("- CPU frequency scaling is enabled: figures are noisier")
+    return lines
+
+
+def record_section(runs):
+    rows = []
+    for suite in SUITES:
+        for size in SIZES:
+            for op in OPS:
+                ours = mbps(runs, f"record/ours/{suite}/{op}/{size}")
+                ossl = mbps(runs, f"record/openssl/{suite}/{op}/{size}")
+                limit = mbps(runs, f"record/aead_limit/{suite}/{op}/{size}")
+                allocs = field(runs, f"record/ours/{suite}/{op}/{size}", "allocs_per_record")
+                ossl_allocs = field(runs, f"record/openssl/{suite}/{op}/{size}", "allocs_per_record")
+                rows.append([suite, size, op, fmt(ours), fmt(ossl), fmt(limit),
+                             fmt_ratio(ratio(ours, ossl)), fmt_ratio(ratio(ours, limit)),
+                             fmt(allocs, 2), fmt(ossl_allocs, 2)])
+    return ["## Record throughput (MB/s of application data, 1 MB = 10^6 bytes)", ""] + table(
+        ["suite", "bytes", "op", "ours", "OpenSSL", "AEAD limit", "ours/OpenSSL", "ours/limit",
+         "allocs/record (ours)", "allocs/record (OpenSSL)"], rows)
+
+
+def handshake_section(runs):
+    rows = []
+    for kx in KXS:
+        bound = rate(runs, BOUNDS[kx])
+        for side in ["", "/client", "/server"]:
+            ours = rate(runs, f"handshake/ours/{kx}{side}")
+            ossl = rate(runs, f"handshake/openssl/{kx}{side}")
+            rows.append([kx, side.strip("/") or "both", fmt(ours), fmt(ossl),
+                         fmt_ratio(ratio(ours, ossl)),
+                         fmt(bound) if side == "/server" else "",
+                         fmt_ratio(ratio(ours, bound)) if side == "/server" else ""])
+    return ["## Full handshakes per second (in memory, RSA-2048 certificate, one core)", ""] + table(
+        ["key exchange", "side", "ours/s", "OpenSSL/s", "ours/OpenSSL", "bound (RSA op/s)",
+         "ours/bound"], rows) + [
+        "", "Bound: the server's RSA-2048 private-key operation per handshake "
+        f"(`{BOUNDS['ecdhe_x25519']}` for ECDHE, `{BOUNDS['rsa']}` for RSA key exchange)."]
+
+
+def memory_section(runs):
+    rows = []
+    for lib in ["ours", "openssl"]:
+        name = f"memory/{lib}"
+        rows.append([lib, fmt(field(runs, name, "bytes_per_endpoint")),
+                     fmt(field(runs, name, "client_bytes")), fmt(field(runs, name, "server_bytes")),
+                     fmt(field(runs, name, "bytes_per_endpoint_busy")),
+                     fmt(field(runs, name, "blocks_per_endpoint"), 1),
+                     fmt(field(runs, name, "connections"))])
+    return ["## Memory per established idle connection (heap bytes per endpoint)", ""] + table(
+        ["library", "per endpoint (idle)", "client", "server", "per endpoint (not shrunk)",
+         "heap blocks per endpoint", "connections"], rows) + [
+        "", "Idle: after `shrink_to_fit()` (ours) / with `SSL_MODE_RELEASE_BUFFERS` (OpenSSL); "
+        "not shrunk: same connections without it. OpenSSL's BIO-pair transport is subtracted."]
+
+
+def loopback_section(runs, examples):
+    rows = []
+    ex = {e["name"]: e for e in examples}
+    for suite in SUITES:
+        ours = mbps(runs, f"loopback/ours/{suite}")
+        ossl = mbps(runs, f"loopback/openssl/{suite}")
+        e = ex.get(f"loopback/examples/{suite}")
+        ex_mbps = e["bytes"] / e["seconds"] / 1e6 if e and e.get("seconds") else None
+        bytes_ = next((b.get("bytes_per_second", 0) * b["real_time"] * UNIT_NS[b["time_unit"]] / 1e9
+                       for b in runs.get(f"loopback/ours/{suite}", [])), None)
+        rows.append([suite, fmt(ours), fmt(ossl), fmt_ratio(ratio(ours, ossl)), fmt(ex_mbps),
+                     fmt(bytes_ / 2**20 if bytes_ else None, 0, " MiB")])
+    return ["## Loopback TCP echo (MB/s of payload echoed, lock-step 16 KiB writes)", ""] + table(
+        ["suite", "ours (net::Stream)", "OpenSSL (libssl)", "ours/OpenSSL",
+         "examples echo_client→echo_server", "bytes"], rows)
+
+
+def targets_section(runs):
+    lines = ["## Targets", ""]
+
+    def check(label, value, target, fmt_value):
+        if value is None:
+            status = "not measured"
+        else:
+            status = "met" if value >= target else "MISSED"
+        lines.append(f"- {label}: {fmt_value(value) if value is not None else '–'} "
+                     f"(target {fmt_value(target)}): {status}")
+
+    for suite in ["aes128gcm", "aes256gcm"]:
+        ours = mbps(runs, f"record/ours/{suite}/seal_open/16384")
+        check(f"{suite} seal+open 16 KiB vs raw AEAD", ratio(ours, mbps(runs, f"record/aead_limit/{suite}/seal_open/16384")), 0.95, lambda v: f"{v:.0%}")
+        check(f"{suite} seal+open 16 KiB vs OpenSSL", ratio(ours, mbps(runs, f"record/openssl/{suite}/seal_open/16384")), 1.0, lambda v: f"{v:.2f}x")
+        for size in [64, 1024]:
+            check(f"{suite} seal+open {size} B vs OpenSSL",
+                  ratio(mbps(runs, f"record/ours/{suite}/seal_open/{size}"),
+                        mbps(runs, f"record/openssl/{suite}/seal_open/{size}")), 1.3, lambda v: f"{v:.2f}x")
+    for size in SIZES:
+        check(f"chacha20poly1305 seal+open {size} B vs raw AEAD",
+              ratio(mbps(runs, f"record/ours/chacha20poly1305/seal_open/{size}"),
+                    mbps(runs, f"record/aead_limit/chacha20poly1305/seal_open/{size}")), 0.95, lambda v: f"{v:.0%}")
+    check("ECDHE x25519 server handshakes vs RSA-2048 signing",
+          ratio(rate(runs, "handshake/ours/ecdhe_x25519/server"), rate(runs, BOUNDS["ecdhe_x25519"])),
+          0.90, lambda v: f"{v:.0%}")
+    mem = field(runs, "memory/ours", "bytes_per_endpoint")
+    lines.append(f"- memory per idle endpoint: {fmt(mem)} bytes (target <= 12,288): "
+                 + ("not measured" if mem is None else "met" if mem <= 12288 else "MISSED"))
+    allocs = [field(runs, f"record/ours/{s}/{op}/{n}", "allocs_per_record")
+              for s in SUITES for op in OPS for n in SIZES]
+    allocs = [a for a in allocs if a is not None]
+    worst = max(allocs) if allocs else None
+    lines.append(f"- heap allocations per record (worst record benchmark): {fmt(worst, 2)} (target 0): "
+                 + ("not measured" if worst is None else "met" if worst == 0 else "MISSED"))
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("json")
+    parser.add_argument("--examples", help="JSON list of {name, bytes, seconds} from scripts/bench")
+    parser.add_argument("--markdown", help="also write the summary to this file")
+    args = parser.parse_args()
+
+    context, runs = load(args.json)
+    examples = []
+    if args.examples and os.path.exists(args.examples):
+        with open(args.examples) as f:
+            examples = json.load(f)
+
+    lines = ["# tls12 benchmarks: ours vs OpenSSL 3 vs the raw AEAD", ""]
+    lines += machine(context) + [""]
+    for section in (record_section(runs), handshake_section(runs), memory_section(runs),
+                    loopback_section(runs, examples), targets_section(runs)):
+        lines += section + [""]
+    text = "\n".join(lines)
+    sys.stdout.write(text)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()
