@@ -27,6 +27,20 @@ CryptoPP::OID curve_oid(KexGroup group) {
     return group == KexGroup::secp256r1 ? CryptoPP::ASN1::secp256r1() : CryptoPP::ASN1::secp384r1();
 }
 
+// The curve parameters with a precomputed table for the fixed-base multiplication of key
+// generation. Crypto++ group objects keep scratch state in mutable members, so each thread gets
+// its own copy; a KeyExchange holds no reference to it and may move between threads.
+const CryptoPP::ECDH<CryptoPP::ECP>::Domain& nist_domain(KexGroup group) {
+    using Domain = CryptoPP::ECDH<CryptoPP::ECP>::Domain;
+    thread_local std::unique_ptr<Domain> p256, p384;
+    auto& slot = group == KexGroup::secp256r1 ? p256 : p384;
+    if (!slot) {
+        slot = std::make_unique<Domain>(curve_oid(group));
+        slot->AccessGroupParameters().Precompute();
+    }
+    return *slot;
+}
+
 }  // namespace
 
 const char* to_string(KexGroup group) noexcept {
@@ -56,19 +70,12 @@ size_t public_value_size(KexGroup group) noexcept {
 }
 
 struct KeyExchange::Impl {
-    KexGroup group;
-    CryptoPP::SecByteBlock private_key;
-    // Only used for the NIST groups.
-    CryptoPP::ECDH<CryptoPP::ECP>::Domain ecdh;
-
-    explicit Impl(KexGroup g) : group(g) {
-        if (g != KexGroup::x25519) ecdh.AccessGroupParameters().Initialize(curve_oid(g));
-    }
+    CryptoPP::SecByteBlock private_key;  // wiped when freed
 };
 
 KeyExchange::KeyExchange(KexGroup group, Random& random) : group_(group) {
     if (public_value_size(group) == 0) throw std::invalid_argument("KeyExchange: unknown group");
-    impl_ = std::make_unique<Impl>(group);
+    impl_ = std::make_unique<Impl>();
     RngAdapter rng(random);
     if (group == KexGroup::x25519) {
         CryptoPP::x25519 x;
@@ -77,7 +84,7 @@ KeyExchange::KeyExchange(KexGroup group, Random& random) : group_(group) {
         x.GeneratePrivateKey(rng, impl_->private_key);  // 32 random bytes, clamped
         x.GeneratePublicKey(rng, impl_->private_key, public_value_.data());
     } else {
-        auto& dh = impl_->ecdh;
+        const auto& dh = nist_domain(group);
         impl_->private_key.New(dh.PrivateKeyLength());
         public_value_.resize(dh.PublicKeyLength());  // uncompressed: 0x04 || X || Y
         dh.GenerateKeyPair(rng, impl_->private_key, public_value_.data());
@@ -104,7 +111,7 @@ std::optional<SecretBytes> KeyExchange::agree(ByteView peer) const {
         }
         // RFC 8422 5.4.1: only the uncompressed form; Crypto++ checks the point is on the curve.
         if (peer[0] != 0x04) return std::nullopt;
-        const auto& dh = impl_->ecdh;
+        const auto& dh = nist_domain(group_);
         SecretBytes shared(dh.AgreedValueLength());
         if (!dh.Agree(shared.data(), impl_->private_key, peer.data(), true)) return std::nullopt;
         return shared;

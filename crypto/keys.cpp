@@ -283,7 +283,12 @@ struct PrivateKey::Impl {
         type = ec_key_type(ec.GetGroupParameters());
         ec.AccessGroupParameters().SetEncodeAsOID(true);
         if (!ec.Validate(CryptoPP::NullRNG(), 1)) throw KeyError("invalid EC private key");
+        precompute_ec();
     }
+    // A fixed-base table for k*G makes ECDSA signing several times faster. Each sign() works on
+    // its own copy of the key (Crypto++ curve objects have mutable scratch members), so a
+    // PrivateKey can be shared between threads.
+    void precompute_ec() { ec.AccessGroupParameters().Precompute(); }
 };
 
 PrivateKey::PrivateKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -355,6 +360,7 @@ PrivateKey PrivateKey::generate_ecdsa(KeyType type, Random& random) {
     RngAdapter rng(random);
     impl->ec.Initialize(rng, ec_oid(type));
     impl->type = type;
+    impl->precompute_ec();
     return PrivateKey(std::move(impl));
 }
 
@@ -445,9 +451,12 @@ SecretBytes PrivateKey::rsa_decrypt_premaster(ByteView ciphertext, uint16_t clie
     // Public facts: the ciphertext length and whether its value is below the modulus. Either way
     // the private-key operation and the padding checks below run in full.
     uint32_t good = ct_eq(static_cast<uint32_t>(ciphertext.size() != k), 0);
-    CryptoPP::SecByteBlock c_bytes(k);  // zero-filled
+    // A ciphertext of the wrong length is truncated or zero-padded to k bytes and used anyway.
+    CryptoPP::SecByteBlock c_bytes(k);
     std::memset(c_bytes.data(), 0, k);
-    std::memcpy(c_bytes.data(), ciphertext.data(), std::min(ciphertext.size(), k));
+    if (!ciphertext.empty()) {
+        std::memcpy(c_bytes.data(), ciphertext.data(), std::min(ciphertext.size(), k));
+    }
     Integer c(c_bytes.data(), k);
     if (c >= n) {
         good = 0;
