@@ -285,3 +285,24 @@ TEST(TlsListener, CloseInterruptsAccept) {
     ASSERT_EQ(waiting.wait_for(5s), std::future_status::ready);
     EXPECT_THROW(waiting.get(), net::ClosedError);
 }
+
+TEST(Stream, WorksOverIpv6) {
+    std::unique_ptr<net::TlsListener> listener;
+    try {
+        listener = std::make_unique<net::TlsListener>("::1", 0, tls12_test::server_config(),
+                                                      quick_options());
+    } catch (const net::Error& e) {
+        GTEST_SKIP() << "no IPv6 loopback here: " << e.what();
+    }
+    auto served = std::async(std::launch::async, [&] {
+        net::Stream s = listener->accept(10s);
+        echo(s);
+    });
+    net::Stream client = net::connect_tls("::1", listener->port(), tls12_test::client_config(),
+                                          quick_options(), "localhost");
+    EXPECT_EQ(client.peer_address(), "[::1]:" + std::to_string(listener->port()));
+    client.write("six");
+    EXPECT_EQ(as_string(read_n(client, 3)), "six");
+    client.close();
+    served.get();
+}
