@@ -237,6 +237,18 @@ bool Process::wait_for_output(std::string_view needle, milliseconds timeout, boo
     }) && (from_stderr ? state_->err : state_->out).find(needle) != std::string::npos;
 }
 
+bool Process::wait_for_stdout_size(size_t n, milliseconds timeout) {
+    std::unique_lock lock(state_->mutex);
+    return state_->changed.wait_for(lock, timeout, [&] {
+        return state_->out.size() >= n || state_->eof;
+    }) && state_->out.size() >= n;
+}
+
+size_t Process::stdout_size() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->out.size();
+}
+
 void Process::signal(int sig) {
     if (state_ && state_->pid > 0 && !state_->exit_code) ::kill(-state_->pid, sig);
 }

@@ -46,6 +46,10 @@ class Process {
     // Waits until `needle` appears in stdout (or stderr with from_stderr). False on timeout or
     // when the child exited without printing it.
     bool wait_for_output(std::string_view needle, milliseconds timeout, bool from_stderr = false);
+    // Waits until stdout holds at least n bytes (for streaming large data through a peer). False
+    // on timeout or when the child exited with less.
+    bool wait_for_stdout_size(size_t n, milliseconds timeout);
+    size_t stdout_size() const;
 
     // Sends a signal to the child's process group.
     void signal(int sig);
