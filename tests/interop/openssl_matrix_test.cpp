@@ -75,8 +75,8 @@ TEST_P(OurClientToOpenSsl, OneMiBEachWay) {
     }
     // -naccept 1: s_server exits once our connection has ended.
     const auto code = server.process.wait(15s);
-    EXPECT_TRUE(code.has_value()) << "s_server still running after our close\n"
-                                  << peer_output(server.process);
+    EXPECT_EQ(code, std::optional<int>(0)) << "s_server did not finish cleanly after our close\n"
+                                           << peer_output(server.process);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllSuitesAndGroups, OurClientToOpenSsl, testing::ValuesIn(all_cases()),
