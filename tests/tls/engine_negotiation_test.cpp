@@ -1,0 +1,358 @@
+// Version downgrades and parameter negotiation under attack: hellos rewritten in flight, a server
+// choosing what the client never offered, unsolicited extensions, renegotiation_info, EMS.
+#include <gtest/gtest.h>
+
+#include "support/engine_pair.h"
+#include "tls/handshake/common.h"
+#include "tls/msgs/msgs.h"
+
+using namespace tls;
+using namespace tls12_test;
+
+namespace {
+
+Mitm::Options options(std::function<void(ClientConfig&)> client,
+                      std::function<void(ServerConfig&)> server = {}) {
+    Mitm::Options o;
+    o.client = std::move(client);
+    o.server = std::move(server);
+    return o;
+}
+
+// Rewrites the ClientHello held for the server.
+Status deliver_client_hello(Mitm& m, const std::function<void(ClientHello&)>& edit) {
+    m.pull(m.client);
+    auto& record = m.to_server.front();
+    auto hello = ClientHello::parse(ByteView(record.payload).subspan(4));
+    if (!hello) throw std::runtime_error("no ClientHello");
+    edit(*hello);
+    record.payload = frame_message(*hello);
+    return m.deliver(m.server);
+}
+
+// Rewrites the ServerHello held for the client, then delivers the server's whole flight.
+Status deliver_server_hello(Mitm& m, const std::function<void(ServerHello&)>& edit) {
+    m.pull(m.client);
+    if (!m.deliver(m.server)) throw std::runtime_error("server failed");
+    m.pull(m.server);
+    auto& record = m.to_client.front();
+    auto hello = ServerHello::parse(ByteView(record.payload).subspan(4));
+    if (!hello) throw std::runtime_error("no ServerHello");
+    edit(*hello);
+    record.payload = frame_message(*hello);
+    return m.deliver(m.client);
+}
+
+ServerHello server_hello_sent(Mitm& m) {
+    const auto sent = m.handshake_sent_by(m.server);
+    auto hello = ServerHello::parse(ByteView(sent.at(0)).subspan(4));
+    if (!hello) throw std::runtime_error("server sent no ServerHello");
+    return std::move(hello).value();
+}
+
+// ---- versions --------------------------------------------------------------------------------
+
+TEST(EngineNegotiation, ServerHelloWithAnOlderOrNewerVersion) {
+    for (auto version : {ProtocolVersion::tls11, ProtocolVersion::tls10, ProtocolVersion::ssl3,
+                         ProtocolVersion::tls13, ProtocolVersion{0x7f1c}}) {
+        SCOPED_TRACE(to_string(version));
+        Mitm m;
+        const auto status = deliver_server_hello(m, [&](ServerHello& h) { h.version = version; });
+        EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::protocol_version));
+    }
+}
+
+TEST(EngineNegotiation, ServerHelloWithSupportedVersions) {
+    Mitm m;
+    const auto status = deliver_server_hello(m, [](ServerHello& h) {
+        h.extensions.supported_versions = std::vector{ProtocolVersion::tls12};
+    });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::unsupported_extension));
+}
+
+TEST(EngineNegotiation, ClientHelloBelowTls12) {
+    for (auto version : {ProtocolVersion::tls11, ProtocolVersion::tls10, ProtocolVersion::ssl3}) {
+        SCOPED_TRACE(to_string(version));
+        Mitm m;
+        const auto status =
+            deliver_client_hello(m, [&](ClientHello& h) { h.legacy_version = version; });
+        EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::protocol_version));
+    }
+}
+
+TEST(EngineNegotiation, FallbackScsvBelowTls12IsAnInappropriateFallback) {
+    Mitm m(options([](ClientConfig& c) { c.fallback = true; }));
+    const auto status = deliver_client_hello(m, [](ClientHello& h) {
+        ASSERT_TRUE(contains(h.cipher_suites, CipherSuite::TLS_FALLBACK_SCSV));
+        h.legacy_version = ProtocolVersion::tls11;
+    });
+    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::inappropriate_fallback));
+}
+
+TEST(EngineNegotiation, FallbackScsvAtTls12IsFine) {
+    Mitm m(options([](ClientConfig& c) { c.fallback = true; }));
+    EXPECT_TRUE(m.run());
+}
+
+TEST(EngineNegotiation, Tls13CapableClientGetsAPlainTls12ServerHello) {
+    for (auto versions : {std::vector{ProtocolVersion::tls13, ProtocolVersion::tls12},
+                          std::vector{ProtocolVersion{0x0a0a}, ProtocolVersion::tls13,
+                                      ProtocolVersion::tls12, ProtocolVersion::tls11}}) {
+        Mitm m;
+        ASSERT_TRUE(deliver_client_hello(
+            m, [&](ClientHello& h) { h.extensions.supported_versions = versions; }));
+        EXPECT_FALSE(m.server.failed());
+        const auto hello = server_hello_sent(m);
+        EXPECT_EQ(hello.version, ProtocolVersion::tls12);
+        EXPECT_FALSE(hello.extensions.supported_versions);
+        for (const auto& [type, data] : hello.extensions.unknown) EXPECT_NE(type, 43);
+        // RFC 8446 4.1.3: only a TLS 1.3 server that negotiates 1.2 puts DOWNGRD in its random.
+        const uint8_t downgrd[] = {'D', 'O', 'W', 'N', 'G', 'R', 'D'};
+        EXPECT_FALSE(std::equal(std::begin(downgrd), std::end(downgrd), hello.random.end() - 8));
+    }
+}
+
+TEST(EngineNegotiation, SupportedVersionsWithoutTls12) {
+    for (auto versions : {std::vector{ProtocolVersion::tls13},
+                          std::vector{ProtocolVersion::tls11, ProtocolVersion::tls10}}) {
+        Mitm m;
+        const auto status = deliver_client_hello(
+            m, [&](ClientHello& h) { h.extensions.supported_versions = versions; });
+        EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::protocol_version));
+    }
+}
+
+TEST(EngineNegotiation, SslV2FormatHello) {
+    // An SSLv2-compatible CLIENT-HELLO (RFC 5246 E.2): 2-byte length with the high bit set.
+    const std::vector<uint8_t> hello = {
+        0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x2f, 0x00,
+        0x00, 0x35, 0x00, 0x00, 0x0a, 0x01, 0x00, 0x80, 0x07, 0x00, 0xc0, 0x03, 0x00, 0x80, 0x01,
+        0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10};
+    for (size_t prefix : {size_t{1}, size_t{2}, hello.size()}) {
+        Mitm m;
+        const auto status = m.server.feed(ByteView(hello).first(prefix));
+        EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::protocol_version))
+            << prefix;
+    }
+}
+
+// ---- the server chooses what was never offered ----------------------------------------------
+
+TEST(EngineNegotiation, ServerChoosesASuiteTheClientDidNotOffer) {
+    for (auto suite : {CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+                       CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA, CipherSuite::TLS_FALLBACK_SCSV,
+                       CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV, CipherSuite{0x0000},
+                       CipherSuite{0x1301}}) {
+        SCOPED_TRACE(to_string(suite));
+        Mitm m(options([](ClientConfig& c) {
+            c.cipher_suites = {CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
+        }));
+        const auto status =
+            deliver_server_hello(m, [&](ServerHello& h) { h.cipher_suite = suite; });
+        EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::illegal_parameter));
+    }
+}
+
+TEST(EngineNegotiation, ServerChoosesCompression) {
+    Mitm m;
+    const auto status = deliver_server_hello(m, [](ServerHello& h) { h.compression_method = 1; });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::illegal_parameter));
+}
+
+// Rewrites the held ServerKeyExchange and signs it with the real server key, so only the choice
+// itself is wrong.
+Status deliver_server_key_exchange(Mitm& m, const std::function<void(ServerKeyExchange&)>& edit) {
+    m.pull(m.client);
+    if (!m.deliver(m.server)) throw std::runtime_error("server failed");
+    m.pull(m.server);
+    auto& record = m.to_client.at(2);
+    auto ske = ServerKeyExchange::parse(ByteView(record.payload).subspan(4));
+    if (!ske) throw std::runtime_error("no ServerKeyExchange");
+    edit(*ske);
+    const auto client_hello =
+        ClientHello::parse(ByteView(m.handshake_sent_by(m.client).at(0)).subspan(4));
+    const auto server_hello = server_hello_sent(m);
+    const auto data = server_key_exchange_signed_data(client_hello->random, server_hello.random,
+                                                      ske->params.encode());
+    if (auto algorithm = to_signature_algorithm(ske->scheme);
+        algorithm && scheme_fits_key(ske->scheme, crypto::KeyType::rsa))
+        ske->signature = server_private_key(ServerKey::rsa2048)
+                             ->sign(*algorithm, data, *crypto::system_random());
+    record.payload = frame_message(*ske);
+    return m.deliver(m.client);
+}
+
+TEST(EngineNegotiation, ServerChoosesAGroupTheClientDidNotOffer) {
+    for (auto group : {NamedGroup::secp256r1, NamedGroup::secp521r1, NamedGroup{0x1234}}) {
+        SCOPED_TRACE(to_string(group));
+        Mitm m(options([](ClientConfig& c) { c.groups = {NamedGroup::x25519}; }));
+        const auto status = deliver_server_key_exchange(m, [&](ServerKeyExchange& ske) {
+            ske.params.group = group;
+            if (group == NamedGroup::secp256r1) {
+                // A valid P-256 point, so only the choice of group is wrong.
+                crypto::KeyExchange kex(crypto::KexGroup::secp256r1, *crypto::system_random());
+                ske.params.public_value.assign(kex.public_value().begin(),
+                                               kex.public_value().end());
+            }
+        });
+        EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::illegal_parameter));
+    }
+}
+
+TEST(EngineNegotiation, ServerChoosesASignatureSchemeTheClientDidNotOffer) {
+    using S = SignatureScheme;
+    // Offered: PSS-SHA256 only. Rejected: a PKCS#1 scheme (not offered, but fits the key), an
+    // ECDSA scheme (does not fit an RSA key), an unknown one.
+    for (auto scheme : {S::rsa_pkcs1_sha256, S::rsa_pss_rsae_sha384, S::ecdsa_secp256r1_sha256,
+                        S::rsa_pkcs1_sha1, S{0x0fff}}) {
+        SCOPED_TRACE(to_string(scheme));
+        Mitm m(options([](ClientConfig& c) { c.signature_schemes = {S::rsa_pss_rsae_sha256}; }));
+        const auto status =
+            deliver_server_key_exchange(m, [&](ServerKeyExchange& ske) { ske.scheme = scheme; });
+        EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::illegal_parameter));
+    }
+}
+
+TEST(EngineNegotiation, ServerSignsWithASchemeThatDoesNotFitItsKey) {
+    using S = SignatureScheme;
+    Mitm m(options([](ClientConfig& c) {
+        c.signature_schemes = {S::rsa_pss_rsae_sha256, S::ecdsa_secp256r1_sha256};
+    }));
+    const auto status = deliver_server_key_exchange(m, [](ServerKeyExchange& ske) {
+        ske.scheme = S::ecdsa_secp256r1_sha256;  // the certificate key is RSA
+        ske.signature = {0x30, 0x00};
+    });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::illegal_parameter));
+}
+
+TEST(EngineNegotiation, NoCipherSuiteInCommon) {
+    Mitm m(options(
+        [](ClientConfig& c) { c.cipher_suites = {CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256}; },
+        [](ServerConfig& s) {
+            s.cipher_suites = {CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
+        }));
+    m.pull(m.client);
+    const auto status = m.deliver(m.server);
+    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::handshake_failure));
+    // The client sees the alert and ends too.
+    m.pull(m.server);
+    const auto client_status = m.deliver(m.client);
+    EXPECT_TRUE(
+        ended_by_peer_alert(m, m.client, client_status, AlertDescription::handshake_failure));
+}
+
+TEST(EngineNegotiation, NoGroupInCommonForEcdheOnlyServer) {
+    Mitm m(options([](ClientConfig& c) { c.groups = {NamedGroup::secp384r1}; },
+                   [](ServerConfig& s) {
+                       s.groups = {NamedGroup::x25519};
+                       s.cipher_suites = {CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
+                   }));
+    m.pull(m.client);
+    const auto status = m.deliver(m.server);
+    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::handshake_failure));
+}
+
+TEST(EngineNegotiation, ClientHelloWithoutNullCompression) {
+    Mitm m;
+    const auto status =
+        deliver_client_hello(m, [](ClientHello& h) { h.compression_methods = {1}; });
+    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
+}
+
+// ---- extensions ------------------------------------------------------------------------------
+
+TEST(EngineNegotiation, UnsolicitedExtensionsInTheServerHello) {
+    struct Case {
+        const char* name;
+        std::function<void(Extensions&)> add;
+    };
+    const std::vector<Case> cases = {
+        {"unknown",
+         [](Extensions& e) {
+             e.unknown.push_back({0x1234, {}});
+         }},
+        {"status_request",
+         [](Extensions& e) {
+             e.unknown.push_back({5, {}});
+         }},
+        {"session_ticket", [](Extensions& e) { e.session_ticket = Bytes{}; }},
+        {"encrypt_then_mac", [](Extensions& e) { e.encrypt_then_mac = true; }},
+        {"alpn", [](Extensions& e) { e.alpn = std::vector<std::string>{"h2"}; }},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        Mitm m;
+        m.pull(m.client);
+        auto hello = ClientHello::parse(ByteView(m.to_server.front().payload).subspan(4));
+        ASSERT_TRUE(hello);
+        if (c.name == std::string("session_ticket") && hello->extensions.session_ticket)
+            continue;  // solicited
+        const auto status = deliver_server_hello(m, [&](ServerHello& h) { c.add(h.extensions); });
+        EXPECT_TRUE(
+            failed_with_alert(m, m.client, status, AlertDescription::unsupported_extension));
+    }
+}
+
+TEST(EngineNegotiation, UnsolicitedServerNameAck) {
+    Mitm::Options o;
+    o.server_name = "";  // no SNI is sent
+    Mitm m(o);
+    const auto status =
+        deliver_server_hello(m, [](ServerHello& h) { h.extensions.server_name_ack = true; });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::unsupported_extension));
+}
+
+// The client connects to an IP literal, so it sends no server_name (RFC 6066 3); an
+// acknowledgement of an extension it never sent must be refused all the same (the check must look
+// at what went on the wire, not at the configured name).
+TEST(EngineNegotiation, UnsolicitedServerNameAckForAnIpLiteral) {
+    Mitm::Options o;
+    o.server_name = "127.0.0.1";
+    Mitm m(o);
+    const auto status =
+        deliver_server_hello(m, [](ServerHello& h) { h.extensions.server_name_ack = true; });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::unsupported_extension));
+}
+
+TEST(EngineNegotiation, ServerSelectsAnAlpnProtocolNotOffered) {
+    Mitm m(options([](ClientConfig& c) { c.alpn_protocols = {"h2", "http/1.1"}; }));
+    const auto status = deliver_server_hello(
+        m, [](ServerHello& h) { h.extensions.alpn = std::vector<std::string>{"spdy/3"}; });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::illegal_parameter));
+}
+
+TEST(EngineNegotiation, NonEmptyRenegotiationInfoInTheServerHello) {
+    Mitm m;
+    const auto status = deliver_server_hello(
+        m, [](ServerHello& h) { h.extensions.renegotiation_info = Bytes(24, 0xab); });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::handshake_failure));
+}
+
+TEST(EngineNegotiation, NonEmptyRenegotiationInfoInTheClientHello) {
+    Mitm m;
+    const auto status = deliver_client_hello(
+        m, [](ClientHello& h) { h.extensions.renegotiation_info = Bytes(12, 0xab); });
+    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::handshake_failure));
+}
+
+TEST(EngineNegotiation, ClientRequiringEmsAgainstAServerWithout) {
+    Mitm m(
+        options([](ClientConfig& c) { c.extended_master_secret = ExtendedMasterSecret::require; }));
+    const auto status = deliver_server_hello(
+        m, [](ServerHello& h) { h.extensions.extended_master_secret = false; });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::handshake_failure));
+}
+
+// Without a forced requirement, EMS stripped from the ServerHello only is caught at Finished:
+// the two sides derive different master secrets.
+TEST(EngineNegotiation, EmsStrippedFromTheServerHelloFailsTheHandshake) {
+    Mitm m;
+    ASSERT_TRUE(deliver_server_hello(
+        m, [](ServerHello& h) { h.extensions.extended_master_secret = false; }));
+    m.run();
+    EXPECT_TRUE(m.client.failed() || m.server.failed());
+    EXPECT_FALSE(m.client.is_handshake_complete());
+    EXPECT_FALSE(m.server.is_handshake_complete());
+}
+
+}  // namespace
