@@ -97,3 +97,12 @@ Bytes from_hex(std::string_view hex) {
 }
 
 }  // namespace crypto
+
+namespace crypto {
+
+bool BytesLess::operator()(ByteView a, ByteView b) const noexcept {
+    if (a.size() != b.size()) return a.size() < b.size();
+    return !a.empty() && std::memcmp(a.data(), b.data(), a.size()) < 0;
+}
+
+}  // namespace crypto

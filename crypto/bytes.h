@@ -25,7 +25,7 @@ bool constant_time_equal(ByteView a, ByteView b) noexcept;
 // Key material: a fixed-size buffer that is wiped when destroyed. Movable, not copyable, so a
 // secret never leaves a stray copy behind; clone() makes a deliberate copy.
 class SecretBytes {
-public:
+  public:
     SecretBytes() = default;
     explicit SecretBytes(size_t size);
     explicit SecretBytes(ByteView contents);
@@ -46,9 +46,15 @@ public:
     uint8_t operator[](size_t i) const noexcept { return data_[i]; }
     void clear() noexcept;
 
-private:
+  private:
     std::unique_ptr<uint8_t[]> data_;
     size_t size_ = 0;
+};
+
+// Orders byte strings by length, then contents: for std::map/std::set keys. (std::less of
+// std::vector<uint8_t> trips a false GCC 12 -Wstringop-overread at -O2.)
+struct BytesLess {
+    bool operator()(ByteView a, ByteView b) const noexcept;
 };
 
 std::string to_hex(ByteView bytes);

@@ -135,7 +135,11 @@ std::string format_ip_address(const crypto::Bytes& address) {
         }
         return out;
     }
-    return "<" + std::to_string(address.size()) + "-byte address>";
+    // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
+    out += '<';
+    out += std::to_string(address.size());
+    out += "-byte address>";
+    return out;
 }
 
 bool dns_name_matches(std::string_view pattern, std::string_view host) {

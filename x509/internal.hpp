@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstring>
 #include <set>
 #include <string>
 #include <vector>
@@ -52,7 +53,7 @@ namespace x509 {
 
 struct TrustStore::Impl {
     Botan::Certificate_Store_In_Memory store;
-    std::set<crypto::Bytes> ders;
+    std::set<crypto::Bytes, crypto::BytesLess> ders;
     std::vector<crypto::Bytes> ordered;  // insertion order, for certificates()
 };
 

@@ -110,9 +110,13 @@ Pair make_pair(std::shared_ptr<const tls::ClientConfig> client,
 }
 
 std::vector<uint8_t> RawRecord::encode() const {
-    std::vector<uint8_t> out{type, 3, 3, static_cast<uint8_t>(payload.size() >> 8),
-                             static_cast<uint8_t>(payload.size())};
-    out.insert(out.end(), payload.begin(), payload.end());
+    std::vector<uint8_t> out(5 + payload.size());
+    out[0] = type;
+    out[1] = 3;
+    out[2] = 3;
+    out[3] = static_cast<uint8_t>(payload.size() >> 8);
+    out[4] = static_cast<uint8_t>(payload.size());
+    std::copy(payload.begin(), payload.end(), out.begin() + 5);
     return out;
 }
 
