@@ -11,6 +11,7 @@
 
 #include "crypto/keys.h"
 #include "crypto/random.h"
+#include "tls/session.h"
 #include "tls/types.h"
 #include "tls/verifier.h"
 
@@ -75,6 +76,11 @@ struct ClientConfig : CommonConfig {
     bool fallback = false;
     // Presented when a server asks for a client certificate (mutual TLS).
     std::optional<CertifiedKey> certificate;
+    // Sessions to resume, by "host:port" (nullptr: never resume). Only sessions with the extended
+    // master secret are kept (RFC 7627 5.3).
+    std::shared_ptr<ClientSessionCache> session_cache = std::make_shared<ClientSessionCache>();
+    // Ask for and present RFC 5077 session tickets.
+    bool session_tickets = true;
 };
 
 struct ServerConfig : CommonConfig {
@@ -85,6 +91,12 @@ struct ServerConfig : CommonConfig {
     // client_verifier for the clientAuth purpose.
     ClientAuth client_auth = ClientAuth::none;
     std::shared_ptr<const CertificateVerifier> client_verifier;
+
+    // Resumption: a session-ID cache and RFC 5077 ticket keys (nullptr turns either off). Sessions
+    // of connections with a client certificate are not resumed.
+    std::shared_ptr<ServerSessionCache> session_cache = std::make_shared<ServerSessionCache>();
+    std::shared_ptr<TicketKeys> ticket_keys = std::make_shared<TicketKeys>();
+    std::chrono::seconds session_lifetime = std::chrono::hours(2);
 
     // Loads a PEM chain and its key; throws std::runtime_error with a readable reason when a file
     // is unreadable, encrypted, or the key does not match the certificate.

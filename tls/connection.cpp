@@ -12,11 +12,13 @@ namespace tls {
 // ---------------------------------------------------------------------------------------------
 // Construction
 
-Connection::Impl::Impl(std::shared_ptr<const ClientConfig> client, std::string server_name)
+Connection::Impl::Impl(std::shared_ptr<const ClientConfig> client, std::string server_name,
+                       std::string key)
     : client_config(std::move(client)),
       config(*client_config),
       is_client(true),
       state(ExpectServerHello{}) {
+    session_key = key.empty() ? server_name : std::move(key);
     negotiated.server_name = std::move(server_name);
 }
 
@@ -26,8 +28,10 @@ Connection::Impl::Impl(std::shared_ptr<const ServerConfig> server)
       is_client(false),
       state(ExpectClientHello{}) {}
 
-Connection Connection::client(std::shared_ptr<const ClientConfig> config, std::string server_name) {
-    auto impl = std::make_unique<Impl>(std::move(config), std::move(server_name));
+Connection Connection::client(std::shared_ptr<const ClientConfig> config, std::string server_name,
+                              std::string session_key) {
+    auto impl =
+        std::make_unique<Impl>(std::move(config), std::move(server_name), std::move(session_key));
     impl->start_client();
     return Connection(std::move(impl));
 }
@@ -290,10 +294,30 @@ void Connection::Impl::activate_read_keys() {
                                           : keys->client_protection(*suite));
 }
 
+std::shared_ptr<Session> Connection::Impl::make_session() const {
+    auto session = std::make_shared<Session>();
+    session->id = session_id;
+    session->suite = suite->suite;
+    session->master_secret = master_secret.clone();
+    session->extended_master_secret = negotiated.extended_master_secret;
+    session->server_name = negotiated.server_name;
+    session->created = config.clock();
+    return session;
+}
+
+void Connection::Impl::remember_session() {
+    if (is_client)
+        remember_client_session(*this);
+    else
+        remember_server_session(*this);
+}
+
 Status Connection::Impl::complete_handshake() {
     handshake_complete = true;
+    remember_session();
     transcript.release();
     keys.reset();  // the record layer holds the scheduled keys now
+    master_secret.clear();
     TLS_TRY(flush_handshake());
     if (!unsent.empty()) {
         auto status = records.write(ContentType::application_data, unsent.data());
@@ -402,6 +426,7 @@ const char* state_name(const HandshakeState& state) noexcept {
             [](const ExpectCertificate&) { return "ExpectCertificate"; },
             [](const ExpectServerKeyExchange&) { return "ExpectServerKeyExchange"; },
             [](const ExpectServerHelloDone&) { return "ExpectServerHelloDone"; },
+            [](const ExpectNewSessionTicket&) { return "ExpectNewSessionTicket"; },
             [](const ExpectServerChangeCipherSpec&) { return "ExpectServerChangeCipherSpec"; },
             [](const ExpectServerFinished&) { return "ExpectServerFinished"; },
             [](const ExpectClientHello&) { return "ExpectClientHello"; },

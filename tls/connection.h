@@ -22,14 +22,18 @@ struct NegotiatedParameters {
     std::optional<SignatureScheme> signature_scheme;
     bool extended_master_secret = false;
     bool resumed = false;
-    std::string server_name;  // SNI sent (client) or received (server)
-    std::string alpn;         // empty when none
+    std::string server_name;               // SNI sent (client) or received (server)
+    std::string alpn;                      // empty when none
     std::vector<Bytes> peer_certificates;  // DER, leaf first
 };
 
 class Connection {
-public:
-    static Connection client(std::shared_ptr<const ClientConfig> config, std::string server_name);
+  public:
+    // server_name is sent as SNI (unless it is an IP literal) and verified against the
+    // certificate. session_key names the server in the session cache (net/ uses "host:port");
+    // empty means server_name.
+    static Connection client(std::shared_ptr<const ClientConfig> config, std::string server_name,
+                             std::string session_key = {});
     static Connection server(std::shared_ptr<const ServerConfig> config);
 
     ~Connection();
@@ -75,7 +79,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     explicit Connection(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

@@ -10,11 +10,12 @@
 #include "tls/handshake/key_schedule.h"
 #include "tls/handshake/states.h"
 #include "tls/record/record_layer.h"
+#include "tls/session.h"
 
 namespace tls {
 
 struct Connection::Impl {
-    Impl(std::shared_ptr<const ClientConfig> client, std::string server_name);
+    Impl(std::shared_ptr<const ClientConfig> client, std::string server_name, std::string key);
     explicit Impl(std::shared_ptr<const ServerConfig> server);
 
     // ---- configuration ----
@@ -43,7 +44,18 @@ struct Connection::Impl {
     std::optional<TrafficKeys> keys;
     uint16_t client_hello_version = 0x0303;  // for the RSA premaster check (RFC 5246 7.4.7.1)
     bool client_offered_ems = false;
+    bool sent_server_name = false;  // client: SNI was sent (not for IP literals)
     bool peer_sent_secure_renegotiation = false;
+
+    // ---- resumption ----
+    std::string session_key;                         // client: the cache key ("host:port")
+    std::shared_ptr<const Session> offered_session;  // client: the session offered
+    Bytes session_id;  // client: the ID the server gave; server: the ID it gave
+    bool offered_ticket_extension = false;  // client
+    bool ticket_expected = false;           // client: the server will send NewSessionTicket
+    Bytes received_ticket;                  // client: from NewSessionTicket
+    uint32_t ticket_lifetime_hint = 0;
+    bool issue_ticket = false;  // server: send NewSessionTicket in this handshake
 
     // ---- outcome ----
     NegotiatedParameters negotiated;
@@ -64,6 +76,8 @@ struct Connection::Impl {
     void activate_write_keys();
     void activate_read_keys();
     Status complete_handshake();
+    std::shared_ptr<Session> make_session() const;
+    void remember_session();  // role-specific (client.cpp / server.cpp)
 
     // ---- driven by Connection ----
     void start_client();
@@ -84,6 +98,9 @@ Result<HandshakeState> handle_client_message(Connection::Impl& c, HandshakeState
                                              const Message& message);
 Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState state,
                                              const Message& message);
+
+void remember_client_session(Connection::Impl& c);
+void remember_server_session(Connection::Impl& c);
 
 Error unexpected(const HandshakeState& state, const Message& message);
 

@@ -56,8 +56,11 @@ TEST_P(EverySuite, HandshakeThenOneMebibyteEachWay) {
     auto client = client_config([&](ClientConfig& c) {
         c.cipher_suites = {suite};
         c.groups = {group};
+        // RFC 8422 5.1: a P-256 certificate needs the client to list secp256r1 as well.
+        if (ecdsa && group != NamedGroup::secp256r1) c.groups.push_back(NamedGroup::secp256r1);
     });
-    auto server = server_config(ecdsa ? ServerKey::ecdsa_p256 : ServerKey::rsa2048);
+    auto server = server_config(ecdsa ? ServerKey::ecdsa_p256 : ServerKey::rsa2048,
+                                [&](ServerConfig& s) { s.groups = {group}; });
     auto pair = make_pair(client, server);
     ASSERT_TRUE(pair.handshake()) << (pair.client.error() ? pair.client.error()->message() : "")
                                   << (pair.server.error() ? pair.server.error()->message() : "");
@@ -88,6 +91,15 @@ TEST_P(EverySuite, HandshakeThenOneMebibyteEachWay) {
 
 INSTANTIATE_TEST_SUITE_P(Engine, EverySuite, testing::ValuesIn(all_cases()),
                          [](const auto& param) { return sanitize(case_name(param)); });
+
+TEST(Engine, EcdsaCertificateNeedsItsCurve) {
+    // An ECDSA-only server and a client that does not list the certificate's curve.
+    auto client = client_config([](ClientConfig& c) { c.groups = {NamedGroup::x25519}; });
+    auto pair = make_pair(client, server_config(ServerKey::ecdsa_p256));
+    EXPECT_FALSE(pair.handshake());
+    ASSERT_TRUE(pair.server.error());
+    EXPECT_EQ(pair.server.error()->alert, AlertDescription::handshake_failure);
+}
 
 TEST(Engine, EcdsaP384Certificate) {
     auto client = client_config();

@@ -54,9 +54,10 @@ Result<HandshakeState> on_server_hello(Connection::Impl& c, const HandshakeMessa
     // RFC 5246 7.4.1.4: a server may only answer extensions the client sent.
     if (!ext.unknown.empty())
         return unsolicited("unrequested extension " + std::to_string(ext.unknown.front().first));
-    if (ext.session_ticket) return unsolicited("session_ticket");
+    if (ext.session_ticket && (!c.offered_ticket_extension || !ext.session_ticket->empty()))
+        return unsolicited("session_ticket");
     if (ext.encrypt_then_mac) return unsolicited("encrypt_then_mac");
-    if (ext.server_name_ack && c.negotiated.server_name.empty()) return unsolicited("server_name");
+    if (ext.server_name_ack && !c.sent_server_name) return unsolicited("server_name");
     if (ext.alpn) {
         if (config.alpn_protocols.empty())
             return unsolicited("application_layer_protocol_negotiation");
@@ -84,7 +85,28 @@ Result<HandshakeState> on_server_hello(Connection::Impl& c, const HandshakeMessa
     c.server_random = hello.random;
     c.negotiated.cipher_suite = hello.cipher_suite;
     c.records.require_tls12_records();
-    return HandshakeState{ExpectCertificate{}};
+    const bool ticket_follows = ext.session_ticket.has_value();
+
+    const auto& offered = c.offered_session;
+    const bool resumed = offered && !hello.session_id.empty() && hello.session_id == c.session_id;
+    c.session_id = hello.session_id;
+    c.ticket_expected = ticket_follows;
+    if (!resumed) return HandshakeState{ExpectCertificate{}};
+
+    // An abbreviated handshake: the server accepted our session.
+    if (hello.cipher_suite != offered->suite)
+        return make_error(AlertDescription::illegal_parameter,
+                          "server resumed the session with a different cipher suite");
+    // RFC 7627 5.3: a session with the extended master secret resumes only with it.
+    if (!ext.extended_master_secret)
+        return make_error(AlertDescription::handshake_failure,
+                          "server resumed without the extended master secret");
+    c.negotiated.resumed = true;
+    c.negotiated.peer_certificates = offered->peer_certificates;
+    c.master_secret = offered->master_secret.clone();
+    c.derive_keys();
+    if (ticket_follows) return HandshakeState{ExpectNewSessionTicket{true}};
+    return HandshakeState{ExpectServerChangeCipherSpec{true}};
 }
 
 // ---- Certificate ----
@@ -217,10 +239,53 @@ Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHel
     }
     TLS_TRY(c.send_change_cipher_spec());
     TLS_TRY(c.send_finished());
-    return HandshakeState{ExpectServerChangeCipherSpec{}};
+    if (c.ticket_expected) return HandshakeState{ExpectNewSessionTicket{false}};
+    return HandshakeState{ExpectServerChangeCipherSpec{false}};
+}
+
+// Offers a cached session: by ticket (with a fresh session ID, RFC 5077 3.4) or by session ID.
+void offer_session(Connection::Impl& c, ClientHello& hello) {
+    const ClientConfig& config = *c.client_config;
+    if (config.session_tickets) {
+        hello.extensions.session_ticket = Bytes{};
+        c.offered_ticket_extension = true;
+    }
+    if (!config.session_cache) return;
+    auto session = config.session_cache->find(c.session_key, config.clock());
+    if (!session || !session->extended_master_secret ||
+        !contains(config.cipher_suites, session->suite) || !find_suite(session->suite) ||
+        session->server_name != c.negotiated.server_name)
+        return;
+    if (!session->ticket.empty() && config.session_tickets) {
+        hello.extensions.session_ticket = session->ticket;
+        c.session_id = c.random().bytes(32);
+    } else if (!session->id.empty()) {
+        c.session_id = session->id;
+    } else {
+        return;
+    }
+    hello.session_id = c.session_id;
+    c.offered_session = std::move(session);
 }
 
 }  // namespace
+
+void remember_client_session(Connection::Impl& c) {
+    const ClientConfig& config = *c.client_config;
+    // RFC 7627 5.3: only sessions with the extended master secret are worth resuming.
+    if (!config.session_cache || !c.negotiated.extended_master_secret) return;
+    if (c.negotiated.resumed && c.received_ticket.empty()) return;  // nothing new to keep
+    if (c.session_id.empty() && c.received_ticket.empty()) return;
+    auto session = c.make_session();
+    if (c.negotiated.resumed) session->created = c.offered_session->created;
+    session->ticket = c.received_ticket;
+    session->peer_certificates = c.negotiated.peer_certificates;
+    const auto hint = std::chrono::seconds(c.ticket_lifetime_hint);
+    session->lifetime = hint.count() > 0
+                            ? std::min<std::chrono::seconds>(hint, std::chrono::hours(24))
+                            : std::chrono::hours(2);
+    config.session_cache->store(c.session_key, std::move(session));
+}
 
 Status send_client_hello(Connection::Impl& c) {
     const ClientConfig& config = *c.client_config;
@@ -240,14 +305,17 @@ Status send_client_hello(Connection::Impl& c) {
     if (config.fallback) hello.cipher_suites.push_back(CipherSuite::TLS_FALLBACK_SCSV);
 
     Extensions& ext = hello.extensions;
-    if (!c.negotiated.server_name.empty() && !is_ip_literal(c.negotiated.server_name))
+    if (!c.negotiated.server_name.empty() && !is_ip_literal(c.negotiated.server_name)) {
         ext.server_name = c.negotiated.server_name;  // RFC 6066 3: no IP literals in SNI
+        c.sent_server_name = true;
+    }
     if (any_ecdhe) {
         ext.supported_groups = config.groups;
         ext.ec_point_formats = Bytes{0};  // uncompressed only
     }
     ext.signature_algorithms = config.signature_schemes;
     ext.extended_master_secret = true;
+    offer_session(c, hello);
     ext.renegotiation_info = Bytes{};  // RFC 5746: signal secure renegotiation (and never do it)
     if (!config.alpn_protocols.empty()) ext.alpn = config.alpn_protocols;
 
@@ -282,14 +350,26 @@ Result<HandshakeState> handle_client_message(Connection::Impl& c, HandshakeState
         }
         if (auto* m = expect_handshake(message, T::server_hello_done))
             return on_server_hello_done(c, std::move(*shd), *m);
-    } else if (std::holds_alternative<ExpectServerChangeCipherSpec>(state)) {
+    } else if (auto* nst = std::get_if<ExpectNewSessionTicket>(&state)) {
+        if (auto* m = expect_handshake(message, T::new_session_ticket)) {
+            auto ticket = NewSessionTicket::parse(m->body);
+            if (!ticket) return parse_error(std::move(ticket));
+            c.received_ticket = std::move(ticket->ticket);
+            c.ticket_lifetime_hint = ticket->lifetime_hint;
+            return HandshakeState{ExpectServerChangeCipherSpec{nst->abbreviated}};
+        }
+    } else if (auto* ccs = std::get_if<ExpectServerChangeCipherSpec>(&state)) {
         if (std::holds_alternative<ChangeCipherSpecMessage>(message)) {
             c.activate_read_keys();
-            return HandshakeState{ExpectServerFinished{}};
+            return HandshakeState{ExpectServerFinished{ccs->abbreviated}};
         }
-    } else if (std::holds_alternative<ExpectServerFinished>(state)) {
+    } else if (auto* fin = std::get_if<ExpectServerFinished>(&state)) {
         if (auto* m = expect_handshake(message, T::finished)) {
             TLS_TRY(c.check_finished(*m));
+            if (fin->abbreviated) {
+                TLS_TRY(c.send_change_cipher_spec());
+                TLS_TRY(c.send_finished());
+            }
             TLS_TRY(c.complete_handshake());
             return HandshakeState{Established{}};
         }

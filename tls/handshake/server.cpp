@@ -19,6 +19,20 @@ const HandshakeMessage* expect_handshake(const Message& message, HandshakeType t
     return hs && hs->type == type ? hs : nullptr;
 }
 
+std::shared_ptr<Session> session_to_keep(const Connection::Impl& c) {
+    auto session = c.make_session();
+    session->lifetime = c.server_config->session_lifetime;
+    return session;
+}
+
+void send_new_session_ticket(Connection::Impl& c) {
+    const ServerConfig& config = *c.server_config;
+    NewSessionTicket ticket;
+    ticket.lifetime_hint = static_cast<uint32_t>(config.session_lifetime.count());
+    ticket.ticket = config.ticket_keys->seal(*session_to_keep(c), config.clock());
+    c.send_handshake(HandshakeType::new_session_ticket, ticket.serialize());
+}
+
 // What the server settles on from a ClientHello.
 struct Selection {
     const SuiteInfo* suite = nullptr;
@@ -50,6 +64,14 @@ std::vector<const CertifiedKey*> candidate_certificates(const ServerConfig& conf
     return matching;
 }
 
+// RFC 8422 5.1: an ECDSA certificate only for a client that lists its curve (when it lists any).
+bool client_takes_curve(const Extensions& ext, crypto::KeyType key) {
+    if (!ext.supported_groups || key == crypto::KeyType::rsa) return true;
+    const NamedGroup curve =
+        key == crypto::KeyType::ecdsa_p256 ? NamedGroup::secp256r1 : NamedGroup::secp384r1;
+    return contains(*ext.supported_groups, curve);
+}
+
 // RFC 5246 7.4.1.2 / RFC 4492 5.1: server preference among what both sides support.
 Result<Selection> select_parameters(const ServerConfig& config, const ClientHello& hello) {
     const Extensions& ext = hello.extensions;
@@ -76,6 +98,7 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
         if (info->ecdhe() && (!group || !client_takes_uncompressed)) continue;
         for (const CertifiedKey* cert : certificates) {
             if (!key_fits_suite(cert->key->type(), info->kex)) continue;
+            if (!client_takes_curve(ext, cert->key->type())) continue;
             if (!info->ecdhe()) return Selection{info, cert, std::nullopt, std::nullopt};
             for (auto scheme : config.signature_schemes) {
                 if (contains(client_schemes, scheme) && scheme_fits_key(scheme, cert->key->type()))
@@ -110,6 +133,73 @@ Status check_version(const ClientHello& hello) {
         "client offers at most " + to_string(hello.legacy_version) + "; only TLS 1.2 is supported");
 }
 
+Result<std::string> select_alpn(const ServerConfig& config, const Extensions& ext) {
+    if (!ext.alpn || config.alpn_protocols.empty()) return std::string();
+    for (const auto& protocol : config.alpn_protocols)
+        if (contains(*ext.alpn, protocol)) return protocol;
+    // RFC 7301 3.2
+    return make_error(AlertDescription::no_application_protocol,
+                      "client offers no application protocol this server speaks");
+}
+
+// The ServerHello for what has been settled in c (suite, randoms, session ID, extensions).
+ServerHello server_hello(Connection::Impl& c, const ClientHello& hello) {
+    const Extensions& ext = hello.extensions;
+    ServerHello reply;
+    reply.random = c.server_random;
+    reply.session_id = c.session_id;
+    reply.cipher_suite = c.suite->suite;
+    Extensions& out = reply.extensions;
+    if (c.peer_sent_secure_renegotiation) out.renegotiation_info = Bytes{};
+    out.extended_master_secret = c.negotiated.extended_master_secret;
+    if (!c.negotiated.alpn.empty()) out.alpn = std::vector<std::string>{c.negotiated.alpn};
+    out.server_name_ack = ext.server_name.has_value() && !c.negotiated.resumed;
+    if (c.issue_ticket) out.session_ticket = Bytes{};
+    return reply;
+}
+
+// A live session the client offered (ticket first, then session ID) that may be resumed here.
+std::shared_ptr<const Session> find_session(Connection::Impl& c, const ClientHello& hello) {
+    const ServerConfig& config = *c.server_config;
+    const Extensions& ext = hello.extensions;
+    const auto now = config.clock();
+    std::shared_ptr<const Session> session;
+    if (config.ticket_keys && ext.session_ticket && !ext.session_ticket->empty())
+        session = config.ticket_keys->open(*ext.session_ticket, now);
+    else if (config.session_cache && !hello.session_id.empty())
+        session = config.session_cache->find(hello.session_id, now);
+    if (!session) return nullptr;
+    // RFC 7627 5.3: never resume without the extended master secret; and never with another
+    // suite or for another server name.
+    if (!session->extended_master_secret || !c.client_offered_ems) return nullptr;
+    if (!contains(hello.cipher_suites, session->suite) ||
+        !contains(config.cipher_suites, session->suite) || !find_suite(session->suite))
+        return nullptr;
+    if (session->server_name != ext.server_name.value_or("")) return nullptr;
+    return session;
+}
+
+// The abbreviated handshake: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished.
+Result<HandshakeState> resume(Connection::Impl& c, const ClientHello& hello,
+                              const Session& session) {
+    const ServerConfig& config = *c.server_config;
+    c.suite = find_suite(session.suite);
+    c.negotiated.cipher_suite = session.suite;
+    c.negotiated.resumed = true;
+    c.master_secret = session.master_secret.clone();
+    // RFC 5077 3.4: echo the client's session ID; renew the ticket when one was used.
+    c.session_id = hello.session_id;
+    c.issue_ticket = config.ticket_keys && hello.extensions.session_ticket.has_value();
+    c.send_handshake(HandshakeType::server_hello, server_hello(c, hello).serialize());
+    if (c.issue_ticket) send_new_session_ticket(c);
+    c.derive_keys();
+    TLS_TRY(c.send_change_cipher_spec());
+    TLS_TRY(c.send_finished());
+    return HandshakeState{ExpectClientChangeCipherSpec{true}};
+}
+
+Result<HandshakeState> full_handshake(Connection::Impl& c, const ClientHello& hello);
+
 Result<HandshakeState> on_client_hello(Connection::Impl& c, const HandshakeMessage& message) {
     auto parsed = ClientHello::parse(message.body);
     if (!parsed) return parse_error(std::move(parsed));
@@ -134,46 +224,42 @@ Result<HandshakeState> on_client_hello(Connection::Impl& c, const HandshakeMessa
                           "client does not support the extended master secret (RFC 7627), "
                           "which this server requires");
 
-    auto selection = select_parameters(config, hello);
-    if (!selection) return parse_error(std::move(selection));
-    const Selection& chosen = *selection;
-
-    std::string alpn;
-    if (ext.alpn && !config.alpn_protocols.empty()) {
-        for (const auto& protocol : config.alpn_protocols) {
-            if (contains(*ext.alpn, protocol)) {
-                alpn = protocol;
-                break;
-            }
-        }
-        // RFC 7301 3.2
-        if (alpn.empty())
-            return make_error(AlertDescription::no_application_protocol,
-                              "client offers no application protocol this server speaks");
-    }
-
-    c.suite = chosen.suite;
+    auto alpn_choice = select_alpn(config, ext);
+    if (!alpn_choice) return parse_error(std::move(alpn_choice));
+    const std::string alpn = std::move(alpn_choice).value();
     c.client_random = hello.random;
     c.client_hello_version = static_cast<uint16_t>(hello.legacy_version);
     c.random().fill(c.server_random);
     c.records.require_tls12_records();
-    auto& negotiated = c.negotiated;
-    negotiated.cipher_suite = chosen.suite->suite;
-    negotiated.group = chosen.group;
-    negotiated.signature_scheme = chosen.scheme;
-    negotiated.extended_master_secret = c.client_offered_ems;
-    negotiated.server_name = ext.server_name.value_or("");
-    negotiated.alpn = alpn;
+    c.negotiated.extended_master_secret = c.client_offered_ems;
+    c.negotiated.server_name = ext.server_name.value_or("");
+    c.negotiated.alpn = alpn;
 
-    ServerHello reply;
-    reply.random = c.server_random;
-    reply.cipher_suite = chosen.suite->suite;
-    Extensions& out = reply.extensions;
-    if (c.peer_sent_secure_renegotiation) out.renegotiation_info = Bytes{};
-    out.extended_master_secret = c.client_offered_ems;
-    if (chosen.suite->ecdhe() && ext.ec_point_formats) out.ec_point_formats = Bytes{0};
-    if (!alpn.empty()) out.alpn = std::vector<std::string>{alpn};
-    out.server_name_ack = ext.server_name.has_value();
+    // Session resumption is offered to clients without certificates only: a resumed session
+    // would otherwise have to carry the client's identity.
+    const bool resumable = config.client_auth == ClientAuth::none;
+    if (resumable) {
+        if (auto session = find_session(c, hello)) return resume(c, hello, *session);
+    }
+    c.issue_ticket = resumable && config.ticket_keys && ext.session_ticket.has_value();
+    if (resumable && config.session_cache) c.session_id = c.random().bytes(32);
+    return full_handshake(c, hello);
+}
+
+// ServerHello, Certificate, [ServerKeyExchange], [CertificateRequest], ServerHelloDone.
+Result<HandshakeState> full_handshake(Connection::Impl& c, const ClientHello& hello) {
+    const ServerConfig& config = *c.server_config;
+    const Extensions& ext = hello.extensions;
+    auto selection = select_parameters(config, hello);
+    if (!selection) return parse_error(std::move(selection));
+    const Selection& chosen = *selection;
+    c.suite = chosen.suite;
+    c.negotiated.cipher_suite = chosen.suite->suite;
+    c.negotiated.group = chosen.group;
+    c.negotiated.signature_scheme = chosen.scheme;
+
+    ServerHello reply = server_hello(c, hello);
+    if (chosen.suite->ecdhe() && ext.ec_point_formats) reply.extensions.ec_point_formats = Bytes{0};
     c.send_handshake(HandshakeType::server_hello, reply.serialize());
 
     c.send_handshake(HandshakeType::certificate,
@@ -283,6 +369,13 @@ Result<HandshakeState> on_client_key_exchange(Connection::Impl& c, ExpectClientK
 
 }  // namespace
 
+void remember_server_session(Connection::Impl& c) {
+    const ServerConfig& config = *c.server_config;
+    if (c.negotiated.resumed || c.session_id.empty() || !config.session_cache) return;
+    if (!c.negotiated.extended_master_secret) return;  // RFC 7627 5.3
+    config.session_cache->store(session_to_keep(c));
+}
+
 Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState state,
                                              const Message& message) {
     using T = HandshakeType;
@@ -297,16 +390,19 @@ Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState
     } else if (auto* cke = std::get_if<ExpectClientKeyExchange>(&state)) {
         if (auto* m = expect_handshake(message, T::client_key_exchange))
             return on_client_key_exchange(c, std::move(*cke), *m);
-    } else if (std::holds_alternative<ExpectClientChangeCipherSpec>(state)) {
+    } else if (auto* ccs = std::get_if<ExpectClientChangeCipherSpec>(&state)) {
         if (std::holds_alternative<ChangeCipherSpecMessage>(message)) {
             c.activate_read_keys();
-            return HandshakeState{ExpectClientFinished{}};
+            return HandshakeState{ExpectClientFinished{ccs->abbreviated}};
         }
-    } else if (std::holds_alternative<ExpectClientFinished>(state)) {
+    } else if (auto* fin = std::get_if<ExpectClientFinished>(&state)) {
         if (auto* m = expect_handshake(message, T::finished)) {
             TLS_TRY(c.check_finished(*m));
-            TLS_TRY(c.send_change_cipher_spec());
-            TLS_TRY(c.send_finished());
+            if (!fin->abbreviated) {
+                if (c.issue_ticket) send_new_session_ticket(c);
+                TLS_TRY(c.send_change_cipher_spec());
+                TLS_TRY(c.send_finished());
+            }
             TLS_TRY(c.complete_handshake());
             return HandshakeState{Established{}};
         }

@@ -35,8 +35,17 @@ struct ExpectServerHelloDone {
     std::optional<ServerEcdhParams> server_params;  // ECDHE suites
     std::optional<CertificateRequest> certificate_request;
 };
-struct ExpectServerChangeCipherSpec {};
-struct ExpectServerFinished {};
+// A resumed (abbreviated) handshake skips from ServerHello to the server's NewSessionTicket or
+// ChangeCipherSpec, and the client sends its Finished after the server's.
+struct ExpectNewSessionTicket {
+    bool abbreviated = false;
+};
+struct ExpectServerChangeCipherSpec {
+    bool abbreviated = false;
+};
+struct ExpectServerFinished {
+    bool abbreviated = false;
+};
 
 // ---- server ----
 struct ExpectClientHello {};
@@ -54,8 +63,13 @@ struct ExpectClientKeyExchange {
 struct ExpectCertificateVerify {
     crypto::PublicKey client_key;
 };
-struct ExpectClientChangeCipherSpec {};
-struct ExpectClientFinished {};
+// In a resumed handshake the server has already sent its Finished.
+struct ExpectClientChangeCipherSpec {
+    bool abbreviated = false;
+};
+struct ExpectClientFinished {
+    bool abbreviated = false;
+};
 
 // ---- both ----
 struct Established {};
@@ -64,10 +78,10 @@ struct Closed {};
 
 using HandshakeState =
     std::variant<ExpectServerHello, ExpectCertificate, ExpectServerKeyExchange,
-                 ExpectServerHelloDone, ExpectServerChangeCipherSpec, ExpectServerFinished,
-                 ExpectClientHello, ExpectClientCertificate, ExpectClientKeyExchange,
-                 ExpectCertificateVerify, ExpectClientChangeCipherSpec, ExpectClientFinished,
-                 Established, Closed>;
+                 ExpectServerHelloDone, ExpectNewSessionTicket, ExpectServerChangeCipherSpec,
+                 ExpectServerFinished, ExpectClientHello, ExpectClientCertificate,
+                 ExpectClientKeyExchange, ExpectCertificateVerify, ExpectClientChangeCipherSpec,
+                 ExpectClientFinished, Established, Closed>;
 
 const char* state_name(const HandshakeState& state) noexcept;
 

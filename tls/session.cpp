@@ -1,0 +1,195 @@
+#include "tls/session.h"
+
+#include <algorithm>
+
+#include "crypto/aead.h"
+#include "tls/codec.h"
+
+namespace tls {
+
+// ---- ServerSessionCache ----
+
+void ServerSessionCache::store(std::shared_ptr<const Session> session) {
+    if (!session || session->id.empty() || capacity_ == 0) return;
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(session->id); it != entries_.end()) {
+        order_.erase(it->second.position);
+        entries_.erase(it);
+    }
+    while (entries_.size() >= capacity_) {
+        entries_.erase(order_.back());
+        order_.pop_back();
+    }
+    Bytes id = session->id;
+    order_.push_front(id);
+    entries_.emplace(std::move(id), Entry{std::move(session), order_.begin()});
+}
+
+std::shared_ptr<const Session> ServerSessionCache::find(ByteView id, TimePoint now) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(Bytes(id.begin(), id.end()));
+    if (it == entries_.end()) return nullptr;
+    if (it->second.session->expired(now)) {
+        order_.erase(it->second.position);
+        entries_.erase(it);
+        return nullptr;
+    }
+    order_.splice(order_.begin(), order_, it->second.position);
+    return it->second.session;
+}
+
+void ServerSessionCache::remove(ByteView id) {
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(Bytes(id.begin(), id.end())); it != entries_.end()) {
+        order_.erase(it->second.position);
+        entries_.erase(it);
+    }
+}
+
+size_t ServerSessionCache::size() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+// ---- ClientSessionCache ----
+
+void ClientSessionCache::store(const std::string& key, std::shared_ptr<const Session> session) {
+    if (!session || capacity_ == 0) return;
+    std::lock_guard lock(mutex_);
+    if (entries_.erase(key)) order_.remove(key);
+    while (entries_.size() >= capacity_) {
+        entries_.erase(order_.front());
+        order_.pop_front();
+    }
+    entries_.emplace(key, std::move(session));
+    order_.push_back(key);
+}
+
+std::shared_ptr<const Session> ClientSessionCache::find(const std::string& key, TimePoint now) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    if (it->second->expired(now)) {
+        entries_.erase(it);
+        order_.remove(key);
+        return nullptr;
+    }
+    return it->second;
+}
+
+void ClientSessionCache::remove(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (entries_.erase(key)) order_.remove(key);
+}
+
+size_t ClientSessionCache::size() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+// ---- TicketKeys ----
+
+namespace {
+
+constexpr size_t kKeyNameSize = 16;
+constexpr size_t kNonceSize = crypto::aead_nonce_size;
+constexpr uint8_t kTicketFormat = 1;
+
+crypto::SecretBytes fresh_key(crypto::Random& random) {
+    crypto::SecretBytes key(32);
+    random.fill(key.span());
+    return key;
+}
+
+int64_t to_seconds(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct TicketKeys::Key {
+    std::array<uint8_t, kKeyNameSize> name{};
+    crypto::Aead aead;
+    TimePoint created;
+
+    Key(crypto::Random& random, TimePoint now)
+        : aead(crypto::AeadAlgorithm::aes256_gcm, fresh_key(random).view()), created(now) {
+        random.fill(name);
+    }
+};
+
+TicketKeys::TicketKeys(std::shared_ptr<crypto::Random> random,
+                       std::chrono::seconds rotation_interval)
+    : random_(std::move(random)), rotation_interval_(rotation_interval) {}
+
+TicketKeys::~TicketKeys() = default;
+
+void TicketKeys::rotate(TimePoint now) {
+    std::lock_guard lock(mutex_);
+    keys_.insert(keys_.begin(), std::make_unique<Key>(*random_, now));
+}
+
+void TicketKeys::rotate_if_due(TimePoint now) {
+    if (keys_.empty() || now >= keys_.front()->created + rotation_interval_ ||
+        now < keys_.front()->created)
+        keys_.insert(keys_.begin(), std::make_unique<Key>(*random_, now));
+    // Keep the previous key for one more interval, so tickets it sealed can still be used.
+    while (keys_.size() > 2) keys_.pop_back();
+}
+
+Bytes TicketKeys::seal(const Session& session, TimePoint now) {
+    Writer state;
+    state.u8(kTicketFormat);
+    state.u16(static_cast<uint16_t>(session.suite));
+    state.u8(session.extended_master_secret ? 1 : 0);
+    state.vec8(session.master_secret.view());
+    state.vec8(crypto::as_bytes(session.server_name));
+    state.u64(static_cast<uint64_t>(to_seconds(session.created)));
+    state.u32(static_cast<uint32_t>(session.lifetime.count()));
+    Bytes plaintext = state.take();
+
+    std::lock_guard lock(mutex_);
+    rotate_if_due(now);
+    Key& key = *keys_.front();
+    Bytes ticket(kKeyNameSize + kNonceSize + plaintext.size() + crypto::aead_tag_size);
+    std::copy(key.name.begin(), key.name.end(), ticket.begin());
+    auto nonce = MutableByteView(ticket).subspan(kKeyNameSize, kNonceSize);
+    random_->fill(nonce);
+    auto body = MutableByteView(ticket).subspan(kKeyNameSize + kNonceSize, plaintext.size());
+    std::copy(plaintext.begin(), plaintext.end(), body.begin());
+    crypto::secure_wipe(plaintext.data(), plaintext.size());
+    auto tag = MutableByteView(ticket).last(crypto::aead_tag_size);
+    key.aead.seal(nonce, ByteView(ticket).first(kKeyNameSize), body, tag);
+    return ticket;
+}
+
+std::shared_ptr<const Session> TicketKeys::open(ByteView ticket, TimePoint now) {
+    if (ticket.size() < kKeyNameSize + kNonceSize + crypto::aead_tag_size) return nullptr;
+    Bytes body(ticket.begin() + kKeyNameSize + kNonceSize, ticket.end() - crypto::aead_tag_size);
+    {
+        std::lock_guard lock(mutex_);
+        rotate_if_due(now);
+        auto key = std::find_if(keys_.begin(), keys_.end(), [&](const auto& k) {
+            return std::equal(k->name.begin(), k->name.end(), ticket.begin());
+        });
+        if (key == keys_.end()) return nullptr;
+        if (!(*key)->aead.open(ticket.subspan(kKeyNameSize, kNonceSize), ticket.first(kKeyNameSize),
+                               body, ticket.last(crypto::aead_tag_size)))
+            return nullptr;
+    }
+    Reader r(body);
+    auto session = std::make_shared<Session>();
+    const uint8_t format = r.u8();
+    session->suite = static_cast<CipherSuite>(r.u16());
+    session->extended_master_secret = r.u8() == 1;
+    session->master_secret = crypto::SecretBytes(r.vec8(48, 48));
+    const ByteView name = r.vec8(0, 255);
+    session->server_name.assign(name.begin(), name.end());
+    session->created = TimePoint(std::chrono::seconds(static_cast<int64_t>(r.u64())));
+    session->lifetime = std::chrono::seconds(r.u32());
+    crypto::secure_wipe(body.data(), body.size());
+    if (!r.finish() || format != kTicketFormat || session->expired(now)) return nullptr;
+    return session;
+}
+
+}  // namespace tls

@@ -1,0 +1,98 @@
+// Session resumption: what a session remembers, the server's session-ID cache, the client's
+// cache, and RFC 5077 session tickets sealed under rotating keys. All are shared between
+// connections (through the configs) and are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "crypto/random.h"
+#include "tls/types.h"
+
+namespace tls {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+struct Session {
+    Bytes id;      // session ID the server assigned (may be empty with tickets)
+    Bytes ticket;  // client side: the ticket to present
+    CipherSuite suite{};
+    crypto::SecretBytes master_secret;
+    bool extended_master_secret = false;
+    std::string server_name;
+    std::vector<Bytes> peer_certificates;  // client side: the server's chain
+    TimePoint created{};
+    std::chrono::seconds lifetime{0};
+
+    bool expired(TimePoint now) const { return now < created || now >= created + lifetime; }
+};
+
+// Server side: sessions by ID, bounded (least recently used go first) and timed.
+class ServerSessionCache {
+  public:
+    explicit ServerSessionCache(size_t capacity = 1024) : capacity_(capacity) {}
+    void store(std::shared_ptr<const Session> session);
+    std::shared_ptr<const Session> find(ByteView id, TimePoint now);
+    void remove(ByteView id);
+    size_t size() const;
+
+  private:
+    using Order = std::list<Bytes>;
+    struct Entry {
+        std::shared_ptr<const Session> session;
+        Order::iterator position;
+    };
+    mutable std::mutex mutex_;
+    size_t capacity_;
+    std::map<Bytes, Entry, crypto::BytesLess> entries_;
+    Order order_;  // most recently used first
+};
+
+// Client side: one session per server (key: "host:port"), bounded.
+class ClientSessionCache {
+  public:
+    explicit ClientSessionCache(size_t capacity = 256) : capacity_(capacity) {}
+    void store(const std::string& key, std::shared_ptr<const Session> session);
+    std::shared_ptr<const Session> find(const std::string& key, TimePoint now);
+    void remove(const std::string& key);
+    size_t size() const;
+
+  private:
+    mutable std::mutex mutex_;
+    size_t capacity_;
+    std::map<std::string, std::shared_ptr<const Session>> entries_;
+    std::list<std::string> order_;  // oldest first
+};
+
+// RFC 5077 tickets: the session state sealed with AES-256-GCM under a key that rotates every
+// rotation_interval; tickets under the previous keys stay acceptable until they expire.
+class TicketKeys {
+  public:
+    explicit TicketKeys(std::shared_ptr<crypto::Random> random = crypto::system_random(),
+                        std::chrono::seconds rotation_interval = std::chrono::hours(12));
+    ~TicketKeys();
+
+    // key_name(16) || nonce(12) || sealed state || tag(16)
+    Bytes seal(const Session& session, TimePoint now);
+    // nullptr for anything that is not a live ticket of ours.
+    std::shared_ptr<const Session> open(ByteView ticket, TimePoint now);
+    // Forces a rotation now (the old key stays acceptable).
+    void rotate(TimePoint now);
+
+  private:
+    struct Key;
+    void rotate_if_due(TimePoint now);
+    std::mutex mutex_;
+    std::shared_ptr<crypto::Random> random_;
+    std::chrono::seconds rotation_interval_;
+    std::vector<std::unique_ptr<Key>> keys_;  // newest first
+};
+
+}  // namespace tls
