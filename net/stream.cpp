@@ -158,7 +158,10 @@ Stream connect_tls(const std::string& host, uint16_t port,
     Socket socket = Socket::connect(host, port, options.connect_timeout);
     socket.set_nodelay();
     if (server_name.empty()) server_name = host;
-    Stream stream(std::move(socket), tls::Connection::client(std::move(config), server_name),
+    // Sessions are cached per server endpoint, so a later connect_tls() to it can resume.
+    std::string session_key = server_name + "@" + host + ":" + std::to_string(port);
+    Stream stream(std::move(socket),
+                  tls::Connection::client(std::move(config), server_name, std::move(session_key)),
                   options);
     stream.handshake();
     return stream;
