@@ -83,7 +83,8 @@ class Examples : public ::testing::Test {
   protected:
     void SetUp() override {
         if (!built({"echo_server", "echo_client", "https_get"}))
-            GTEST_SKIP() << "example programs not built next to " << example("");
+            FAIL() << "example programs not built next to " << example("")
+                   << " (configure with TLS12_BUILD_EXAMPLES=ON)";
     }
 };
 
@@ -185,7 +186,7 @@ TEST_F(Examples, HttpsGetFetchesTheHttpPage) {
 }
 
 TEST_F(Examples, OpensslSClientTalksToEchoServer) {
-    if (!tls12_test::have_program("openssl")) GTEST_SKIP() << "no openssl CLI";
+    ASSERT_TRUE(tls12_test::have_program("openssl")) << "no openssl CLI (scripts/test installs it)";
     auto server = EchoServer::start();
     Process client = Process::spawn({"openssl", "s_client", "-connect",
                                      "127.0.0.1:" + std::to_string(server.port), "-tls1_2",

@@ -72,7 +72,7 @@ uint16_t free_port();
 // Polls until something accepts TCP connections on host:port; false after timeout.
 bool wait_for_port(uint16_t port, milliseconds timeout, const std::string& host = "127.0.0.1");
 
-// Whether a program is on PATH (so tests can GTEST_SKIP when a peer is missing).
+// Whether a program is on PATH (so tests can fail clearly when a peer is missing).
 bool have_program(const std::string& name);
 
 }  // namespace tls12_test
