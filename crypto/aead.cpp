@@ -2,6 +2,7 @@
 // once in the constructor; seal/open only resynchronise with the nonce, so no call allocates.
 #include "crypto/aead.h"
 
+#include <optional>
 #include <stdexcept>
 #include <variant>
 
@@ -47,29 +48,33 @@ using Gcm = CryptoPP::GCM<CryptoPP::AES, CryptoPP::GCM_2K_Tables>;
 const uint8_t kDummyNonce[aead_nonce_size] = {};
 
 struct GcmCipher {
-    Gcm::Encryption enc;
-    Gcm::Decryption dec;
+    std::optional<Gcm::Encryption> enc;
+    std::optional<Gcm::Decryption> dec;
 
-    explicit GcmCipher(ByteView key) {
-        enc.SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
-        dec.SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
+    GcmCipher(ByteView key, AeadUse use) {
+        if (use != AeadUse::open_only)
+            enc.emplace().SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
+        if (use != AeadUse::seal_only)
+            dec.emplace().SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
     }
 
     void seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag) {
-        enc.EncryptAndAuthenticate(data.data(), tag.data(), aead_tag_size, nonce.data(),
-                                   static_cast<int>(nonce.size()), aad.data(), aad.size(),
-                                   data.data(), data.size());
+        if (!enc) throw std::logic_error("Aead: keyed for opening only");
+        enc->EncryptAndAuthenticate(data.data(), tag.data(), aead_tag_size, nonce.data(),
+                                    static_cast<int>(nonce.size()), aad.data(), aad.size(),
+                                    data.data(), data.size());
     }
 
     // DecryptAndVerify() would allocate a digest buffer in TruncatedVerify(); the same steps
     // with the tag computed into a stack buffer do not.
-    bool open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag) {
-        dec.Resynchronize(nonce.data(), static_cast<int>(nonce.size()));
-        dec.SpecifyDataLengths(aad.size(), data.size(), 0);
-        dec.Update(aad.data(), aad.size());
-        dec.ProcessData(data.data(), data.data(), data.size());
+    bool open(ByteView nonce, ByteView aad, ByteView in, MutableByteView out, ByteView tag) {
+        if (!dec) throw std::logic_error("Aead: keyed for sealing only");
+        dec->Resynchronize(nonce.data(), static_cast<int>(nonce.size()));
+        dec->SpecifyDataLengths(aad.size(), in.size(), 0);
+        dec->Update(aad.data(), aad.size());
+        dec->ProcessData(out.data(), in.data(), in.size());
         uint8_t expected[aead_tag_size];
-        dec.TruncatedFinal(expected, sizeof expected);
+        dec->TruncatedFinal(expected, sizeof expected);
         return constant_time_equal(expected, tag);
     }
 };
@@ -81,7 +86,7 @@ struct ChaChaPolyCipher {
     CryptoPP::ChaChaTLS::Encryption chacha;  // a stream cipher: the same object decrypts
     CryptoPP::Poly1305TLS poly;
 
-    explicit ChaChaPolyCipher(ByteView key) {
+    ChaChaPolyCipher(ByteView key, AeadUse) {
         chacha.SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
     }
 
@@ -121,13 +126,13 @@ struct ChaChaPolyCipher {
     }
 
     // The MAC is over the ciphertext, so a forgery is rejected before anything is decrypted.
-    bool open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag) {
+    bool open(ByteView nonce, ByteView aad, ByteView in, MutableByteView out, ByteView tag) {
         start(nonce, aad);
-        poly.Update(data.data(), data.size());
+        poly.Update(in.data(), in.size());
         uint8_t expected[aead_tag_size];
-        finish(aad.size(), data.size(), expected);
+        finish(aad.size(), in.size(), expected);
         if (!constant_time_equal(expected, tag)) return false;
-        chacha.ProcessData(data.data(), data.data(), data.size());
+        chacha.ProcessData(out.data(), in.data(), in.size());
         return true;
     }
 };
@@ -137,21 +142,21 @@ struct ChaChaPolyCipher {
 struct Aead::Impl {
     std::variant<GcmCipher, ChaChaPolyCipher> ciphers;
 
-    Impl(AeadAlgorithm algorithm, ByteView key) : ciphers(make(algorithm, key)) {}
+    Impl(AeadAlgorithm algorithm, ByteView key, AeadUse use) : ciphers(make(algorithm, key, use)) {}
 
-    static decltype(ciphers) make(AeadAlgorithm algorithm, ByteView key) {
+    static decltype(ciphers) make(AeadAlgorithm algorithm, ByteView key, AeadUse use) {
         if (algorithm == AeadAlgorithm::chacha20_poly1305) {
-            return decltype(ciphers)(std::in_place_type<ChaChaPolyCipher>, key);
+            return decltype(ciphers)(std::in_place_type<ChaChaPolyCipher>, key, use);
         }
-        return decltype(ciphers)(std::in_place_type<GcmCipher>, key);
+        return decltype(ciphers)(std::in_place_type<GcmCipher>, key, use);
     }
 };
 
-Aead::Aead(AeadAlgorithm algorithm, ByteView key) : algorithm_(algorithm) {
+Aead::Aead(AeadAlgorithm algorithm, ByteView key, AeadUse use) : algorithm_(algorithm) {
     const size_t expected = aead_key_size(algorithm);
     if (expected == 0) throw std::invalid_argument("Aead: unknown algorithm");
     if (key.size() != expected) throw std::invalid_argument("Aead: wrong key size");
-    impl_ = std::make_unique<Impl>(algorithm, key);
+    impl_ = std::make_unique<Impl>(algorithm, key, use);
 }
 
 Aead::~Aead() = default;
@@ -172,10 +177,18 @@ void Aead::seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteV
 }
 
 bool Aead::open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag) {
+    return open(nonce, aad, data, data, tag);
+}
+
+bool Aead::open(ByteView nonce, ByteView aad, ByteView ciphertext, MutableByteView plaintext,
+                ByteView tag) {
     check_sizes(nonce, tag.size());
-    const bool ok =
-        std::visit([&](auto& c) { return c.open(nonce, aad, data, tag); }, impl_->ciphers);
-    if (!ok) secure_wipe(data.data(), data.size());  // never release unauthenticated plaintext
+    if (plaintext.size() != ciphertext.size())
+        throw std::invalid_argument("Aead: plaintext and ciphertext sizes differ");
+    const bool ok = std::visit(
+        [&](auto& c) { return c.open(nonce, aad, ciphertext, plaintext, tag); }, impl_->ciphers);
+    // Never release unauthenticated plaintext.
+    if (!ok) secure_wipe(plaintext.data(), plaintext.size());
     return ok;
 }
 

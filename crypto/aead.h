@@ -14,10 +14,14 @@ constexpr size_t aead_nonce_size = 12;
 size_t aead_key_size(AeadAlgorithm algorithm) noexcept;
 const char* to_string(AeadAlgorithm algorithm) noexcept;
 
+// What a key will be used for. A record key only ever seals or only ever opens, and keying one
+// direction halves the per-connection memory (AES key schedule and GHASH state per direction).
+enum class AeadUse : uint8_t { seal_and_open, seal_only, open_only };
+
 class Aead {
-public:
+  public:
     // key must be aead_key_size(algorithm) bytes; throws std::invalid_argument otherwise.
-    Aead(AeadAlgorithm algorithm, ByteView key);
+    Aead(AeadAlgorithm algorithm, ByteView key, AeadUse use = AeadUse::seal_and_open);
     ~Aead();
     Aead(Aead&&) noexcept;
     Aead& operator=(Aead&&) noexcept;
@@ -31,7 +35,12 @@ public:
     // data is zeroed: unauthenticated plaintext is never released. No heap allocation.
     [[nodiscard]] bool open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag);
 
-private:
+    // Out of place: decrypts ciphertext into plaintext (same size, may not overlap partially).
+    // On failure returns false and plaintext is zeroed. Saves the record layer a copy.
+    [[nodiscard]] bool open(ByteView nonce, ByteView aad, ByteView ciphertext,
+                            MutableByteView plaintext, ByteView tag);
+
+  private:
     struct Impl;
     AeadAlgorithm algorithm_;
     std::unique_ptr<Impl> impl_;

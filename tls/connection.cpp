@@ -90,12 +90,15 @@ Status Connection::feed(ByteView data) {
         return make_error(AlertDescription::unexpected_message, "data received after close_notify");
     }
     c.records.feed(data);
-    return c.process_records();
+    auto status = c.process_records();
+    c.records.keep_unread();
+    return status;
 }
 
 Status Connection::Impl::process_records() {
     while (!error && !received_close) {
-        auto next = records.next_record();
+        // Once the handshake is done, application data is opened straight into `received`.
+        auto next = records.next_record(handshake_complete ? &received : nullptr);
         if (!next) return fail(std::move(next).error());
         if (!next->has_value()) break;
         if (auto status = process_record(**next); !status) return fail(std::move(status).error());
@@ -117,9 +120,10 @@ Status Connection::Impl::process_record(const Record& record) {
         if (++empty_records > config.limits.max_empty_records)
             return make_error(AlertDescription::unexpected_message,
                               "too many consecutive empty records");
-        return process_application_data(record.fragment);
+        return record.delivered ? Status{} : process_application_data(record.fragment);
     }
     empty_records = 0;
+    if (record.delivered) return {};
     switch (record.type) {
         case ContentType::handshake:
             return process_handshake_bytes(record.fragment);
@@ -285,13 +289,13 @@ void Connection::Impl::derive_keys() {
 }
 
 void Connection::Impl::activate_write_keys() {
-    records.set_write_protection(is_client ? keys->client_protection(*suite)
-                                           : keys->server_protection(*suite));
+    records.set_write_protection(make_protection(
+        *suite, is_client ? keys->client() : keys->server(), true, negotiated_encrypt_then_mac));
 }
 
 void Connection::Impl::activate_read_keys() {
-    records.set_read_protection(is_client ? keys->server_protection(*suite)
-                                          : keys->client_protection(*suite));
+    records.set_read_protection(make_protection(*suite, is_client ? keys->server() : keys->client(),
+                                                false, negotiated_encrypt_then_mac));
 }
 
 std::shared_ptr<Session> Connection::Impl::make_session() const {

@@ -22,8 +22,12 @@ struct SuiteInfo {
     size_t fixed_iv_size;        // GCM: 4-byte salt (RFC 5288); ChaCha20: 12-byte IV (RFC 7905)
     size_t explicit_nonce_size;  // GCM: 8 bytes carried in each record; ChaCha20: none
     std::string_view openssl_name;
+    // Legacy CBC suites (opt-in): HMAC key size and hash; 0 for AEAD suites.
+    size_t mac_key_size = 0;
+    crypto::HashAlgorithm mac_hash = crypto::HashAlgorithm::sha256;
 
     bool ecdhe() const noexcept { return kex != SuiteKex::rsa; }
+    bool cbc() const noexcept { return mac_key_size != 0; }
 };
 
 // nullptr for suites the engine does not implement (and for signalling values like SCSVs).

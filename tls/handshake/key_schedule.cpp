@@ -43,13 +43,15 @@ crypto::SecretBytes derive_extended_master_secret(const SuiteInfo& suite, ByteVi
 TrafficKeys derive_traffic_keys(const SuiteInfo& suite, const crypto::SecretBytes& master_secret,
                                 const Random& client_random, const Random& server_random) {
     // RFC 5246 6.3: client_write_MAC_key, server_write_MAC_key (none for AEAD), client_write_key,
-    // server_write_key, client_write_IV, server_write_IV.
-    const size_t total = 2 * suite.key_size + 2 * suite.fixed_iv_size;
+    // server_write_key, client_write_IV, server_write_IV (none for CBC).
+    const size_t total = 2 * suite.mac_key_size + 2 * suite.key_size + 2 * suite.fixed_iv_size;
     crypto::SecretBytes block(total);
     crypto::tls12_prf(suite.prf_hash, master_secret.view(), "key expansion",
                       concat(server_random, client_random), block.span());
     size_t offset = 0;
     TrafficKeys keys;
+    keys.client_mac_key = take(block.view(), offset, suite.mac_key_size);
+    keys.server_mac_key = take(block.view(), offset, suite.mac_key_size);
     keys.client_key = take(block.view(), offset, suite.key_size);
     keys.server_key = take(block.view(), offset, suite.key_size);
     keys.client_iv = take(block.view(), offset, suite.fixed_iv_size);
@@ -57,12 +59,23 @@ TrafficKeys derive_traffic_keys(const SuiteInfo& suite, const crypto::SecretByte
     return keys;
 }
 
-std::unique_ptr<RecordProtection> TrafficKeys::client_protection(const SuiteInfo& suite) const {
-    return std::make_unique<RecordProtection>(suite, client_key.view(), client_iv.view());
+namespace {
+std::unique_ptr<RecordProtection> two_way(const SuiteInfo& suite, const DirectionKeys& keys,
+                                          bool encrypt_then_mac) {
+    if (suite.cbc()) return make_protection(suite, keys, true, encrypt_then_mac);
+    return std::make_unique<AeadProtection>(suite, keys.key, keys.iv,
+                                            crypto::AeadUse::seal_and_open);
+}
+}  // namespace
+
+std::unique_ptr<RecordProtection> TrafficKeys::client_protection(const SuiteInfo& suite,
+                                                                 bool encrypt_then_mac) const {
+    return two_way(suite, client(), encrypt_then_mac);
 }
 
-std::unique_ptr<RecordProtection> TrafficKeys::server_protection(const SuiteInfo& suite) const {
-    return std::make_unique<RecordProtection>(suite, server_key.view(), server_iv.view());
+std::unique_ptr<RecordProtection> TrafficKeys::server_protection(const SuiteInfo& suite,
+                                                                 bool encrypt_then_mac) const {
+    return two_way(suite, server(), encrypt_then_mac);
 }
 
 std::array<uint8_t, kVerifyDataSize> compute_verify_data(const SuiteInfo& suite,

@@ -21,12 +21,24 @@ crypto::SecretBytes derive_master_secret(const SuiteInfo& suite, ByteView premas
 crypto::SecretBytes derive_extended_master_secret(const SuiteInfo& suite, ByteView premaster,
                                                   ByteView session_hash);
 
-// The four record keys of one connection (AEAD suites need no MAC keys).
+// The record keys of one connection (AEAD suites have no MAC keys, CBC suites no fixed IVs).
 struct TrafficKeys {
-    crypto::SecretBytes client_key, server_key, client_iv, server_iv;
+    crypto::SecretBytes client_mac_key, server_mac_key, client_key, server_key, client_iv,
+        server_iv;
 
-    std::unique_ptr<RecordProtection> client_protection(const SuiteInfo& suite) const;
-    std::unique_ptr<RecordProtection> server_protection(const SuiteInfo& suite) const;
+    DirectionKeys client() const {
+        return {client_mac_key.view(), client_key.view(), client_iv.view()};
+    }
+    DirectionKeys server() const {
+        return {server_mac_key.view(), server_key.view(), server_iv.view()};
+    }
+
+    // Protection that can both seal and open one direction's records: for tests and tools that
+    // play both ends (the engine keys each direction for one use only).
+    std::unique_ptr<RecordProtection> client_protection(const SuiteInfo& suite,
+                                                        bool encrypt_then_mac = false) const;
+    std::unique_ptr<RecordProtection> server_protection(const SuiteInfo& suite,
+                                                        bool encrypt_then_mac = false) const;
 };
 
 // key_block = PRF(master_secret, "key expansion", server_random + client_random)

@@ -27,16 +27,43 @@ std::array<uint8_t, 13> make_aad(uint64_t sequence, ContentType type, size_t len
     return aad;
 }
 
+Error bad_mac() {
+    return make_error(AlertDescription::bad_record_mac, "record authentication failed");
+}
+
 }  // namespace
 
-RecordProtection::RecordProtection(const SuiteInfo& suite, ByteView key, ByteView fixed_iv)
-    : aead_(suite.aead, key),
+// ---- RecordProtection ----
+
+Result<uint64_t> RecordProtection::next_sequence() {
+    // RFC 5246 6.1: sequence numbers may not wrap; renegotiation is the only way on, and we refuse
+    // it, so the connection ends.
+    if (sequence_ == std::numeric_limits<uint64_t>::max())
+        return make_error(AlertDescription::internal_error, "record sequence number exhausted");
+    return sequence_++;
+}
+
+Result<size_t> RecordProtection::open_into(ContentType type, ByteView body, MutableByteView out) {
+    std::memcpy(out.data(), body.data(), body.size());
+    auto opened = open(type, out.first(body.size()));
+    if (!opened) return std::move(opened).error();
+    std::memmove(out.data(), opened->data(), opened->size());
+    return opened->size();
+}
+
+// ---- AeadProtection ----
+
+AeadProtection::AeadProtection(const SuiteInfo& suite, ByteView key, ByteView fixed_iv,
+                               crypto::AeadUse use)
+    : RecordProtection(suite.explicit_nonce_size,
+                       suite.explicit_nonce_size + crypto::aead_tag_size),
+      aead_(suite.aead, key, use),
       fixed_iv_size_(suite.fixed_iv_size),
       explicit_nonce_size_(suite.explicit_nonce_size) {
     std::memcpy(fixed_iv_.data(), fixed_iv.data(), std::min(fixed_iv.size(), fixed_iv_.size()));
 }
 
-void RecordProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
+void AeadProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
     if (explicit_nonce_size_ != 0) {
         // RFC 5288 3: nonce = salt (4) || explicit nonce (8).
         std::memcpy(nonce_.data(), fixed_iv_.data(), fixed_iv_size_);
@@ -50,40 +77,38 @@ void RecordProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
     for (size_t i = 0; i < 8; ++i) nonce_[4 + i] ^= seq[i];
 }
 
-Status RecordProtection::next_sequence() {
-    // RFC 5246 6.1: sequence numbers may not wrap; renegotiation is the only way on, and we refuse
-    // it, so the connection ends.
-    if (sequence_ == std::numeric_limits<uint64_t>::max())
-        return make_error(AlertDescription::internal_error, "record sequence number exhausted");
-    ++sequence_;
-    return {};
-}
-
-Status RecordProtection::seal(ContentType type, MutableByteView body, size_t plaintext_size) {
+Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size_t plaintext_size) {
+    auto sequence = next_sequence();
+    if (!sequence) return std::move(sequence).error();
     uint8_t* explicit_nonce = body.data();
-    if (explicit_nonce_size_ != 0) put_u64(explicit_nonce, sequence_);  // unique per key
-    make_nonce(sequence_, {explicit_nonce, explicit_nonce_size_});
-    const auto aad = make_aad(sequence_, type, plaintext_size);
+    if (explicit_nonce_size_ != 0) put_u64(explicit_nonce, *sequence);  // unique per key
+    make_nonce(*sequence, {explicit_nonce, explicit_nonce_size_});
+    const auto aad = make_aad(*sequence, type, plaintext_size);
     auto plaintext = body.subspan(explicit_nonce_size_, plaintext_size);
     auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
     aead_.seal(nonce_, aad, plaintext, tag);
-    return next_sequence();
+    return explicit_nonce_size_ + plaintext_size + crypto::aead_tag_size;
 }
 
-Result<MutableByteView> RecordProtection::open(ContentType type, MutableByteView body) {
-    if (body.size() < overhead())
-        return make_error(AlertDescription::bad_record_mac, "protected record too short");
+Result<MutableByteView> AeadProtection::open(ContentType type, MutableByteView body) {
+    auto size = open_into(type, body, body.subspan(explicit_nonce_size_));
+    if (!size) return std::move(size).error();
+    return body.subspan(explicit_nonce_size_, *size);
+}
+
+Result<size_t> AeadProtection::open_into(ContentType type, ByteView body, MutableByteView out) {
+    if (body.size() < overhead()) return bad_mac();
     const size_t plaintext_size = body.size() - overhead();
     if (plaintext_size > kMaxPlaintext)
         return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
     make_nonce(sequence_, body.first(explicit_nonce_size_));
     const auto aad = make_aad(sequence_, type, plaintext_size);
-    auto plaintext = body.subspan(explicit_nonce_size_, plaintext_size);
-    auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
-    if (!aead_.open(nonce_, aad, plaintext, tag))
-        return make_error(AlertDescription::bad_record_mac, "record authentication failed");
-    TLS_TRY(next_sequence());
-    return plaintext;
+    const auto ciphertext = body.subspan(explicit_nonce_size_, plaintext_size);
+    const auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
+    if (!aead_.open(nonce_, aad, ciphertext, out.first(plaintext_size), tag)) return bad_mac();
+    auto sequence = next_sequence();
+    if (!sequence) return std::move(sequence).error();
+    return plaintext_size;
 }
 
 }  // namespace tls

@@ -1,9 +1,10 @@
-// AEAD record protection for one direction of one epoch: RFC 5288/5289 (AES-GCM) and RFC 7905
-// (ChaCha20-Poly1305). Keys are scheduled once; seal and open work in place without allocating.
+// Record protection for one direction of one epoch. The AEAD kind follows RFC 5288/5289 (AES-GCM)
+// and RFC 7905 (ChaCha20-Poly1305); the legacy CBC kind (tls/record/cbc_protection.h) follows
+// RFC 5246 6.2.3.2 and RFC 7366. Keys are scheduled once; sealing and opening do not allocate.
 #pragma once
 
 #include <array>
-#include <optional>
+#include <memory>
 
 #include "crypto/aead.h"
 #include "tls/error.h"
@@ -13,32 +14,68 @@ namespace tls {
 
 class RecordProtection {
   public:
-    RecordProtection(const SuiteInfo& suite, ByteView key, ByteView fixed_iv);
+    virtual ~RecordProtection() = default;
 
-    // Bytes a protected record carries beyond its plaintext.
-    size_t explicit_nonce_size() const noexcept { return explicit_nonce_size_; }
-    size_t overhead() const noexcept { return explicit_nonce_size_ + crypto::aead_tag_size; }
+    // Where the plaintext starts inside a protected body (explicit nonce or IV bytes).
+    size_t explicit_nonce_size() const noexcept { return plaintext_offset_; }
+    // The most a protected body can exceed its plaintext.
+    size_t overhead() const noexcept { return max_overhead_; }
 
-    // body = [explicit nonce | plaintext (plaintext_size bytes) | tag], laid out by the caller with
-    // the plaintext already in place. Fills the nonce and tag and encrypts the plaintext.
-    Status seal(ContentType type, MutableByteView body, size_t plaintext_size);
+    // body = [explicit_nonce_size() bytes | plaintext (plaintext_size) | room for overhead()],
+    // laid out by the caller with the plaintext in place. Protects it and returns the size of the
+    // finished body (at most plaintext_size + overhead()).
+    virtual Result<size_t> seal(ContentType type, MutableByteView body, size_t plaintext_size) = 0;
 
-    // body as received; on success returns the decrypted plaintext (inside body). Any failure is
-    // bad_record_mac (or record_overflow for an over-long plaintext).
-    Result<MutableByteView> open(ContentType type, MutableByteView body);
+    // body as received; on success returns the plaintext (inside body). Any failure is
+    // bad_record_mac (record_overflow for an over-long plaintext).
+    virtual Result<MutableByteView> open(ContentType type, MutableByteView body) = 0;
+
+    // Opens body (left untouched) straight into out, which must hold body.size() bytes; returns the
+    // plaintext size. The default opens a copy in place; the AEAD kind decrypts out of place.
+    virtual Result<size_t> open_into(ContentType type, ByteView body, MutableByteView out);
 
     uint64_t sequence() const noexcept { return sequence_; }
 
+  protected:
+    RecordProtection(size_t plaintext_offset, size_t max_overhead)
+        : plaintext_offset_(plaintext_offset), max_overhead_(max_overhead) {}
+    // The sequence number of this record; advances it (RFC 5246 6.1: never wraps).
+    Result<uint64_t> next_sequence();
+    uint64_t sequence_ = 0;
+
+  private:
+    size_t plaintext_offset_;
+    size_t max_overhead_;
+};
+
+class AeadProtection final : public RecordProtection {
+  public:
+    AeadProtection(const SuiteInfo& suite, ByteView key, ByteView fixed_iv, crypto::AeadUse use);
+
+    Result<size_t> seal(ContentType type, MutableByteView body, size_t plaintext_size) override;
+    Result<MutableByteView> open(ContentType type, MutableByteView body) override;
+    Result<size_t> open_into(ContentType type, ByteView body, MutableByteView out) override;
+
   private:
     void make_nonce(uint64_t sequence, ByteView explicit_nonce);
-    Status next_sequence();
 
     crypto::Aead aead_;
     std::array<uint8_t, crypto::aead_nonce_size> fixed_iv_{};  // salt (GCM) or IV (ChaCha20)
     std::array<uint8_t, crypto::aead_nonce_size> nonce_{};
     size_t fixed_iv_size_;
     size_t explicit_nonce_size_;
-    uint64_t sequence_ = 0;
 };
+
+// The keys of one direction, as the key block hands them out.
+struct DirectionKeys {
+    ByteView mac_key;  // empty for AEAD suites
+    ByteView key;
+    ByteView iv;  // AEAD fixed IV; empty for CBC (explicit per-record IVs)
+};
+
+// Protection for sealing (writing) or opening (reading) records of this suite.
+// encrypt_then_mac applies to CBC suites only (RFC 7366).
+std::unique_ptr<RecordProtection> make_protection(const SuiteInfo& suite, const DirectionKeys& keys,
+                                                  bool for_sealing, bool encrypt_then_mac);
 
 }  // namespace tls

@@ -50,18 +50,42 @@ bool known_content_type(uint8_t type) {
 
 }  // namespace
 
-Result<std::optional<Record>> RecordLayer::next_record() {
+void RecordLayer::feed(ByteView bytes) {
+    if (input_.empty() && borrowed_.empty() && pending_consume_ == 0)
+        borrowed_ = bytes;
+    else
+        input_.append(bytes);
+}
+
+void RecordLayer::keep_unread() {
+    input_.append(borrowed_);
+    borrowed_ = {};
+}
+
+Result<std::optional<Record>> RecordLayer::next_record(ByteQueue* app_sink) {
     input_.consume(pending_consume_);
     pending_consume_ = 0;
+    if (!input_.empty() && !borrowed_.empty()) {
+        input_.append(borrowed_);  // a record straddles what was kept and what was fed
+        borrowed_ = {};
+    }
+    const bool in_place = !input_.empty();
+    ByteView in = in_place ? input_.data() : borrowed_;
 
-    ByteView in = input_.data();
     if (first_record_ && !in.empty() && (in[0] & 0x80) != 0) {
         // An SSLv2-format ClientHello (two-byte header with the high bit set): we speak TLS 1.2
         // only.
         return make_error(AlertDescription::protocol_version,
                           "SSLv2-format hello refused: only TLS 1.2 is supported");
     }
-    if (in.size() < kRecordHeaderSize) return std::optional<Record>{};
+    const auto keep_rest = [&]() -> Result<std::optional<Record>> {
+        if (!in_place) {
+            input_.append(borrowed_);
+            borrowed_ = {};
+        }
+        return std::optional<Record>{};
+    };
+    if (in.size() < kRecordHeaderSize) return keep_rest();
 
     const uint8_t type = in[0];
     const uint16_t version = static_cast<uint16_t>(in[1] << 8 | in[2]);
@@ -78,33 +102,68 @@ Result<std::optional<Record>> RecordLayer::next_record() {
         return make_error(
             AlertDescription::record_overflow,
             "record of " + std::to_string(length) + " bytes exceeds " + std::to_string(limit));
-    if (in.size() < kRecordHeaderSize + length) return std::optional<Record>{};
+    if (in.size() < kRecordHeaderSize + length) return keep_rest();
 
     first_record_ = false;
-    pending_consume_ = kRecordHeaderSize + length;
-    auto body = input_.mutable_data().subspan(kRecordHeaderSize, length);
-    const auto content_type = static_cast<ContentType>(type);
-    if (!read_) return std::optional<Record>{Record{content_type, body}};
-    auto opened = read_->open(content_type, body);
-    if (!opened) return std::move(opened).error();
-    return std::optional<Record>{Record{content_type, *opened}};
+    const ByteView body = in.subspan(kRecordHeaderSize, length);
+    MutableByteView mutable_body;
+    if (in_place) {
+        pending_consume_ = kRecordHeaderSize + length;
+        mutable_body = input_.mutable_data().subspan(kRecordHeaderSize, length);
+    } else {
+        borrowed_ = borrowed_.subspan(kRecordHeaderSize + length);
+    }
+    return deliver(static_cast<ContentType>(type), body, mutable_body, app_sink);
+}
+
+Result<std::optional<Record>> RecordLayer::deliver(ContentType type, ByteView body,
+                                                   MutableByteView in_place, ByteQueue* app_sink) {
+    if (!read_) return std::optional<Record>{Record{type, body}};
+    if (type == ContentType::application_data && app_sink) {
+        // Opened straight into the application's queue: no copy of the plaintext.
+        auto out = app_sink->extend(body.size());
+        auto size = read_->open_into(type, body, out);
+        if (!size) {
+            app_sink->unextend(body.size());
+            return std::move(size).error();
+        }
+        app_sink->unextend(body.size() - *size);
+        return std::optional<Record>{Record{type, out.first(*size), true}};
+    }
+    if (!in_place.empty() || body.empty()) {
+        auto opened = read_->open(type, in_place);
+        if (!opened) return std::move(opened).error();
+        return std::optional<Record>{Record{type, *opened}};
+    }
+    scratch_.resize(body.size());
+    auto size = read_->open_into(type, body, scratch_);
+    if (!size) return std::move(size).error();
+    return std::optional<Record>{Record{type, ByteView(scratch_).first(*size)}};
 }
 
 Status RecordLayer::write(ContentType type, ByteView plaintext) {
     const size_t overhead = write_ ? write_->overhead() : 0;
-    const size_t nonce = write_ ? write_->explicit_nonce_size() : 0;
+    const size_t offset = write_ ? write_->explicit_nonce_size() : 0;
     do {
         const size_t n = std::min(plaintext.size(), kMaxPlaintextFragment);
-        const size_t body_size = n + overhead;
-        auto record = output_.extend(kRecordHeaderSize + body_size);
+        auto record = output_.extend(kRecordHeaderSize + n + overhead);
+        auto body = record.subspan(kRecordHeaderSize);
+        if (n) std::memcpy(body.data() + offset, plaintext.data(), n);
+        size_t body_size = n;
+        if (write_) {
+            auto sealed = write_->seal(type, body, n);
+            if (!sealed) {
+                output_.unextend(record.size());
+                return std::move(sealed).error();
+            }
+            body_size = *sealed;
+            output_.unextend(n + overhead - body_size);
+        }
         record[0] = static_cast<uint8_t>(type);
         record[1] = 3;
         record[2] = 3;
         record[3] = static_cast<uint8_t>(body_size >> 8);
         record[4] = static_cast<uint8_t>(body_size);
-        auto body = record.subspan(kRecordHeaderSize);
-        if (n) std::memcpy(body.data() + nonce, plaintext.data(), n);
-        if (write_) TLS_TRY(write_->seal(type, body, n));
         plaintext = plaintext.subspan(n);
     } while (!plaintext.empty());
     return {};
@@ -123,6 +182,7 @@ void RecordLayer::release_memory() {
     pending_consume_ = 0;
     input_.release_memory();
     output_.release_memory();
+    Bytes().swap(scratch_);
 }
 
 }  // namespace tls

@@ -3,6 +3,7 @@
 // a record's size the steady state does not allocate.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -15,11 +16,13 @@ constexpr size_t kRecordHeaderSize = 5;
 constexpr size_t kMaxPlaintextFragment = 1u << 14;                       // RFC 5246 6.2.1
 constexpr size_t kMaxCiphertextFragment = kMaxPlaintextFragment + 2048;  // RFC 5246 6.2.3
 
-// A record as delivered to the engine: its type and (decrypted) fragment. The fragment lives in the
-// record layer's input buffer and stays valid until the next call to next_record() or feed.
+// A record as delivered to the engine: its type and (decrypted) fragment. The fragment stays valid
+// until the next call to next_record() or feed(). Application data opened straight into the
+// caller's sink is marked delivered (the fragment then points into the sink).
 struct Record {
     ContentType type;
-    MutableByteView fragment;
+    ByteView fragment;
+    bool delivered = false;
 };
 
 // A growable byte queue with a read cursor, reusing its storage.
@@ -31,6 +34,8 @@ class ByteQueue {
     void append(ByteView bytes);
     // Grows by n bytes and returns them for the caller to fill.
     MutableByteView extend(size_t n);
+    // Drops the last n bytes (what extend() reserved but did not use).
+    void unextend(size_t n) noexcept { buffer_.resize(buffer_.size() - std::min(n, size())); }
     void consume(size_t n) noexcept;
     void release_memory();  // frees storage when empty
     MutableByteView mutable_data() noexcept {
@@ -45,12 +50,18 @@ class ByteQueue {
 class RecordLayer {
   public:
     // ---- input ----
-    void feed(ByteView bytes) { input_.append(bytes); }
+    // Bytes from the peer. When nothing is buffered they are read where they lie (no copy) until
+    // next_record() runs out of whole records; the rest is then kept. So the view must stay valid
+    // until next_record() has returned nullopt (or an error).
+    void feed(ByteView bytes);
     // The next complete record, opened if read protection is on; nullopt when more bytes are
-    // needed. Header errors: unknown type (unexpected_message), bad version (protocol_version),
-    // too long (record_overflow); SSLv2-format hellos are refused with protocol_version.
-    Result<std::optional<Record>> next_record();
+    // needed. Application data is opened straight into app_sink when one is given. Header errors:
+    // unknown type (unexpected_message), bad version (protocol_version), too long
+    // (record_overflow); SSLv2-format hellos are refused with protocol_version.
+    Result<std::optional<Record>> next_record(ByteQueue* app_sink = nullptr);
     bool has_partial_input() const noexcept { return !input_.empty(); }
+    // Ends a feed: fed bytes not yet read are copied, so the caller's view may go away.
+    void keep_unread();
 
     // ---- output ----
     // Seals plaintext into one or more records (each at most 2^14 bytes of plaintext).
@@ -69,7 +80,12 @@ class RecordLayer {
     void release_memory();
 
   private:
+    Result<std::optional<Record>> deliver(ContentType type, ByteView body, MutableByteView in_place,
+                                          ByteQueue* app_sink);
+
     ByteQueue input_;
+    ByteView borrowed_;  // fed bytes read in place while input_ is empty
+    Bytes scratch_;      // opened non-application records that arrived in borrowed_
     ByteQueue output_;
     std::unique_ptr<RecordProtection> read_;
     std::unique_ptr<RecordProtection> write_;
