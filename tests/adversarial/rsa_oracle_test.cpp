@@ -7,7 +7,9 @@
 // Finished with bad_record_mac (its keys differ from the client's, so the record does not open).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <iostream>
 
@@ -333,5 +335,45 @@ TEST(RsaOracleBaseline, EmptyCiphertextIsAFramingErrorAtTheClientKeyExchange) {
 
 INSTANTIATE_TEST_SUITE_P(Adversarial, RsaOracle, testing::ValuesIn(malformed_kinds()),
                          [](const testing::TestParamInfo<Kind>& p) { return p.param.name; });
+
+// A coarse timing guard, not a side-channel measurement: the private-key operation must run for
+// every kind (an early return for a malformed ciphertext would make decryption orders of magnitude
+// faster). Medians of interleaved runs; each kind must take at least half the conformant median.
+TEST(RsaOracleTiming, PrivateKeyOperationRunsForEveryKind) {
+    const auto key = server_private_key(ServerKey::rsa2048);
+    auto random = crypto::system_random();
+    using Clock = std::chrono::steady_clock;
+    auto kinds = malformed_kinds();
+    kinds.insert(kinds.begin(),
+                 Kind{"Conformant", [] { return encrypt_raw(encoded_message(premaster())); }});
+    std::vector<crypto::Bytes> inputs;
+    for (auto& k : kinds) inputs.push_back(k.ciphertext());
+    constexpr int kRuns = 15;
+    std::vector<std::vector<double>> us(kinds.size());
+    for (int run = 0; run < kRuns; ++run) {
+        for (size_t i = 0; i < kinds.size(); ++i) {
+            const auto start = Clock::now();
+            const auto pm = key->rsa_decrypt_premaster(inputs[i], kClientVersion, *random);
+            us[i].push_back(
+                std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+            ASSERT_EQ(pm.size(), kPremaster);
+        }
+    }
+    std::vector<double> medians;
+    for (auto& v : us) {
+        std::nth_element(v.begin(), v.begin() + kRuns / 2, v.end());
+        medians.push_back(v[kRuns / 2]);
+    }
+    const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
+    std::cout << "[rsa-oracle] rsa_decrypt_premaster median over " << kRuns << " runs: conformant "
+              << medians[0] << " us; " << kinds.size() - 1 << " malformed kinds " << *lo << " .. "
+              << *hi << " us\n";
+    const auto name_of = [&](auto it) {
+        return kinds[static_cast<size_t>(it - medians.begin())].name;
+    };
+    std::cout << "[rsa-oracle] fastest " << name_of(lo) << ", slowest " << name_of(hi) << "\n";
+    for (size_t i = 1; i < kinds.size(); ++i)
+        EXPECT_GT(medians[i], medians[0] / 2) << kinds[i].name << " skipped the private-key work";
+}
 
 }  // namespace
