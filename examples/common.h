@@ -3,11 +3,15 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
+#include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,6 +56,51 @@ inline std::vector<tls::CipherSuite> parse_suites(const std::string& list) {
     return suites;
 }
 
+// "h2,http/1.1" -> {"h2", "http/1.1"} (blanks around names dropped, empty names skipped).
+// Throws std::invalid_argument for a name longer than 255 bytes (RFC 7301 3.1).
+inline std::vector<std::string> parse_alpn(const std::string& list) {
+    std::vector<std::string> out;
+    std::stringstream in(list);
+    std::string name;
+    while (std::getline(in, name, ',')) {
+        const auto first = name.find_first_not_of(" \t");
+        if (first == std::string::npos) continue;
+        name = name.substr(first, name.find_last_not_of(" \t") - first + 1);
+        if (name.size() > 255) throw std::invalid_argument("ALPN protocol name too long: " + name);
+        out.push_back(name);
+    }
+    if (out.empty()) throw std::invalid_argument("no ALPN protocol given");
+    return out;
+}
+
+// A key log callback appending NSS key log lines to `path` (--keylog FILE, or the SSLKEYLOGFILE
+// environment variable when no file was given; the library itself never reads the environment).
+// Returns an empty callback when neither names a file. The file is opened once, in append mode;
+// writes from concurrent connections are serialized and flushed line by line.
+inline tls::KeyLogCallback make_key_log(const std::string& path_flag, std::string* used_path) {
+    std::string path = path_flag;
+    if (path.empty()) {
+        const char* env = std::getenv("SSLKEYLOGFILE");
+        if (env != nullptr) path = env;
+    }
+    if (used_path != nullptr) *used_path = path;
+    if (path.empty()) return {};
+    struct Sink {
+        std::mutex mutex;
+        std::ofstream file;
+    };
+    auto sink = std::make_shared<Sink>();
+    sink->file.open(path, std::ios::out | std::ios::app);
+    if (!sink->file) throw std::runtime_error("cannot open key log file " + path);
+    return [sink](const std::string& line) {
+        std::lock_guard lock(sink->mutex);
+        std::string_view text = line;
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+        sink->file << text << '\n';
+        sink->file.flush();
+    };
+}
+
 // The verifier for a client: --insecure accepts anything, --ca FILE trusts that bundle, otherwise
 // the system store.
 inline std::shared_ptr<const tls::CertificateVerifier> make_verifier(const std::string& ca_file,
@@ -88,8 +137,8 @@ inline std::string summary(const tls::NegotiatedParameters& p) {
     s += " ";
     s += p.group ? tls::to_string(*p.group) : "no-group";
     if (!p.server_name.empty()) s += " sni=" + p.server_name;
-    if (!p.alpn.empty()) s += " alpn=" + p.alpn;
-    if (p.resumed) s += " resumed";
+    s += " alpn=" + (p.alpn.empty() ? std::string("-") : p.alpn);
+    s += std::string(" resumed=") + (p.resumed ? "yes" : "no");
     return s;
 }
 

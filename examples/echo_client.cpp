@@ -2,6 +2,11 @@
 // writes it to stdout, closes with close_notify, and reports what was negotiated on stderr.
 //
 //   echo "hello" | echo_client --host localhost --port 8443 --ca ca.pem
+//
+// --reconnect N then connects N more times with the same config (so the same session cache) and
+// reports on stderr whether each connection resumed the session; only the first one echoes.
+//   echo hi | echo_client -p 8443 --ca ca.pem --alpn h2,http/1.1 --reconnect 2
+//       --cert client.pem --key client.key --keylog keys.txt  (one command line)
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -35,9 +40,10 @@ int main(int argc, char** argv) {
     CLI::App app{"TLS 1.2 echo client (tls12 library example)"};
     std::string host = "localhost";
     uint16_t port = 0;
-    std::string ca_file, server_name, suites;
+    std::string ca_file, server_name, suites, alpn, cert_file, key_file, keylog_file;
     bool insecure = false;
     int timeout_ms = 10'000;
+    unsigned reconnect = 0;
     app.add_option("--host", host, "server host name or address")->capture_default_str();
     app.add_option("--port,-p", port, "server port")->required();
     auto* ca = app.add_option("--ca", ca_file, "PEM file of trusted CAs (default: system store)")
@@ -47,6 +53,22 @@ int main(int argc, char** argv) {
     app.add_option("--suites", suites, "comma-separated cipher suites, OpenSSL or IANA names");
     app.add_option("--timeout", timeout_ms, "connect/handshake/read timeout in ms")
         ->capture_default_str();
+    app.add_option("--alpn", alpn, "comma-separated ALPN protocols to offer, e.g. h2,http/1.1");
+    auto* cert = app.add_option("--cert", cert_file,
+                                "PEM client certificate chain, presented when the server asks "
+                                "(mutual TLS)")
+                     ->check(CLI::ExistingFile);
+    auto* key =
+        app.add_option("--key", key_file, "PEM private key of --cert")->check(CLI::ExistingFile);
+    cert->needs(key);
+    key->needs(cert);
+    app.add_option("--keylog", keylog_file,
+                   "append NSS key log lines (CLIENT_RANDOM ...) to FILE for Wireshark (default: "
+                   "$SSLKEYLOGFILE when set)");
+    app.add_option("--reconnect", reconnect,
+                   "after the echo, connect N more times with the same session cache and report "
+                   "\"resumed: yes/no\" for each")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     std::shared_ptr<const tls::ClientConfig> config;
@@ -54,6 +76,13 @@ int main(int argc, char** argv) {
         auto cfg = std::make_shared<tls::ClientConfig>();
         cfg->verifier = examples::make_verifier(ca_file, insecure);
         if (!suites.empty()) cfg->cipher_suites = examples::parse_suites(suites);
+        if (!alpn.empty()) cfg->alpn_protocols = examples::parse_alpn(alpn);
+        if (!cert_file.empty())
+            cfg->certificate = tls::CertifiedKey::from_pem_files(cert_file, key_file);
+        std::string keylog_path;
+        cfg->key_log = examples::make_key_log(keylog_file, &keylog_path);
+        if (cfg->key_log)
+            std::cerr << "echo_client: WARNING: writing session keys to " << keylog_path << "\n";
         config = std::move(cfg);
     } catch (const std::exception& e) {
         std::cerr << "echo_client: " << e.what() << std::endl;
@@ -110,6 +139,26 @@ int main(int argc, char** argv) {
     } catch (...) {
         std::cerr << "echo_client: " << examples::describe_current_exception() << std::endl;
         return 1;
+    }
+
+    // Same config, same session cache: each of these offers the session (ID or ticket) kept from
+    // the previous connection.
+    for (unsigned i = 1; i <= reconnect; ++i) {
+        try {
+            net::Stream again = net::connect_tls(host, port, config, options, server_name);
+            std::cerr << "reconnect " << i
+                      << ": resumed: " << (again.negotiated().resumed ? "yes" : "no") << "\n";
+            again.close();
+            std::vector<uint8_t> rest(256);
+            try {
+                again.read(rest);  // the server's close_notify
+            } catch (...) {
+            }
+        } catch (...) {
+            std::cerr << "echo_client: reconnect " << i
+                      << " failed: " << examples::describe_current_exception() << std::endl;
+            return 1;
+        }
     }
     return std::cout ? 0 : 1;
 }

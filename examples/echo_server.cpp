@@ -4,6 +4,11 @@
 //
 //   echo_server --port 8443 --cert chain.pem --key key.pem
 //   openssl s_client -connect 127.0.0.1:8443 -tls1_2
+//
+// One ServerConfig serves every connection, so sessions (IDs and tickets) resume across them.
+//   echo_server -p 8443 --cert rsa.pem --key rsa.key --cert ecdsa.pem --key ecdsa.key
+//       --alpn h2,http/1.1 --ca clients-ca.pem --require-client-cert --keylog keys.txt
+//   (one command line)
 #include <signal.h>
 #include <sys/socket.h>
 
@@ -154,8 +159,13 @@ void handle(net::Stream stream, uint64_t id, bool http, Connections& connections
         if (stream.is_handshake_complete() && !http)
             outcome += " (" + std::to_string(echoed) + " bytes echoed)";
     }
-    const std::string params =
-        stream.is_handshake_complete() ? examples::summary(stream.negotiated()) : "-";
+    std::string params = "-";
+    if (stream.is_handshake_complete()) {
+        params = examples::summary(stream.negotiated());
+        if (!stream.negotiated().peer_certificates.empty())
+            params +=
+                " client_certs=" + std::to_string(stream.negotiated().peer_certificates.size());
+    }
     log_line("[" + std::to_string(id) + "] " + peer + " " + params + ": " + outcome);
     connections.remove(id);
     // The stream (and its socket) is destroyed after deregistering: shutdown_all() never touches
@@ -168,15 +178,41 @@ int main(int argc, char** argv) {
     CLI::App app{"TLS 1.2 echo server (tls12 library example)"};
     std::string host = "127.0.0.1";
     uint16_t port = 0;
-    std::string cert_file, key_file, suites;
+    std::vector<std::string> cert_files, key_files;
+    std::string suites, alpn, keylog_file, ca_file;
     bool http = false;
+    bool require_client_cert = false, request_client_cert = false;
+    size_t max_connections = 256;
     int handshake_timeout_ms = 10'000;
     int idle_timeout_ms = 300'000;
     app.add_option("--port,-p", port, "TCP port (0: pick a free one)")->required();
-    app.add_option("--cert", cert_file, "PEM certificate chain, leaf first")
+    app.add_option("--cert", cert_files,
+                   "PEM certificate chain, leaf first; repeat with --key for several certificates "
+                   "(the first is the default, others are picked by SNI and signature algorithms)")
         ->required()
         ->check(CLI::ExistingFile);
-    app.add_option("--key", key_file, "PEM private key")->required()->check(CLI::ExistingFile);
+    app.add_option("--key", key_files, "PEM private key of the --cert at the same position")
+        ->required()
+        ->check(CLI::ExistingFile);
+    app.add_option("--alpn", alpn,
+                   "comma-separated ALPN protocols in preference order, e.g. h2,http/1.1 (a client "
+                   "offering none of them gets no_application_protocol)");
+    app.add_option("--keylog", keylog_file,
+                   "append NSS key log lines (CLIENT_RANDOM ...) to FILE for Wireshark (default: "
+                   "$SSLKEYLOGFILE when set)");
+    app.add_option("--ca", ca_file, "PEM file of CAs trusted for client certificates")
+        ->check(CLI::ExistingFile);
+    auto* require_opt = app.add_flag("--require-client-cert", require_client_cert,
+                                     "mutual TLS: refuse clients without a valid certificate "
+                                     "(needs --ca)");
+    app.add_flag("--request-client-cert", request_client_cert,
+                 "ask for a client certificate, verify it when one is sent, accept clients "
+                 "without one (needs --ca)")
+        ->excludes(require_opt);
+    app.add_option("--max-connections", max_connections,
+                   "concurrent connections served; further ones are accepted and closed at once")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     app.add_option("--host", host, "address to listen on")->capture_default_str();
     app.add_option("--suites", suites,
                    "comma-separated cipher suites, OpenSSL or IANA names (default: library "
@@ -196,11 +232,36 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+    if (cert_files.size() != key_files.size()) {
+        std::cerr << "echo_server: " << cert_files.size() << " --cert but " << key_files.size()
+                  << " --key: give one --key per --cert, in the same order" << std::endl;
+        return 2;
+    }
+    if ((require_client_cert || request_client_cert) && ca_file.empty()) {
+        std::cerr << "echo_server: --require-client-cert/--request-client-cert need --ca FILE"
+                  << std::endl;
+        return 2;
+    }
+
     std::unique_ptr<net::TlsListener> listener;
     try {
-        auto config = std::make_shared<tls::ServerConfig>(
-            tls::ServerConfig::from_pem_files(cert_file, key_file));
+        auto config = std::make_shared<tls::ServerConfig>();
+        for (size_t i = 0; i < cert_files.size(); ++i)
+            config->certificates.push_back(
+                tls::CertifiedKey::from_pem_files(cert_files[i], key_files[i]));
         if (!suites.empty()) config->cipher_suites = examples::parse_suites(suites);
+        if (!alpn.empty()) config->alpn_protocols = examples::parse_alpn(alpn);
+        std::string keylog_path;
+        config->key_log = examples::make_key_log(keylog_file, &keylog_path);
+        if (config->key_log)
+            std::cerr << "echo_server: WARNING: writing session keys to " << keylog_path
+                      << std::endl;
+        if (require_client_cert || request_client_cert) {
+            config->client_auth =
+                require_client_cert ? tls::ClientAuth::require : tls::ClientAuth::request;
+            config->client_verifier =
+                tls::make_x509_verifier(x509::TrustStore::from_pem_file(ca_file));
+        }
         net::StreamOptions options;
         options.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
         options.io_timeout = std::chrono::milliseconds(idle_timeout_ms);
@@ -227,6 +288,13 @@ int main(int argc, char** argv) {
         try {
             net::Stream stream = listener->accept();
             const uint64_t id = next_id++;
+            if (connections.count() >= max_connections) {
+                // Over the limit: close the TCP connection right away (no handshake, no thread).
+                log_line("[" + std::to_string(id) + "] " + stream.peer_address() +
+                         " refused: too many connections (" + std::to_string(max_connections) +
+                         " open)");
+                continue;
+            }
             connections.add(id, stream.socket().fd());
             try {
                 std::thread(handle, std::move(stream), id, http, std::ref(connections)).detach();
