@@ -59,6 +59,10 @@ enum class Case {
     reset_after_server_flight,
     handshake_then_garbage_record,
     handshake_then_reset,
+    hello_in_one_byte_records,
+    hello_twice,
+    warning_alert_flood,
+    empty_record_flood,
     count_
 };
 
@@ -78,7 +82,11 @@ const char* case_name(Case c) {
                                   "reset_mid_hello",
                                   "reset_after_server_flight",
                                   "handshake_then_garbage_record",
-                                  "handshake_then_reset"};
+                                  "handshake_then_reset",
+                                  "hello_in_one_byte_records",
+                                  "hello_twice",
+                                  "warning_alert_flood",
+                                  "empty_record_flood"};
     return names[static_cast<int>(c)];
 }
 
@@ -181,6 +189,38 @@ std::string run_case(Case kind, uint16_t port, const std::vector<uint8_t>& hello
             if (s.read_some(5, 2s).empty()) return "no server flight";
             s.reset();
             return {};
+        }
+        case Case::hello_in_one_byte_records: {
+            // Legal fragmentation (RFC 5246 6.2.1): one handshake byte per record.
+            std::vector<uint8_t> h;
+            for (size_t i = 5; i < hello.size(); ++i) h.insert(h.end(), {22, 3, 1, 0, 1, hello[i]});
+            s.send_all(h);
+            const auto flight = s.read_some(5, kCloseBound);
+            if (flight.empty() || flight[0] != 22) return "no ServerHello for a fragmented hello";
+            return {};
+        }
+        case Case::hello_twice: {
+            auto h = hello;
+            h.insert(h.end(), hello.begin(), hello.end());
+            s.send_all(h);
+            s.read_until_closed(kCloseBound, &got);
+            // The first flight, then a fatal alert for the unexpected second hello.
+            const auto records = tls12_test::split_records(got);
+            if (records.empty() || records.front().type != 22) return "no server flight";
+            if (records.back().type != 21) return "no alert for the second ClientHello";
+            return {};
+        }
+        case Case::warning_alert_flood:
+        case Case::empty_record_flood: {
+            std::vector<uint8_t> flood;
+            for (int i = 0; i < 1000; ++i) {
+                if (kind == Case::warning_alert_flood)
+                    flood.insert(flood.end(), {21, 3, 3, 0, 2, 1, 90});  // user_canceled
+                else
+                    flood.insert(flood.end(), {22, 3, 3, 0, 0});
+            }
+            s.send_all(flood);
+            return expect_closed_with_alert_at_most();
         }
         case Case::handshake_then_garbage_record:
         case Case::handshake_then_reset: {

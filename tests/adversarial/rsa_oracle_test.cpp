@@ -101,6 +101,10 @@ struct Kind {
     std::function<crypto::Bytes()> ciphertext;
 };
 
+void PrintTo(const Kind& kind, std::ostream* os) {
+    *os << kind.name;
+}
+
 std::vector<Kind> malformed_kinds() {
     return {
         Kind{"FirstByteNonzero",
