@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -58,8 +59,11 @@ struct RunResult {
     int code;
     std::string out, err;
 };
-RunResult run(const std::vector<std::string>& argv, const std::string& input = "") {
-    Process p = Process::spawn(argv);
+RunResult run(const std::vector<std::string>& argv, const std::string& input = "",
+              std::vector<std::string> env = {}) {
+    tls12_test::SpawnOptions options;
+    options.env = std::move(env);
+    Process p = Process::spawn(argv, options);
     p.write_stdin(input);
     p.close_stdin();
     auto code = p.wait(30s);
@@ -200,4 +204,143 @@ TEST_F(Examples, OpensslSClientTalksToEchoServer) {
     EXPECT_EQ(server.process.stop(), 0);
     EXPECT_NE(server.process.stderr_text().find("clean close, 14 bytes echoed"), std::string::npos)
         << server.process.stderr_text();
+}
+
+namespace {
+
+std::vector<std::string> with(std::vector<std::string> argv, const std::vector<std::string>& more) {
+    argv.insert(argv.end(), more.begin(), more.end());
+    return argv;
+}
+
+// The CLIENT_RANDOM lines of a key log file.
+std::vector<std::string> key_log_lines(const std::string& path) {
+    std::vector<std::string> lines;
+    std::istringstream in(tls12_test::read_text_file(path));
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("CLIENT_RANDOM ", 0) == 0) lines.push_back(line);
+    return lines;
+}
+
+}  // namespace
+
+TEST_F(Examples, AlpnFlagsNegotiateAndAreLogged) {
+    auto server = EchoServer::start({"--alpn", "h2,http/1.1"});
+    const RunResult r = run(with(client_args(server.port), {"--alpn", "http/1.1"}), "alpn\n");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "alpn\n");
+    EXPECT_NE(r.err.find("alpn: http/1.1"), std::string::npos) << r.err;
+    // No overlap: the server refuses with no_application_protocol.
+    const RunResult bad = run(with(client_args(server.port), {"--alpn", "spdy/3"}), "x");
+    EXPECT_NE(bad.code, 0);
+    EXPECT_NE(bad.err.find("no_application_protocol"), std::string::npos) << bad.err;
+    EXPECT_EQ(server.process.stop(), 0);
+    const std::string log = server.process.stderr_text();
+    EXPECT_NE(log.find("alpn=http/1.1 resumed=no"), std::string::npos) << log;
+}
+
+TEST_F(Examples, KeylogFlagAndSslKeyLogFileWriteTheSameLine) {
+    const std::string dir = tls12_test::scratch_dir();
+    const std::string server_log = dir + "/server.keylog", client_log = dir + "/client.keylog",
+                      env_log = dir + "/env.keylog";
+    auto server = EchoServer::start({"--keylog", server_log});
+    const RunResult r = run(with(client_args(server.port), {"--keylog", client_log}), "k\n");
+    EXPECT_EQ(r.code, 0) << r.err;
+    // SSLKEYLOGFILE, honoured by the example (not the library) when --keylog is absent.
+    const RunResult e = run(client_args(server.port), "k\n", {"SSLKEYLOGFILE=" + env_log});
+    EXPECT_EQ(e.code, 0) << e.err;
+    EXPECT_EQ(server.process.stop(), 0);
+
+    const auto server_lines = key_log_lines(server_log);
+    const auto client_lines = key_log_lines(client_log);
+    const auto env_lines = key_log_lines(env_log);
+    ASSERT_EQ(server_lines.size(), 2u) << tls12_test::read_text_file(server_log);
+    ASSERT_EQ(client_lines.size(), 1u);
+    ASSERT_EQ(env_lines.size(), 1u);
+    EXPECT_TRUE(
+        std::regex_match(client_lines[0], std::regex("CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}")))
+        << client_lines[0];
+    EXPECT_EQ(server_lines[0], client_lines[0]);
+    EXPECT_EQ(server_lines[1], env_lines[0]);
+}
+
+TEST_F(Examples, ReconnectResumesTheSession) {
+    auto server = EchoServer::start();
+    const RunResult r = run(with(client_args(server.port), {"--reconnect", "2"}), "again\n");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "again\n");
+    EXPECT_NE(r.err.find("reconnect 1: resumed: yes"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("reconnect 2: resumed: yes"), std::string::npos) << r.err;
+    EXPECT_EQ(server.process.stop(), 0);
+    const std::string log = server.process.stderr_text();
+    EXPECT_NE(log.find("resumed=no"), std::string::npos) << log;
+    EXPECT_NE(log.find("resumed=yes"), std::string::npos) << log;
+}
+
+TEST_F(Examples, MaxConnectionsRefusesTheExcess) {
+    auto server = EchoServer::start({"--max-connections", "1"});
+    {
+        // Holds the only slot (its handshake never starts).
+        auto idle = net::Socket::connect("127.0.0.1", server.port, 2s);
+        std::this_thread::sleep_for(200ms);
+        auto excess = net::Socket::connect("127.0.0.1", server.port, 2s);
+        std::vector<uint8_t> buf(64);
+        EXPECT_EQ(excess.recv(buf, 5s), 0u);  // closed at once
+        EXPECT_TRUE(server.process.wait_for_output("refused: too many connections", 5s,
+                                                   /*from_stderr=*/true))
+            << server.process.stderr_text();
+    }
+    // The idle connection ended (logged as [1]): the slot is free again.
+    EXPECT_TRUE(server.process.wait_for_output("[1] ", 10s, /*from_stderr=*/true))
+        << server.process.stderr_text();
+    const RunResult r = run(client_args(server.port), "room\n");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "room\n");
+    EXPECT_EQ(server.process.stop(), 0);
+}
+
+TEST_F(Examples, MutualTlsFlags) {
+    const auto& pki = tls12_test::test_pki();
+    auto server = EchoServer::start({"--ca", pki.ca_cert, "--require-client-cert"});
+    const RunResult r =
+        run(with(client_args(server.port), {"--cert", pki.client_chain, "--key", pki.client_key}),
+            "mtls\n");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "mtls\n");
+    const RunResult bad = run(client_args(server.port), "x");
+    EXPECT_NE(bad.code, 0);
+    EXPECT_NE(bad.err.find("handshake_failure"), std::string::npos) << bad.err;
+    EXPECT_EQ(server.process.stop(), 0);
+    const std::string log = server.process.stderr_text();
+    EXPECT_NE(log.find("client_certs=2"), std::string::npos) << log;
+    EXPECT_NE(log.find("client presented no certificate"), std::string::npos) << log;
+}
+
+TEST_F(Examples, SeveralCertificatesArePairedInOrder) {
+    const auto& pki = tls12_test::test_pki();
+    auto server = EchoServer::start({"--cert", pki.ecdsa256_chain, "--key", pki.ecdsa256_key});
+    const RunResult ecdsa =
+        run(with(client_args(server.port), {"--suites", "ECDHE-ECDSA-AES128-GCM-SHA256"}), "ec\n");
+    EXPECT_EQ(ecdsa.code, 0) << ecdsa.err;
+    EXPECT_EQ(ecdsa.out, "ec\n");
+    const RunResult rsa =
+        run(with(client_args(server.port), {"--suites", "ECDHE-RSA-AES128-GCM-SHA256"}), "rsa\n");
+    EXPECT_EQ(rsa.code, 0) << rsa.err;
+    EXPECT_EQ(server.process.stop(), 0);
+
+    const RunResult unpaired =
+        run({example("echo_server"), "--port", "0", "--cert", pki.server_chain, "--key",
+             pki.server_key, "--cert", pki.ecdsa256_chain});
+    EXPECT_NE(unpaired.code, 0);
+    EXPECT_NE(unpaired.err.find("--key"), std::string::npos) << unpaired.err;
+}
+
+TEST_F(Examples, HelpDocumentsTheFeatureFlags) {
+    const RunResult s = run({example("echo_server"), "--help"});
+    for (const char* flag : {"--alpn", "--keylog", "--ca", "--require-client-cert",
+                             "--request-client-cert", "--max-connections", "SSLKEYLOGFILE"})
+        EXPECT_NE(s.out.find(flag), std::string::npos) << flag << "\n" << s.out;
+    const RunResult c = run({example("echo_client"), "--help"});
+    for (const char* flag : {"--alpn", "--reconnect", "--cert", "--key", "--keylog"})
+        EXPECT_NE(c.out.find(flag), std::string::npos) << flag << "\n" << c.out;
 }
