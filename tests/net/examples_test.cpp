@@ -1,5 +1,5 @@
 // The example programs as a user runs them: echo_server, echo_client and https_get started as
-// processes next to this test binary (build/examples/). Skipped when they were not built.
+// processes next to this test binary (build/examples/). Fails when they were not built.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
