@@ -290,12 +290,13 @@ void Connection::Impl::derive_keys() {
 
 void Connection::Impl::activate_write_keys() {
     records.set_write_protection(make_protection(
-        *suite, is_client ? keys->client() : keys->server(), true, negotiated_encrypt_then_mac));
+        *suite, is_client ? keys->client() : keys->server(), true, negotiated_encrypt_then_mac,
+        random()));
 }
 
 void Connection::Impl::activate_read_keys() {
     records.set_read_protection(make_protection(*suite, is_client ? keys->server() : keys->client(),
-                                                false, negotiated_encrypt_then_mac));
+                                                false, negotiated_encrypt_then_mac, random()));
 }
 
 std::shared_ptr<Session> Connection::Impl::make_session() const {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "crypto/prf.h"
+#include "tls/record/cbc_protection.h"
 
 namespace tls {
 namespace {
@@ -62,7 +63,12 @@ TrafficKeys derive_traffic_keys(const SuiteInfo& suite, const crypto::SecretByte
 namespace {
 std::unique_ptr<RecordProtection> two_way(const SuiteInfo& suite, const DirectionKeys& keys,
                                           bool encrypt_then_mac) {
-    if (suite.cbc()) return make_protection(suite, keys, true, encrypt_then_mac);
+    if (suite.cbc()) {
+        static const std::shared_ptr<crypto::Random> random = crypto::system_random();
+        return std::make_unique<CbcProtection>(suite, keys.mac_key, keys.key,
+                                               crypto::AeadUse::seal_and_open, encrypt_then_mac,
+                                               *random);
+    }
     return std::make_unique<AeadProtection>(suite, keys.key, keys.iv,
                                             crypto::AeadUse::seal_and_open);
 }

@@ -5,8 +5,10 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 
 #include "crypto/aead.h"
+#include "crypto/random.h"
 #include "tls/error.h"
 #include "tls/suites.h"
 
@@ -36,6 +38,10 @@ class RecordProtection {
 
     uint64_t sequence() const noexcept { return sequence_; }
 
+    // Drops scheduled cipher state while the connection is idle; it is rebuilt from the kept key
+    // on the next record.
+    virtual void release() noexcept {}
+
   protected:
     RecordProtection(size_t plaintext_offset, size_t max_overhead)
         : plaintext_offset_(plaintext_offset), max_overhead_(max_overhead) {}
@@ -56,10 +62,17 @@ class AeadProtection final : public RecordProtection {
     Result<MutableByteView> open(ContentType type, MutableByteView body) override;
     Result<size_t> open_into(ContentType type, ByteView body, MutableByteView out) override;
 
+    void release() noexcept override { aead_.reset(); }
+
   private:
     void make_nonce(uint64_t sequence, ByteView explicit_nonce);
+    crypto::Aead& aead();
 
-    crypto::Aead aead_;
+    // Crypto++'s AES-GCM state is ~6 KiB per direction, so an idle connection keeps only the key.
+    crypto::AeadAlgorithm algorithm_;
+    crypto::AeadUse use_;
+    crypto::SecretBytes key_;
+    std::optional<crypto::Aead> aead_;
     std::array<uint8_t, crypto::aead_nonce_size> fixed_iv_{};  // salt (GCM) or IV (ChaCha20)
     std::array<uint8_t, crypto::aead_nonce_size> nonce_{};
     size_t fixed_iv_size_;
@@ -74,8 +87,10 @@ struct DirectionKeys {
 };
 
 // Protection for sealing (writing) or opening (reading) records of this suite.
-// encrypt_then_mac applies to CBC suites only (RFC 7366).
+// encrypt_then_mac applies to CBC suites only (RFC 7366); so does random (their explicit IVs),
+// which must outlive the protection.
 std::unique_ptr<RecordProtection> make_protection(const SuiteInfo& suite, const DirectionKeys& keys,
-                                                  bool for_sealing, bool encrypt_then_mac);
+                                                  bool for_sealing, bool encrypt_then_mac,
+                                                  crypto::Random& random);
 
 }  // namespace tls
