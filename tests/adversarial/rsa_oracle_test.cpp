@@ -280,9 +280,10 @@ std::atomic<size_t> g_kinds_run{0};
 class RsaOracle : public testing::TestWithParam<Kind> {
   protected:
     static void TearDownTestSuite() {
-        std::cout << "[rsa-oracle] " << g_kinds_run.load() << " of " << malformed_kinds().size()
-                  << " malformed ClientKeyExchange kinds indistinguishable from the "
-                     "wrong-premaster baseline\n";
+        std::cout
+            << "[rsa-oracle] " << g_kinds_run.load() << " of " << malformed_kinds().size()
+            << " malformed ClientKeyExchange kinds run in this process indistinguishable from the "
+               "wrong-premaster baseline\n";
     }
 };
 
@@ -342,7 +343,9 @@ INSTANTIATE_TEST_SUITE_P(Adversarial, RsaOracle, testing::ValuesIn(malformed_kin
 
 // A coarse timing guard, not a side-channel measurement: the private-key operation must run for
 // every kind (an early return for a malformed ciphertext would make decryption orders of magnitude
-// faster). Medians of interleaved runs; each kind must take at least half the conformant median.
+// faster: microseconds instead of most of a millisecond). The minimum of interleaved runs is the
+// estimate least disturbed by load; each kind must take at least a fifth of the conformant one
+// (measured: all within about 20%, see docs/timing.md).
 TEST(RsaOracleTiming, PrivateKeyOperationRunsForEveryKind) {
     const auto key = server_private_key(ServerKey::rsa2048);
     auto random = crypto::system_random();
@@ -363,21 +366,20 @@ TEST(RsaOracleTiming, PrivateKeyOperationRunsForEveryKind) {
             ASSERT_EQ(pm.size(), kPremaster);
         }
     }
-    std::vector<double> medians;
+    std::vector<double> fastest;
     for (auto& v : us) {
-        std::nth_element(v.begin(), v.begin() + kRuns / 2, v.end());
-        medians.push_back(v[kRuns / 2]);
+        fastest.push_back(*std::min_element(v.begin(), v.end()));
     }
-    const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
-    std::cout << "[rsa-oracle] rsa_decrypt_premaster median over " << kRuns << " runs: conformant "
-              << medians[0] << " us; " << kinds.size() - 1 << " malformed kinds " << *lo << " .. "
+    const auto [lo, hi] = std::minmax_element(fastest.begin(), fastest.end());
+    std::cout << "[rsa-oracle] rsa_decrypt_premaster fastest of " << kRuns << " runs: conformant "
+              << fastest[0] << " us; " << kinds.size() - 1 << " malformed kinds " << *lo << " .. "
               << *hi << " us\n";
     const auto name_of = [&](auto it) {
-        return kinds[static_cast<size_t>(it - medians.begin())].name;
+        return kinds[static_cast<size_t>(it - fastest.begin())].name;
     };
     std::cout << "[rsa-oracle] fastest " << name_of(lo) << ", slowest " << name_of(hi) << "\n";
     for (size_t i = 1; i < kinds.size(); ++i)
-        EXPECT_GT(medians[i], medians[0] / 2) << kinds[i].name << " skipped the private-key work";
+        EXPECT_GT(fastest[i], fastest[0] / 5) << kinds[i].name << " skipped the private-key work";
 }
 
 }  // namespace
