@@ -1,0 +1,166 @@
+// Runs real handshakes between our own client and server, with exactly the deterministic configs
+// the fuzz targets use, and writes each connection's byte streams:
+//   <out>/<name>.c2s, <out>/<name>.s2c      everything each side sent
+//   <out>/<name>.c2s_after_hello            the client's bytes after its ClientHello
+// Replaying a .c2s into fuzz_server_engine (or a default_*.s2c into fuzz_client_engine) therefore
+// walks the whole handshake. scripts/make_fuzz_corpus turns these into the seed corpora.
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <string>
+
+#include "fuzz/support/fuzz_common.h"
+
+namespace {
+
+using tls12_fuzz::client_config;
+using tls12_fuzz::server_config;
+
+void write_file(const std::string& path, const tls::Bytes& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+struct Streams {
+    tls::Bytes c2s, s2c, c2s_after_hello;
+};
+
+bool move(tls::Connection& from, tls::Connection& to, tls::Bytes& log) {
+    tls::Bytes out = from.take_output();
+    if (out.empty()) return false;
+    log.insert(log.end(), out.begin(), out.end());
+    (void)to.feed(out);
+    return true;
+}
+
+// Handshake, a message each way, close_notify each way.
+Streams run(std::shared_ptr<const tls::ClientConfig> ccfg,
+            std::shared_ptr<const tls::ServerConfig> scfg) {
+    Streams s;
+    tls::Connection client = tls::Connection::client(std::move(ccfg), tls12_fuzz::kServerName);
+    tls::Connection server = tls::Connection::server(std::move(scfg));
+    tls::Bytes hello = client.take_output();
+    s.c2s = hello;
+    (void)server.feed(hello);
+    auto shuttle = [&] {
+        bool progress = true;
+        while (progress) {
+            progress = move(server, client, s.s2c);
+            progress = move(client, server, s.c2s) || progress;
+        }
+    };
+    shuttle();
+    if (!client.is_handshake_complete() || !server.is_handshake_complete())
+        throw std::runtime_error(
+            "handshake failed: " + (client.error() ? client.error()->message() : std::string()) +
+            " / " + (server.error() ? server.error()->message() : std::string()));
+    const std::string ping = "GET / HTTP/1.0\r\n\r\n", pong = "HTTP/1.0 200 OK\r\n\r\nhello";
+    (void)client.send(tls::ByteView(reinterpret_cast<const uint8_t*>(ping.data()), ping.size()));
+    shuttle();
+    (void)server.send(tls::ByteView(reinterpret_cast<const uint8_t*>(pong.data()), pong.size()));
+    shuttle();
+    client.close();
+    server.close();
+    shuttle();
+    s.c2s_after_hello.assign(s.c2s.begin() + static_cast<std::ptrdiff_t>(hello.size()),
+                             s.c2s.end());
+    return s;
+}
+
+template <typename Config>
+std::shared_ptr<const Config> tweak(std::shared_ptr<const Config> base,
+                                    const std::function<void(Config&)>& f) {
+    auto copy = std::make_shared<Config>(*base);
+    f(*copy);
+    return copy;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::cerr << "usage: fuzz_make_corpus OUTDIR\n";
+        return 2;
+    }
+    const std::string out = argv[1];
+    auto save = [&](const std::string& name, const Streams& s, bool after_hello) {
+        write_file(out + "/" + name + ".c2s", s.c2s);
+        write_file(out + "/" + name + ".s2c", s.s2c);
+        if (after_hello) write_file(out + "/" + name + ".c2s_after_hello", s.c2s_after_hello);
+    };
+    try {
+        // The fuzz targets' own client: the .s2c streams feed fuzz_client_engine and the
+        // after-hello streams feed fuzz_server_engine_after_hello.
+        save("default_ecdhe_rsa", run(client_config(), server_config()), true);
+        save("default_ecdsa_server",
+             run(client_config(),
+                 tweak<tls::ServerConfig>(
+                     server_config(),
+                     [](auto& c) { c.certificates = {tls12_fuzz::server_certificates()[1]}; })),
+             false);
+        save("default_rsa_kex_server",
+             run(client_config(), tweak<tls::ServerConfig>(
+                                      server_config(),
+                                      [](auto& c) {
+                                          c.cipher_suites = {
+                                              tls::CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256};
+                                      })),
+             false);
+        save(
+            "default_cbc_server",
+            run(client_config(),
+                tweak<tls::ServerConfig>(
+                    server_config(),
+                    [](auto& c) {
+                        c.cipher_suites = {tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256};
+                    })),
+            false);
+        save("default_client_auth_request",
+             run(client_config(), tweak<tls::ServerConfig>(server_config(),
+                                                           [](auto& c) {
+                                                               c.client_auth =
+                                                                   tls::ClientAuth::request;
+                                                               c.client_verifier =
+                                                                   tls::make_insecure_verifier();
+                                                           })),
+             false);
+        // Other clients against the fuzz targets' server: their .c2s streams feed
+        // fuzz_server_engine.
+        save("mtls_client",
+             run(tweak<tls::ClientConfig>(
+                     client_config(7),
+                     [](auto& c) { c.certificate = tls12_fuzz::server_certificates()[1]; }),
+                 tweak<tls::ServerConfig>(server_config(),
+                                          [](auto& c) {
+                                              c.client_auth = tls::ClientAuth::require;
+                                              c.client_verifier = tls::make_insecure_verifier();
+                                          })),
+             false);
+        save("chacha_client",
+             run(tweak<tls::ClientConfig>(
+                     client_config(8),
+                     [](auto& c) {
+                         c.cipher_suites = {
+                             tls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256};
+                         c.groups = {tls::NamedGroup::secp256r1};
+                     }),
+                 server_config()),
+             false);
+        // Resumption with a ticket: a fresh server with the same seed has the same ticket keys, so
+        // the second .c2s replays as an abbreviated handshake.
+        auto cache = std::make_shared<tls::ClientSessionCache>();
+        auto with_cache = [&](uint64_t seed) {
+            return tweak<tls::ClientConfig>(client_config(seed),
+                                            [&](auto& c) { c.session_cache = cache; });
+        };
+        (void)run(with_cache(9), server_config());
+        save("resumed_ticket_client", run(with_cache(10), server_config()), false);
+    } catch (const std::exception& e) {
+        std::cerr << "fuzz_make_corpus: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
