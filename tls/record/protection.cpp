@@ -57,10 +57,18 @@ AeadProtection::AeadProtection(const SuiteInfo& suite, ByteView key, ByteView fi
                                crypto::AeadUse use)
     : RecordProtection(suite.explicit_nonce_size,
                        suite.explicit_nonce_size + crypto::aead_tag_size),
-      aead_(suite.aead, key, use),
+      algorithm_(suite.aead),
+      use_(use),
+      key_(key),
+      aead_(std::in_place, suite.aead, key, use),
       fixed_iv_size_(suite.fixed_iv_size),
       explicit_nonce_size_(suite.explicit_nonce_size) {
     std::memcpy(fixed_iv_.data(), fixed_iv.data(), std::min(fixed_iv.size(), fixed_iv_.size()));
+}
+
+crypto::Aead& AeadProtection::aead() {
+    if (!aead_) aead_.emplace(algorithm_, key_.view(), use_);
+    return *aead_;
 }
 
 void AeadProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
@@ -86,7 +94,7 @@ Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size
     const auto aad = make_aad(*sequence, type, plaintext_size);
     auto plaintext = body.subspan(explicit_nonce_size_, plaintext_size);
     auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
-    aead_.seal(nonce_, aad, plaintext, tag);
+    aead().seal(nonce_, aad, plaintext, tag);
     return explicit_nonce_size_ + plaintext_size + crypto::aead_tag_size;
 }
 
@@ -105,7 +113,7 @@ Result<size_t> AeadProtection::open_into(ContentType type, ByteView body, Mutabl
     const auto aad = make_aad(sequence_, type, plaintext_size);
     const auto ciphertext = body.subspan(explicit_nonce_size_, plaintext_size);
     const auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
-    if (!aead_.open(nonce_, aad, ciphertext, out.first(plaintext_size), tag)) return bad_mac();
+    if (!aead().open(nonce_, aad, ciphertext, out.first(plaintext_size), tag)) return bad_mac();
     auto sequence = next_sequence();
     if (!sequence) return std::move(sequence).error();
     return plaintext_size;

@@ -183,6 +183,8 @@ void RecordLayer::release_memory() {
     input_.release_memory();
     output_.release_memory();
     Bytes().swap(scratch_);
+    if (read_) read_->release();
+    if (write_) write_->release();
 }
 
 }  // namespace tls
