@@ -55,12 +55,19 @@ std::vector<NamedGroup> default_groups();
 std::vector<SignatureScheme> default_signature_schemes();
 // Every suite the engine implements, in default preference order (including opt-in ones).
 std::vector<CipherSuite> supported_cipher_suites();
+// Legacy CBC suites (RFC 5246 HMAC-SHA1/SHA-256 with AES-CBC) are opt-in: a config gets them only
+// by listing them in cipher_suites, by name or with this helper, which appends every CBC suite
+// not yet in suites (after them, so AEAD suites keep precedence).
+std::vector<CipherSuite> with_legacy_cbc(std::vector<CipherSuite> suites);
 
 struct CommonConfig {
     std::vector<CipherSuite> cipher_suites = default_cipher_suites();
     std::vector<NamedGroup> groups = default_groups();
     std::vector<SignatureScheme> signature_schemes = default_signature_schemes();
     ExtendedMasterSecret extended_master_secret = ExtendedMasterSecret::prefer;
+    // Offer (client) / accept (server) encrypt-then-MAC (RFC 7366) for CBC suites. Turning it
+    // off leaves CBC suites with MAC-then-encrypt; it has no effect on AEAD suites.
+    bool encrypt_then_mac = true;
     std::vector<std::string> alpn_protocols;  // in preference order; empty: no ALPN
     Limits limits;
     std::shared_ptr<crypto::Random> random = crypto::system_random();

@@ -21,6 +21,7 @@ struct NegotiatedParameters {
     std::optional<NamedGroup> group;  // ECDHE only
     std::optional<SignatureScheme> signature_scheme;
     bool extended_master_secret = false;
+    bool encrypt_then_mac = false;  // RFC 7366, CBC suites only
     bool resumed = false;
     std::string server_name;               // SNI sent (client) or received (server)
     std::string alpn;                      // empty when none

@@ -44,9 +44,9 @@ struct Connection::Impl {
     std::optional<TrafficKeys> keys;
     uint16_t client_hello_version = 0x0303;  // for the RSA premaster check (RFC 5246 7.4.7.1)
     bool client_offered_ems = false;
-    bool sent_server_name = false;
-    bool negotiated_encrypt_then_mac =
-        false;  // RFC 7366, CBC suites only  // client: SNI was sent (not for IP literals)
+    bool sent_server_name = false;             // client: SNI was sent (not for IP literals)
+    bool offered_encrypt_then_mac = false;     // client: RFC 7366 extension sent
+    bool negotiated_encrypt_then_mac = false;  // RFC 7366, CBC suites only
     bool peer_sent_secure_renegotiation = false;
 
     // ---- resumption ----

@@ -38,6 +38,21 @@ constexpr std::array kSuites = {
               HashAlgorithm::sha256, 16, 4, 8, "AES128-GCM-SHA256"},
     SuiteInfo{CS::TLS_RSA_WITH_AES_256_GCM_SHA384, K::rsa, AeadAlgorithm::aes256_gcm,
               HashAlgorithm::sha384, 32, 4, 8, "AES256-GCM-SHA384"},
+    // Legacy CBC suites (RFC 5246, RFC 5289 for SHA-256 with ECDHE), opt-in only: never in
+    // default_cipher_suites(). The aead field is unused; key_size picks AES-128 or AES-256.
+    SuiteInfo{CS::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, K::ecdhe_rsa, AeadAlgorithm::aes128_gcm,
+              HashAlgorithm::sha256, 16, 0, 16, "ECDHE-RSA-AES128-SHA256", 32,
+              HashAlgorithm::sha256},
+    SuiteInfo{CS::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, K::ecdhe_rsa, AeadAlgorithm::aes128_gcm,
+              HashAlgorithm::sha256, 16, 0, 16, "ECDHE-RSA-AES128-SHA", 20, HashAlgorithm::sha1},
+    SuiteInfo{CS::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA, K::ecdhe_rsa, AeadAlgorithm::aes256_gcm,
+              HashAlgorithm::sha256, 32, 0, 16, "ECDHE-RSA-AES256-SHA", 20, HashAlgorithm::sha1},
+    SuiteInfo{CS::TLS_RSA_WITH_AES_128_CBC_SHA256, K::rsa, AeadAlgorithm::aes128_gcm,
+              HashAlgorithm::sha256, 16, 0, 16, "AES128-SHA256", 32, HashAlgorithm::sha256},
+    SuiteInfo{CS::TLS_RSA_WITH_AES_128_CBC_SHA, K::rsa, AeadAlgorithm::aes128_gcm,
+              HashAlgorithm::sha256, 16, 0, 16, "AES128-SHA", 20, HashAlgorithm::sha1},
+    SuiteInfo{CS::TLS_RSA_WITH_AES_256_CBC_SHA, K::rsa, AeadAlgorithm::aes256_gcm,
+              HashAlgorithm::sha256, 32, 0, 16, "AES256-SHA", 20, HashAlgorithm::sha1},
 };
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -66,7 +81,17 @@ std::vector<CipherSuite> supported_cipher_suites() {
 }
 
 std::vector<CipherSuite> default_cipher_suites() {
-    return supported_cipher_suites();
+    std::vector<CipherSuite> out;
+    for (const auto& info : kSuites)
+        if (!info.cbc()) out.push_back(info.suite);
+    return out;
+}
+
+std::vector<CipherSuite> with_legacy_cbc(std::vector<CipherSuite> suites) {
+    for (const auto& info : kSuites)
+        if (info.cbc() && std::find(suites.begin(), suites.end(), info.suite) == suites.end())
+            suites.push_back(info.suite);
+    return suites;
 }
 
 std::vector<NamedGroup> default_groups() {

@@ -16,11 +16,11 @@ enum class SuiteKex : uint8_t { rsa, ecdhe_rsa, ecdhe_ecdsa };
 struct SuiteInfo {
     CipherSuite suite;
     SuiteKex kex;
-    crypto::AeadAlgorithm aead;
+    crypto::AeadAlgorithm aead;  // AEAD suites only (unused for CBC)
     crypto::HashAlgorithm prf_hash;
-    size_t key_size;
+    size_t key_size;             // CBC: 16 = AES-128, 32 = AES-256
     size_t fixed_iv_size;        // GCM: 4-byte salt (RFC 5288); ChaCha20: 12-byte IV (RFC 7905)
-    size_t explicit_nonce_size;  // GCM: 8 bytes carried in each record; ChaCha20: none
+    size_t explicit_nonce_size;  // GCM: 8 bytes carried in each record; ChaCha20: none; CBC: IV
     std::string_view openssl_name;
     // Legacy CBC suites (opt-in): HMAC key size and hash; 0 for AEAD suites.
     size_t mac_key_size = 0;

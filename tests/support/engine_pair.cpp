@@ -198,7 +198,8 @@ std::optional<KeyLogLine> parse_key_log_line(const std::string& line) {
 
 std::unique_ptr<tls::RecordProtection> SessionKeys::protection(bool client_writes,
                                                                uint64_t seq) const {
-    auto p = client_writes ? keys.client_protection(*suite) : keys.server_protection(*suite);
+    auto p = client_writes ? keys.client_protection(*suite, encrypt_then_mac)
+                           : keys.server_protection(*suite, encrypt_then_mac);
     // Advance to seq by sealing throw-away empty records.
     std::vector<uint8_t> scratch(p->overhead());
     for (uint64_t i = 0; i < seq; ++i) {
@@ -320,6 +321,8 @@ const SessionKeys& Mitm::keys() {
                                                   : client.negotiated().cipher_suite;
     if (!suite) throw std::runtime_error("no suite negotiated");
     keys_ = session_keys(*suite, *line, server_random);
+    keys_->encrypt_then_mac =
+        server.negotiated().encrypt_then_mac || client.negotiated().encrypt_then_mac;
     return *keys_;
 }
 

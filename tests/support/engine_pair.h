@@ -84,6 +84,7 @@ struct SessionKeys {
     tls::Random server_random{};
     crypto::SecretBytes master_secret;
     tls::TrafficKeys keys;
+    bool encrypt_then_mac = false;  // CBC suites: RFC 7366 negotiated
 
     // Protection for the records one side writes, positioned at sequence number seq.
     std::unique_ptr<tls::RecordProtection> protection(bool client_writes, uint64_t seq = 0) const;

@@ -59,8 +59,12 @@ TEST_P(EverySuite, HandshakeThenOneMebibyteEachWay) {
         // RFC 8422 5.1: a P-256 certificate needs the client to list secp256r1 as well.
         if (ecdsa && group != NamedGroup::secp256r1) c.groups.push_back(NamedGroup::secp256r1);
     });
-    auto server = server_config(ecdsa ? ServerKey::ecdsa_p256 : ServerKey::rsa2048,
-                                [&](ServerConfig& s) { s.groups = {group}; });
+    auto server =
+        server_config(ecdsa ? ServerKey::ecdsa_p256 : ServerKey::rsa2048, [&](ServerConfig& s) {
+            s.groups = {group};
+            // The opt-in CBC suites too (the client pins the suite).
+            s.cipher_suites = supported_cipher_suites();
+        });
     auto pair = make_pair(client, server);
     ASSERT_TRUE(pair.handshake()) << (pair.client.error() ? pair.client.error()->message() : "")
                                   << (pair.server.error() ? pair.server.error()->message() : "");

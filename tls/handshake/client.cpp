@@ -56,7 +56,12 @@ Result<HandshakeState> on_server_hello(Connection::Impl& c, const HandshakeMessa
         return unsolicited("unrequested extension " + std::to_string(ext.unknown.front().first));
     if (ext.session_ticket && (!c.offered_ticket_extension || !ext.session_ticket->empty()))
         return unsolicited("session_ticket");
-    if (ext.encrypt_then_mac) return unsolicited("encrypt_then_mac");
+    if (ext.encrypt_then_mac && !c.offered_encrypt_then_mac) return unsolicited("encrypt_then_mac");
+    // RFC 7366 3: the server must not acknowledge it for an AEAD (non-CBC) suite.
+    if (ext.encrypt_then_mac && !find_suite(hello.cipher_suite)->cbc())
+        return make_error(AlertDescription::illegal_parameter,
+                          "server acknowledged encrypt_then_mac for a non-CBC suite");
+    c.negotiated_encrypt_then_mac = c.negotiated.encrypt_then_mac = ext.encrypt_then_mac;
     if (ext.server_name_ack && !c.sent_server_name) return unsolicited("server_name");
     if (ext.alpn) {
         if (config.alpn_protocols.empty())
@@ -294,10 +299,12 @@ Status send_client_hello(Connection::Impl& c) {
     ClientHello hello;
     hello.random = c.client_random;
     bool any_ecdhe = false;
+    bool any_cbc = false;
     for (auto suite : config.cipher_suites) {
         if (const SuiteInfo* info = find_suite(suite)) {
             hello.cipher_suites.push_back(suite);
             any_ecdhe = any_ecdhe || info->ecdhe();
+            any_cbc = any_cbc || info->cbc();
         }
     }
     if (hello.cipher_suites.empty())
@@ -315,6 +322,8 @@ Status send_client_hello(Connection::Impl& c) {
     }
     ext.signature_algorithms = config.signature_schemes;
     ext.extended_master_secret = true;
+    // RFC 7366: offered with any CBC suite.
+    c.offered_encrypt_then_mac = ext.encrypt_then_mac = any_cbc && config.encrypt_then_mac;
     offer_session(c, hello);
     ext.renegotiation_info = Bytes{};  // RFC 5746: signal secure renegotiation (and never do it)
     if (!config.alpn_protocols.empty()) ext.alpn = config.alpn_protocols;

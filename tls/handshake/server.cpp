@@ -142,6 +142,14 @@ Result<std::string> select_alpn(const ServerConfig& config, const Extensions& ex
                       "client offers no application protocol this server speaks");
 }
 
+// RFC 7366 3: encrypt-then-MAC when the client offered it and the suite is CBC (never for AEAD).
+// Resumption does not compare with the original session (a documented simplification).
+void settle_encrypt_then_mac(Connection::Impl& c, const ClientHello& hello) {
+    c.negotiated_encrypt_then_mac =
+        hello.extensions.encrypt_then_mac && c.server_config->encrypt_then_mac && c.suite->cbc();
+    c.negotiated.encrypt_then_mac = c.negotiated_encrypt_then_mac;
+}
+
 // The ServerHello for what has been settled in c (suite, randoms, session ID, extensions).
 ServerHello server_hello(Connection::Impl& c, const ClientHello& hello) {
     const Extensions& ext = hello.extensions;
@@ -152,6 +160,7 @@ ServerHello server_hello(Connection::Impl& c, const ClientHello& hello) {
     Extensions& out = reply.extensions;
     if (c.peer_sent_secure_renegotiation) out.renegotiation_info = Bytes{};
     out.extended_master_secret = c.negotiated.extended_master_secret;
+    out.encrypt_then_mac = c.negotiated_encrypt_then_mac;
     if (!c.negotiated.alpn.empty()) out.alpn = std::vector<std::string>{c.negotiated.alpn};
     out.server_name_ack = ext.server_name.has_value() && !c.negotiated.resumed;
     if (c.issue_ticket) out.session_ticket = Bytes{};
@@ -184,6 +193,7 @@ Result<HandshakeState> resume(Connection::Impl& c, const ClientHello& hello,
                               const Session& session) {
     const ServerConfig& config = *c.server_config;
     c.suite = find_suite(session.suite);
+    settle_encrypt_then_mac(c, hello);
     c.negotiated.cipher_suite = session.suite;
     c.negotiated.resumed = true;
     c.master_secret = session.master_secret.clone();
@@ -254,6 +264,7 @@ Result<HandshakeState> full_handshake(Connection::Impl& c, const ClientHello& he
     if (!selection) return parse_error(std::move(selection));
     const Selection& chosen = *selection;
     c.suite = chosen.suite;
+    settle_encrypt_then_mac(c, hello);
     c.negotiated.cipher_suite = chosen.suite->suite;
     c.negotiated.group = chosen.group;
     c.negotiated.signature_scheme = chosen.scheme;
