@@ -92,6 +92,20 @@ std::string Case::gnutls_priority(bool client) const {
             kx = "ECDHE-ECDSA";
             break;
     }
+    if (info->cbc()) {
+        std::string p = "NONE:+VERS-TLS1.2:+" + kx +
+                        (info->key_size == 16 ? ":+AES-128-CBC" : ":+AES-256-CBC") +
+                        (info->mac_hash == crypto::HashAlgorithm::sha1 ? ":+SHA1" : ":+SHA256") +
+                        ":+SIGN-ALL:+COMP-NULL:+CTYPE-X509";
+        if (group) {
+            for (tls::NamedGroup g : client ? client_groups() : std::vector{*group})
+                p += ":+" + gnutls_group_name(g);
+        } else {
+            p += ":+GROUP-ALL";
+        }
+        if (no_etm) p += ":%NO_ETM";
+        return p;
+    }
     std::string cipher;
     switch (info->aead) {
         case crypto::AeadAlgorithm::aes128_gcm:
@@ -124,6 +138,7 @@ std::string Case::name() const {
 std::vector<Case> all_cases() {
     std::vector<Case> out;
     for (const tls::SuiteInfo& info : tls::all_suites()) {
+        if (info.cbc()) continue;
         const bool ecdsa = info.kex == tls::SuiteKex::ecdhe_ecdsa;
         if (info.ecdhe()) {
             for (tls::NamedGroup g : tls::default_groups()) out.push_back({info.suite, g, ecdsa});

@@ -40,6 +40,7 @@ struct Case {
     tls::CipherSuite suite;
     std::optional<tls::NamedGroup> group;  // ECDHE suites only
     bool ecdsa = false;                    // the server needs the ECDSA (P-256) certificate
+    bool no_etm = false;                   // CBC suites: GnuTLS priorities add %NO_ETM
 
     // The groups a client offers. The server picks `group` for the key exchange; with an ECDSA
     // certificate the client must also list the certificate's curve (secp256r1), since in TLS 1.2
@@ -57,8 +58,8 @@ struct Case {
     std::string name() const;
 };
 
-// Every suite the engine supports (tls::all_suites()), crossed with every default group for ECDHE
-// suites.
+// Every default suite (AEAD; the opt-in CBC suites are in cbc_interop_test.cpp), crossed with
+// every default group for ECDHE suites.
 std::vector<Case> all_cases();
 // gtest prints parameters with this (instead of raw bytes).
 void PrintTo(const Case& c, std::ostream* os);
