@@ -251,6 +251,8 @@ const char* token(Suite s) {
             return "aes128gcm";
         case Suite::aes256gcm:
             return "aes256gcm";
+        case Suite::aes128cbcsha256:
+            return "aes128cbcsha256";
         default:
             return "chacha20poly1305";
     }
@@ -262,6 +264,8 @@ tls::CipherSuite ecdhe_rsa_suite(Suite s) {
             return tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
         case Suite::aes256gcm:
             return tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384;
+        case Suite::aes128cbcsha256:
+            return tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256;
         default:
             return tls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256;
     }
@@ -273,6 +277,8 @@ const char* openssl_ecdhe_rsa_suite(Suite s) {
             return "ECDHE-RSA-AES128-GCM-SHA256";
         case Suite::aes256gcm:
             return "ECDHE-RSA-AES256-GCM-SHA384";
+        case Suite::aes128cbcsha256:
+            return "ECDHE-RSA-AES128-SHA256";
         default:
             return "ECDHE-RSA-CHACHA20-POLY1305";
     }
