@@ -346,4 +346,44 @@ TEST(CbcNegotiation, NoEtmForAnAeadSuite) {
     EXPECT_FALSE(pair.server.negotiated().encrypt_then_mac);
 }
 
+// Rewrites the ServerHello held for the client, then delivers the server's flight to it.
+Status deliver_server_hello(Mitm& m, const std::function<void(ServerHello&)>& edit) {
+    m.pull(m.client);
+    if (!m.deliver(m.server)) throw std::runtime_error("server failed");
+    m.pull(m.server);
+    auto& record = m.to_client.front();
+    auto hello = ServerHello::parse(ByteView(record.payload).subspan(4));
+    if (!hello) throw std::runtime_error("no ServerHello");
+    edit(*hello);
+    record.payload = frame_message(*hello);
+    return m.deliver(m.client);
+}
+
+TEST(CbcNegotiation, ClientRefusesAnEtmAckForAnAeadSuite) {
+    // RFC 7366 3: the client offered encrypt_then_mac (it lists CBC suites), but the server chose
+    // AES-GCM and acknowledged it anyway.
+    Mitm::Options options;
+    options.client = [](ClientConfig& c) {
+        c.cipher_suites = with_legacy_cbc(default_cipher_suites());
+    };
+    Mitm m(options);
+    const auto status = deliver_server_hello(m, [](ServerHello& h) {
+        ASSERT_FALSE(find_suite(h.cipher_suite)->cbc());
+        ASSERT_FALSE(h.extensions.encrypt_then_mac);
+        h.extensions.encrypt_then_mac = true;
+    });
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().alert, AlertDescription::illegal_parameter);
+}
+
+TEST(CbcNegotiation, ClientRefusesAnEtmAckItDidNotAskFor) {
+    // The client lists a CBC suite but has encrypt_then_mac turned off.
+    auto p = Param{CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, false};
+    Mitm m(options_for(p));
+    const auto status =
+        deliver_server_hello(m, [](ServerHello& h) { h.extensions.encrypt_then_mac = true; });
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().alert, AlertDescription::unsupported_extension);
+}
+
 }  // namespace
