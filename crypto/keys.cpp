@@ -190,14 +190,12 @@ PublicKey PublicKey::from_spki_der(ByteView spki) {
     return PublicKey(std::move(impl));
 }
 
-KeyType PublicKey::type() const noexcept {
-    return impl_->type;
-}
-
-size_t PublicKey::bits() const noexcept {
-    switch (impl_->type) {
+namespace {
+// Modulus size for RSA, field size for the NIST curves.
+size_t key_bits(KeyType type, const CryptoPP::Integer& rsa_modulus) {
+    switch (type) {
         case KeyType::rsa:
-            return impl_->rsa.GetModulus().BitCount();
+            return rsa_modulus.BitCount();
         case KeyType::ecdsa_p256:
             return 256;
         case KeyType::ecdsa_p384:
@@ -205,6 +203,15 @@ size_t PublicKey::bits() const noexcept {
         default:
             return 0;
     }
+}
+}  // namespace
+
+KeyType PublicKey::type() const noexcept {
+    return impl_->type;
+}
+
+size_t PublicKey::bits() const noexcept {
+    return key_bits(impl_->type, impl_->rsa.GetModulus());
 }
 
 Bytes PublicKey::spki_der() const {
@@ -369,16 +376,7 @@ KeyType PrivateKey::type() const noexcept {
 }
 
 size_t PrivateKey::bits() const noexcept {
-    switch (impl_->type) {
-        case KeyType::rsa:
-            return impl_->rsa.GetModulus().BitCount();
-        case KeyType::ecdsa_p256:
-            return 256;
-        case KeyType::ecdsa_p384:
-            return 384;
-        default:
-            return 0;
-    }
+    return key_bits(impl_->type, impl_->rsa.GetModulus());
 }
 
 PublicKey PrivateKey::public_key() const {

@@ -12,24 +12,6 @@ constexpr size_t kMaxPlaintext = 1u << 14;
 constexpr size_t kMaxMac = 64;
 
 // RFC 5246 6.2.3.1: seq_num + type + version + length.
-std::array<uint8_t, 13> mac_header(uint64_t sequence, ContentType type, size_t length) {
-    std::array<uint8_t, 13> h{};
-    for (int i = 7; i >= 0; --i) {
-        h[i] = static_cast<uint8_t>(sequence);
-        sequence >>= 8;
-    }
-    h[8] = static_cast<uint8_t>(type);
-    h[9] = 3;
-    h[10] = 3;
-    h[11] = static_cast<uint8_t>(length >> 8);
-    h[12] = static_cast<uint8_t>(length);
-    return h;
-}
-
-Error bad_mac() {
-    return make_error(AlertDescription::bad_record_mac, "record authentication failed");
-}
-
 // Pads data[0..size) to a whole number of blocks with padding_length + 1 bytes of value
 // padding_length (the fewest possible); returns the padded size.
 size_t pad(uint8_t* data, size_t size) {
@@ -62,13 +44,13 @@ Result<size_t> CbcProtection::seal(ContentType type, MutableByteView body, size_
     if (encrypt_then_mac_) {
         const size_t padded = pad(data, plaintext_size);
         encryptor_->encrypt(iv, {data, padded});
-        const auto header = mac_header(*sequence, type, kBlock + padded);
+        const auto header = record_mac_header(*sequence, type, kBlock + padded);
         mac_.update(header);
         mac_.update(body.first(kBlock + padded));
         mac_.finish(body.subspan(kBlock + padded, mac_size_));
         return kBlock + padded + mac_size_;
     }
-    const auto header = mac_header(*sequence, type, plaintext_size);
+    const auto header = record_mac_header(*sequence, type, plaintext_size);
     mac_.update(header);
     mac_.update({data, plaintext_size});
     mac_.finish({data + plaintext_size, mac_size_});
@@ -88,23 +70,23 @@ Result<MutableByteView> CbcProtection::open_encrypt_then_mac(ContentType type,
                                                              MutableByteView body) {
     // RFC 7366 3: IV + at least one block + MAC; the ciphertext is whole blocks.
     if (body.size() < kBlock + kBlock + mac_size_ || (body.size() - mac_size_) % kBlock != 0)
-        return bad_mac();
+        return record_authentication_failure();
     const size_t protected_size = body.size() - mac_size_;  // IV + ciphertext
     std::array<uint8_t, kMaxMac> expected{};
-    const auto header = mac_header(sequence_, type, protected_size);
+    const auto header = record_mac_header(sequence_, type, protected_size);
     mac_.update(header);
     mac_.update(body.first(protected_size));
     mac_.finish(expected);
     if (!crypto::constant_time_equal(ByteView(expected).first(mac_size_),
                                      body.subspan(protected_size, mac_size_)))
-        return bad_mac();
+        return record_authentication_failure();
     // Authenticated: the padding is no longer secret-dependent, but is checked all the same.
     const MutableByteView data = body.subspan(kBlock, protected_size - kBlock);
     decryptor_->decrypt(body.first(kBlock), data);
     const size_t padding_length = data.back();
-    if (padding_length + 1 > data.size()) return bad_mac();
+    if (padding_length + 1 > data.size()) return record_authentication_failure();
     for (size_t i = data.size() - padding_length - 1; i < data.size(); ++i)
-        if (data[i] != padding_length) return bad_mac();
+        if (data[i] != padding_length) return record_authentication_failure();
     const size_t plaintext_size = data.size() - padding_length - 1;
     if (plaintext_size > kMaxPlaintext)
         return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
@@ -118,7 +100,8 @@ Result<MutableByteView> CbcProtection::open_mac_then_encrypt(ContentType type,
     // Public checks first: the record length is not secret. IV + whole blocks holding at least
     // the MAC and one padding byte.
     const size_t min_data = (mac_size_ + 1 + kBlock - 1) / kBlock * kBlock;
-    if (body.size() < kBlock + min_data || (body.size() - kBlock) % kBlock != 0) return bad_mac();
+    if (body.size() < kBlock + min_data || (body.size() - kBlock) % kBlock != 0)
+        return record_authentication_failure();
     const MutableByteView data = body.subspan(kBlock);
     decryptor_->decrypt(body.first(kBlock), data);
     const size_t n = data.size();
@@ -143,7 +126,7 @@ Result<MutableByteView> CbcProtection::open_mac_then_encrypt(ContentType type,
 
     // 2. The MAC over the plaintext, with the compressions of the longest possible plaintext.
     std::array<uint8_t, kMaxMac> expected{};
-    const auto header = mac_header(sequence_, type, plaintext_size);
+    const auto header = record_mac_header(sequence_, type, plaintext_size);
     mac_.mac_constant_time(header, data.first(n - mac_size_), plaintext_size, expected);
 
     // 3. The received MAC sits at data[plaintext_size..+mac): gather it by scanning every
@@ -162,7 +145,7 @@ Result<MutableByteView> CbcProtection::open_mac_then_encrypt(ContentType type,
     good &= crypto::ct_eq_mask(diff, 0);
 
     // The single, public decision.
-    if (good == 0) return bad_mac();
+    if (good == 0) return record_authentication_failure();
     if (plaintext_size > kMaxPlaintext)
         return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
     auto sequence = next_sequence();

@@ -15,23 +15,22 @@ void put_u64(uint8_t* out, uint64_t v) {
     }
 }
 
-// RFC 5246 6.2.3.3: additional_data = seq_num + TLSCompressed.type + version + length.
-std::array<uint8_t, 13> make_aad(uint64_t sequence, ContentType type, size_t length) {
-    std::array<uint8_t, 13> aad{};
-    put_u64(aad.data(), sequence);
-    aad[8] = static_cast<uint8_t>(type);
-    aad[9] = 3;
-    aad[10] = 3;
-    aad[11] = static_cast<uint8_t>(length >> 8);
-    aad[12] = static_cast<uint8_t>(length);
-    return aad;
+}  // namespace
+
+std::array<uint8_t, 13> record_mac_header(uint64_t sequence, ContentType type, size_t length) {
+    std::array<uint8_t, 13> header{};
+    put_u64(header.data(), sequence);
+    header[8] = static_cast<uint8_t>(type);
+    header[9] = 3;
+    header[10] = 3;
+    header[11] = static_cast<uint8_t>(length >> 8);
+    header[12] = static_cast<uint8_t>(length);
+    return header;
 }
 
-Error bad_mac() {
+Error record_authentication_failure() {
     return make_error(AlertDescription::bad_record_mac, "record authentication failed");
 }
-
-}  // namespace
 
 // ---- RecordProtection ----
 
@@ -91,7 +90,7 @@ Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size
     uint8_t* explicit_nonce = body.data();
     if (explicit_nonce_size_ != 0) put_u64(explicit_nonce, *sequence);  // unique per key
     make_nonce(*sequence, {explicit_nonce, explicit_nonce_size_});
-    const auto aad = make_aad(*sequence, type, plaintext_size);
+    const auto aad = record_mac_header(*sequence, type, plaintext_size);
     auto plaintext = body.subspan(explicit_nonce_size_, plaintext_size);
     auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
     aead().seal(nonce_, aad, plaintext, tag);
@@ -105,15 +104,16 @@ Result<MutableByteView> AeadProtection::open(ContentType type, MutableByteView b
 }
 
 Result<size_t> AeadProtection::open_into(ContentType type, ByteView body, MutableByteView out) {
-    if (body.size() < overhead()) return bad_mac();
+    if (body.size() < overhead()) return record_authentication_failure();
     const size_t plaintext_size = body.size() - overhead();
     if (plaintext_size > kMaxPlaintext)
         return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
     make_nonce(sequence_, body.first(explicit_nonce_size_));
-    const auto aad = make_aad(sequence_, type, plaintext_size);
+    const auto aad = record_mac_header(sequence_, type, plaintext_size);
     const auto ciphertext = body.subspan(explicit_nonce_size_, plaintext_size);
     const auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
-    if (!aead().open(nonce_, aad, ciphertext, out.first(plaintext_size), tag)) return bad_mac();
+    if (!aead().open(nonce_, aad, ciphertext, out.first(plaintext_size), tag))
+        return record_authentication_failure();
     auto sequence = next_sequence();
     if (!sequence) return std::move(sequence).error();
     return plaintext_size;

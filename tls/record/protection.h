@@ -79,6 +79,12 @@ class AeadProtection final : public RecordProtection {
     size_t explicit_nonce_size_;
 };
 
+// seq_num || type || version || length: what the record MAC (RFC 5246 6.2.3.1) and the AEAD
+// additional data (6.2.3.3) cover.
+std::array<uint8_t, 13> record_mac_header(uint64_t sequence, ContentType type, size_t length);
+// The one failure every protected record that does not open gets (no oracle between causes).
+Error record_authentication_failure();
+
 // The keys of one direction, as the key block hands them out.
 struct DirectionKeys {
     ByteView mac_key;  // empty for AEAD suites
