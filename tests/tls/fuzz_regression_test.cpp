@@ -18,10 +18,11 @@
 
 namespace {
 
-std::vector<tls::Bytes> corpus(const std::string& target) {
+// The files of fuzz/<kind>/<target>/ (kind: corpus, or regressions for inputs that once crashed).
+std::vector<tls::Bytes> corpus(const std::string& target, const std::string& kind = "corpus") {
     std::vector<tls::Bytes> out;
     for (const auto& entry : std::filesystem::directory_iterator(std::string(TLS12_SOURCE_DIR) +
-                                                                 "/fuzz/corpus/" + target)) {
+                                                                 "/fuzz/" + kind + "/" + target)) {
         std::ifstream in(entry.path(), std::ios::binary);
         out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
@@ -30,9 +31,9 @@ std::vector<tls::Bytes> corpus(const std::string& target) {
 
 // How many inputs took the engine to a completed handshake.
 template <typename MakeConnection>
-size_t replay(const std::string& target, MakeConnection make) {
+size_t replay(const std::string& target, MakeConnection make, const std::string& kind = "corpus") {
     size_t complete = 0;
-    for (const tls::Bytes& input : corpus(target)) {
+    for (const tls::Bytes& input : corpus(target, kind)) {
         tls::Connection conn = make();
         tls12_fuzz::Chunker chunks(input.data(), input.size());
         tls12_fuzz::pump(conn, chunks);
@@ -72,6 +73,17 @@ TEST(FuzzRegression, ClientEngineCorpusReplays) {
     });
     // The default_* server streams (OpenSSL's cannot finish: their randoms differ).
     EXPECT_GE(complete, 5u) << "fuzz/corpus is stale: re-run scripts/make_fuzz_corpus";
+}
+
+// Inputs the fuzzers found crashing (fuzz/regressions/<target>/, the fuzz target's input format);
+// they only have to be refused cleanly (under the asan-ubsan suite: without a sanitizer report).
+//   aead-short-record-subspan: a ClientHello, then an encrypted-epoch record too short for the
+//   AEAD explicit nonce; AeadProtection::open took body.subspan(8) before checking the length.
+TEST(FuzzRegression, ServerEngineCrashes) {
+    size_t complete = replay(
+        "server_engine", [] { return tls::Connection::server(tls12_fuzz::server_config()); },
+        "regressions");
+    EXPECT_EQ(complete, 0u);
 }
 
 }  // namespace
