@@ -43,7 +43,7 @@ Result<uint64_t> RecordProtection::next_sequence() {
 }
 
 Result<size_t> RecordProtection::open_into(ContentType type, ByteView body, MutableByteView out) {
-    std::memcpy(out.data(), body.data(), body.size());
+    if (!body.empty()) std::memcpy(out.data(), body.data(), body.size());  // data() may be null
     auto opened = open(type, out.first(body.size()));
     if (!opened) return std::move(opened).error();
     std::memmove(out.data(), opened->data(), opened->size());
@@ -98,6 +98,9 @@ Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size
 }
 
 Result<MutableByteView> AeadProtection::open(ContentType type, MutableByteView body) {
+    // Checked before slicing: a record shorter than the explicit nonce must not be cut past its
+    // end.
+    if (body.size() < overhead()) return record_authentication_failure();
     auto size = open_into(type, body, body.subspan(explicit_nonce_size_));
     if (!size) return std::move(size).error();
     return body.subspan(explicit_nonce_size_, *size);
