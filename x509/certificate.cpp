@@ -130,7 +130,7 @@ std::string describe_key(const Botan::Public_Key& key) {
     return key.algo_name() + "-" + std::to_string(key.key_length());
 }
 
-std::chrono::system_clock::time_point to_time_point(const Botan::X509_Time& t) {
+std::chrono::sys_seconds to_time_point(const Botan::X509_Time& t) {
     // Botan's to_std_timepoint() refuses years before 1970; do the calendar arithmetic here.
     unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     const std::string text = t.readable_string();  // "YYYY/MM/DD HH:MM:SS UTC"
@@ -503,12 +503,11 @@ std::string CertificateInfo::to_string() const {
     return out + "\n";
 }
 
-std::string format_time(std::chrono::system_clock::time_point t) {
+std::string format_time(std::chrono::sys_seconds t) {
     using namespace std::chrono;
-    const auto secs = floor<seconds>(t);
-    const auto days = floor<std::chrono::days>(secs);
+    const auto days = floor<std::chrono::days>(t);
     const year_month_day ymd{days};
-    const hh_mm_ss hms{secs - days};
+    const hh_mm_ss hms{t - days};
     char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld:%02ld UTC",
                   static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),

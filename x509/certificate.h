@@ -43,8 +43,10 @@ struct CertificateInfo {
     std::string subject;  // "CN=localhost, O=Example" (most specific first)
     std::string issuer;
     std::string serial;  // hex
-    std::chrono::system_clock::time_point not_before;
-    std::chrono::system_clock::time_point not_after;
+    // Whole seconds: X.509 times reach year 9999 (RFC 5280's "no expiry"), past the range of
+    // a nanosecond system_clock::time_point (year 2262).
+    std::chrono::sys_seconds not_before;
+    std::chrono::sys_seconds not_after;
     SubjectNames names;               // SAN DNS/IP entries and the CN
     std::string public_key;           // "RSA-2048", "ECDSA-P256", ...
     std::string signature_algorithm;  // "RSA/EMSA3(SHA-256)", ...
@@ -58,6 +60,6 @@ struct CertificateInfo {
 CertificateInfo describe(const Bytes& cert_der);
 
 // "2024-01-01 00:00:00 UTC"
-std::string format_time(std::chrono::system_clock::time_point t);
+std::string format_time(std::chrono::sys_seconds t);
 
 }  // namespace x509

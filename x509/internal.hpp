@@ -37,7 +37,7 @@ SubjectNames subject_names(const Botan::X509_Certificate& cert);
 // "RSA-2048", "ECDSA-P256", ...
 std::string describe_key(const Botan::Public_Key& key);
 
-std::chrono::system_clock::time_point to_time_point(const Botan::X509_Time& t);
+std::chrono::sys_seconds to_time_point(const Botan::X509_Time& t);
 
 // The DER certificates of a PEM text (or the one DER certificate), each parsed when check is set.
 // Throws x509::Error; read_certificate_ders() prefixes messages with the path.

@@ -141,7 +141,8 @@ VerifyResult status_failure(Status status, size_t index, const std::vector<CertP
                             Purpose purpose, Clock::time_point now) {
     const Cert& cert = *path[index];
     const std::string label = detail::certificate_label(index, cert);
-    const std::string now_text = " (now " + format_time(now) + ")";
+    const std::string now_text =
+        " (now " + format_time(std::chrono::floor<std::chrono::seconds>(now)) + ")";
     const auto issuer_label = [&] {
         return index + 1 < path.size() ? detail::certificate_label(index + 1, *path[index + 1])
                                        : detail::dn_to_string(cert.issuer_dn());
@@ -254,10 +255,12 @@ std::optional<VerifyResult> check_key(const Cert& cert, size_t index,
 std::optional<VerifyResult> check_trusted_self_signed_leaf(const Cert& leaf, Purpose purpose,
                                                            Clock::time_point now) {
     const std::vector<CertPtr> path{std::make_shared<const Cert>(leaf)};
-    if (now > detail::to_time_point(leaf.not_after())) {
+    // Compared in seconds: a nanosecond time_point cannot hold a year-9999 notAfter.
+    const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
+    if (now_seconds > detail::to_time_point(leaf.not_after())) {
         return status_failure(Status::CERT_HAS_EXPIRED, 0, path, purpose, now);
     }
-    if (now < detail::to_time_point(leaf.not_before())) {
+    if (now_seconds < detail::to_time_point(leaf.not_before())) {
         return status_failure(Status::CERT_NOT_YET_VALID, 0, path, purpose, now);
     }
     const auto usage = purpose == Purpose::server_auth ? Botan::Usage_Type::TLS_SERVER_AUTH

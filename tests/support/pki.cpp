@@ -173,7 +173,7 @@ class Generator {
 };
 
 // Bump when the generated files change, so stale shared caches are not reused.
-constexpr const char* kPkiVersion = "v1";
+constexpr const char* kPkiVersion = "v2";
 
 bool env_flag(const char* name) {
     const char* v = std::getenv(name);
@@ -203,7 +203,7 @@ std::string make_temp_dir(const std::string& prefix) {
     return tmpl;
 }
 
-// /tmp/tls12-test-pki-v1-<uid>-<yyyymm>: shared by the test processes of one user (ctest runs
+// /tmp/tls12-test-pki-v2-<uid>-<yyyymm>: shared by the test processes of one user (ctest runs
 // every test in its own process), regenerated monthly so validity periods stay comfortable.
 std::string shared_pki_dir() {
     const auto now = std::chrono::system_clock::now();
@@ -295,6 +295,15 @@ void generate(TestPki& p, const std::string& dir, bool generate_files) {
     p.expired_chain = at("expired.chain.pem");
     p.expired_key = p.server_key;
 
+    // notAfter in 2500: past the year 2262 a nanosecond system_clock can hold. (Not RFC 5280's
+    // 99991231235959Z: Botan 2 refuses to parse years after about 3000.)
+    g.openssl(
+        "ca -batch -notext -config ca.cnf -in expired.csr -out far_future.pem"
+        " -startdate 20200101000000Z -enddate 25001231235959Z -extfile ext.cnf"
+        " -extensions server_rsa");
+    g.concat("far_future.chain.pem", {"far_future.pem", "intermediate.pem"});
+    p.far_future_chain = at("far_future.chain.pem");
+
     leaf("wrong_host", "server.key", "/CN=wrong.example.com", "wrong_host");
     p.wrong_host_cert = at("wrong_host.pem");
     p.wrong_host_chain = at("wrong_host.chain.pem");
@@ -308,6 +317,10 @@ void generate(TestPki& p, const std::string& dir, bool generate_files) {
     g.cert("self_signed.pem", "server.key", "/CN=localhost", "self_signed", {}, {}, "sha256", 825);
     p.self_signed_cert = at("self_signed.pem");
     p.self_signed_key = p.server_key;
+    // About 465 years, to the 2490s.
+    g.cert("self_signed_far.pem", "server.key", "/CN=localhost", "self_signed", {}, {}, "sha256",
+           170000);
+    p.self_signed_far_cert = at("self_signed_far.pem");
 
     leaf("sha1", "server.key", "/CN=localhost", "server_rsa", "sha1");
     p.sha1_chain = at("sha1.chain.pem");

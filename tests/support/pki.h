@@ -47,12 +47,16 @@ struct TestPki {
 
     // Leaf valid 2020-01-01 .. 2021-01-01 only (same key as the server).
     std::string expired_cert, expired_chain, expired_key;
+    // Leaf valid 2020-01-01 .. 2500-12-31 23:59:59 (same key as the server).
+    std::string far_future_chain;
     // Leaf for DNS:wrong.example.com only (same key as the server).
     std::string wrong_host_cert, wrong_host_chain, wrong_host_key;
     // Leaf for DNS:*.example.test (same key as the server).
     std::string wildcard_cert, wildcard_chain, wildcard_key;
     // Self-signed CN=localhost leaf with the server SANs (same key as the server).
     std::string self_signed_cert, self_signed_key;
+    // The same, valid until the 2490s.
+    std::string self_signed_far_cert;
 
     // Weak or broken chains for negative tests.
     std::string sha1_chain;     // leaf signed with sha1WithRSAEncryption

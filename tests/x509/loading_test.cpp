@@ -101,6 +101,23 @@ TEST(Describe, ExpiredDates) {
     EXPECT_EQ(x509::format_time(info.not_after), "2021-01-01 00:00:00 UTC");
 }
 
+TEST(Describe, DatesPastTheYear2262) {
+    // A nanosecond system_clock::time_point ends in 2262; certificates may go further.
+    const auto info = x509::describe(x509::load_certificate_chain(test_pki().far_future_chain)[0]);
+    EXPECT_EQ(x509::format_time(info.not_after), "2500-12-31 23:59:59 UTC");
+    EXPECT_LT(info.not_before, info.not_after);
+}
+
+// Inputs the x509_loaders fuzzer found crashing, kept in fuzz/regressions/x509_loaders/.
+//   not-after-year-2926: a certificate whose notAfter overflowed system_clock's nanoseconds
+//   (UBSan: signed integer overflow in chrono); its signature no longer matters to describe().
+TEST(Describe, FuzzRegressions) {
+    const std::string dir = std::string(TLS12_SOURCE_DIR) + "/fuzz/regressions/x509_loaders";
+    const auto info =
+        x509::describe(x509::load_certificate_chain(dir + "/not-after-year-2926").at(0));
+    EXPECT_EQ(x509::format_time(info.not_after), "2926-11-03 00:05:02 UTC");
+}
+
 TEST(LoadPrivateKey, AllUnencryptedFormatsGiveTheSameKey) {
     const auto& p = test_pki();
     const auto cert = x509::load_certificate_chain(p.server_cert).front();

@@ -187,6 +187,18 @@ TEST(VerifyChain, SelfSignedLeafTrustedDirectly) {
               VerifyCode::expired);
 }
 
+TEST(VerifyChain, NotAfterPastTheYear2262) {
+    const auto now = std::chrono::system_clock::now();
+    const auto issued =
+        verify(chain(test_pki().far_future_chain), "localhost", Purpose::server_auth, now);
+    EXPECT_TRUE(issued.ok()) << issued.reason;
+
+    const auto certs = chain(test_pki().self_signed_far_cert);
+    const auto trust = x509::TrustStore::from_certificates(certs);
+    const auto self_signed = verify(certs, "localhost", Purpose::server_auth, now, trust);
+    EXPECT_TRUE(self_signed.ok()) << self_signed.reason;
+}
+
 TEST(VerifyChain, ExtendedKeyUsage) {
     const auto client = chain(test_pki().client_chain);
     const auto as_client = verify(client, "", Purpose::client_auth);
