@@ -12,26 +12,35 @@ void ByteQueue::append(ByteView bytes) {
 }
 
 MutableByteView ByteQueue::extend(size_t n) {
-    if (start_ > 0 && buffer_.size() + n > buffer_.capacity()) {
-        // Reuse the consumed front before growing.
-        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(start_));
+    if (capacity_ - end_ < n) {
+        const size_t live = size();
+        if (capacity_ - live >= n) {
+            // Reuse the consumed front before growing.
+            std::memmove(storage_.get(), storage_.get() + start_, live);
+        } else {
+            const size_t grown = std::max(live + n, capacity_ * 2);
+            auto bigger = std::make_unique_for_overwrite<uint8_t[]>(grown);
+            if (live) std::memcpy(bigger.get(), storage_.get() + start_, live);
+            storage_ = std::move(bigger);
+            capacity_ = grown;
+        }
         start_ = 0;
+        end_ = live;
     }
-    const size_t old = buffer_.size();
-    buffer_.resize(old + n);
-    return {buffer_.data() + old, n};
+    MutableByteView out{storage_.get() + end_, n};
+    end_ += n;
+    return out;
 }
 
 void ByteQueue::consume(size_t n) noexcept {
     start_ += std::min(n, size());
-    if (start_ == buffer_.size()) {
-        buffer_.clear();  // keeps capacity
-        start_ = 0;
-    }
+    if (start_ == end_) start_ = end_ = 0;  // keeps capacity
 }
 
 void ByteQueue::release_memory() {
-    if (empty()) Bytes().swap(buffer_), start_ = 0;
+    if (!empty()) return;
+    storage_.reset();
+    capacity_ = start_ = end_ = 0;
 }
 
 namespace {

@@ -25,26 +25,28 @@ struct Record {
     bool delivered = false;
 };
 
-// A growable byte queue with a read cursor, reusing its storage.
+// A growable byte queue with a read cursor, reusing its storage. Storage is not zero-filled on
+// growth (std::vector::resize would clear every record's worth of bytes before it is overwritten).
 class ByteQueue {
   public:
-    ByteView data() const noexcept { return {buffer_.data() + start_, buffer_.size() - start_}; }
-    size_t size() const noexcept { return buffer_.size() - start_; }
-    bool empty() const noexcept { return size() == 0; }
+    ByteView data() const noexcept { return {storage_.get() + start_, end_ - start_}; }
+    size_t size() const noexcept { return end_ - start_; }
+    bool empty() const noexcept { return end_ == start_; }
+    size_t capacity() const noexcept { return capacity_; }
     void append(ByteView bytes);
-    // Grows by n bytes and returns them for the caller to fill.
+    // Grows by n bytes and returns them, uninitialised, for the caller to fill.
     MutableByteView extend(size_t n);
     // Drops the last n bytes (what extend() reserved but did not use).
-    void unextend(size_t n) noexcept { buffer_.resize(buffer_.size() - std::min(n, size())); }
+    void unextend(size_t n) noexcept { end_ -= std::min(n, size()); }
     void consume(size_t n) noexcept;
     void release_memory();  // frees storage when empty
-    MutableByteView mutable_data() noexcept {
-        return {buffer_.data() + start_, buffer_.size() - start_};
-    }
+    MutableByteView mutable_data() noexcept { return {storage_.get() + start_, end_ - start_}; }
 
   private:
-    Bytes buffer_;
-    size_t start_ = 0;
+    std::unique_ptr<uint8_t[]> storage_;
+    size_t capacity_ = 0;
+    size_t start_ = 0;  // first unread byte
+    size_t end_ = 0;    // one past the last byte
 };
 
 class RecordLayer {
