@@ -8,6 +8,7 @@
 #include "crypto/kex.h"
 #include "crypto/keys.h"
 #include "crypto/random.h"
+#include "support.h"
 
 namespace {
 
@@ -70,7 +71,9 @@ void aead_limit(benchmark::State& state, AeadAlgorithm alg, Op op) {
             for (int size : kSizes) {
                 const std::string name = std::string("record/aead_limit/") + short_name(alg) + "/" +
                                          op_name + "/" + std::to_string(size);
-                benchmark::RegisterBenchmark(name.c_str(), aead_limit, alg, op)->Arg(size);
+                benchmark::RegisterBenchmark(name.c_str(), aead_limit, alg, op)
+                    ->Arg(size)
+                    ->Repetitions(bench::record_repetitions());
             }
         }
     }

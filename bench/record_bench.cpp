@@ -257,20 +257,24 @@ void record_openssl(benchmark::State& state, Suite suite, Op op) {
                 const std::string tail = std::string(token(suite)) + "/" + token(op);
                 benchmark::RegisterBenchmark(("record/ours/" + tail).c_str(), record_ours, suite,
                                              op)
-                    ->Arg(size);
+                    ->Arg(size)
+                    ->Repetitions(record_repetitions());
                 benchmark::RegisterBenchmark(("record/openssl/" + tail).c_str(), record_openssl,
                                              suite, op)
-                    ->Arg(size);
+                    ->Arg(size)
+                    ->Repetitions(record_repetitions());
             }
     // The opt-in CBC suite (encrypt-then-MAC), bulk sizes only.
     for (int size : {1024, 16384}) {
         const std::string tail = std::string(token(Suite::aes128cbcsha256)) + "/seal_open";
         benchmark::RegisterBenchmark(("record/ours/" + tail).c_str(), record_ours,
                                      Suite::aes128cbcsha256, Op::seal_open)
-            ->Arg(size);
+            ->Arg(size)
+            ->Repetitions(record_repetitions());
         benchmark::RegisterBenchmark(("record/openssl/" + tail).c_str(), record_openssl,
                                      Suite::aes128cbcsha256, Op::seal_open)
-            ->Arg(size);
+            ->Arg(size)
+            ->Repetitions(record_repetitions());
     }
     return true;
 }();

@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <algorithm>
 
 #include <atomic>
 #include <cerrno>
@@ -151,6 +152,10 @@ uint64_t env_u64(const char* name, uint64_t fallback) {
     char* end = nullptr;
     const unsigned long long n = std::strtoull(v, &end, 10);
     return (end && *end == 0) ? n : fallback;
+}
+
+int record_repetitions() {
+    return static_cast<int>(std::clamp<uint64_t>(env_u64("TLS12_BENCH_REPETITIONS", 1), 1, 100));
 }
 
 // ---- PKI ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 def normalise(name):
     """Drops Google Benchmark's decorations and a size repeated by ->Arg() ("seal/64/64")."""
-    parts = [p for p in name.split("/") if not p.startswith(("iterations:", "min_time:"))
+    parts = [p for p in name.split("/") if not p.startswith(("iterations:", "min_time:", "repeats:"))
              and p not in ("real_time", "manual_time")]
     if len(parts) >= 2 and parts[-1].isdigit() and parts[-1] == parts[-2]:
         parts.pop()
