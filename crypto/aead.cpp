@@ -58,11 +58,11 @@ struct GcmCipher {
             dec.emplace().SetKeyWithIV(key.data(), key.size(), kDummyNonce, sizeof kDummyNonce);
     }
 
-    void seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag) {
+    void seal(ByteView nonce, ByteView aad, ByteView in, MutableByteView out, MutableByteView tag) {
         if (!enc) throw std::logic_error("Aead: keyed for opening only");
-        enc->EncryptAndAuthenticate(data.data(), tag.data(), aead_tag_size, nonce.data(),
+        enc->EncryptAndAuthenticate(out.data(), tag.data(), aead_tag_size, nonce.data(),
                                     static_cast<int>(nonce.size()), aad.data(), aad.size(),
-                                    data.data(), data.size());
+                                    in.data(), in.size());
     }
 
     // DecryptAndVerify() would allocate a digest buffer in TruncatedVerify(); the same steps
@@ -118,11 +118,11 @@ struct ChaChaPolyCipher {
         poly.TruncatedFinal(tag, aead_tag_size);
     }
 
-    void seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag) {
+    void seal(ByteView nonce, ByteView aad, ByteView in, MutableByteView out, MutableByteView tag) {
         start(nonce, aad);
-        chacha.ProcessData(data.data(), data.data(), data.size());
-        poly.Update(data.data(), data.size());
-        finish(aad.size(), data.size(), tag.data());
+        chacha.ProcessData(out.data(), in.data(), in.size());
+        poly.Update(out.data(), out.size());
+        finish(aad.size(), out.size(), tag.data());
     }
 
     // The MAC is over the ciphertext, so a forgery is rejected before anything is decrypted.
@@ -172,8 +172,15 @@ void check_sizes(ByteView nonce, size_t tag_size) {
 }  // namespace
 
 void Aead::seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag) {
+    seal(nonce, aad, data, data, tag);
+}
+
+void Aead::seal(ByteView nonce, ByteView aad, ByteView plaintext, MutableByteView ciphertext,
+                MutableByteView tag) {
     check_sizes(nonce, tag.size());
-    std::visit([&](auto& c) { c.seal(nonce, aad, data, tag); }, impl_->ciphers);
+    if (plaintext.size() != ciphertext.size())
+        throw std::invalid_argument("Aead: plaintext and ciphertext sizes differ");
+    std::visit([&](auto& c) { c.seal(nonce, aad, plaintext, ciphertext, tag); }, impl_->ciphers);
 }
 
 bool Aead::open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag) {

@@ -31,6 +31,11 @@ class Aead {
     // Encrypts data in place and writes the 16-byte tag. nonce is 12 bytes. No heap allocation.
     void seal(ByteView nonce, ByteView aad, MutableByteView data, MutableByteView tag);
 
+    // Out of place: encrypts plaintext into ciphertext (same size, may not overlap partially).
+    // Saves the record layer copying a write into its output buffer first.
+    void seal(ByteView nonce, ByteView aad, ByteView plaintext, MutableByteView ciphertext,
+              MutableByteView tag);
+
     // Decrypts data in place if the tag verifies and returns true. On failure returns false and
     // data is zeroed: unauthenticated plaintext is never released. No heap allocation.
     [[nodiscard]] bool open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag);

@@ -93,6 +93,19 @@ TEST_P(AeadKat, SealMatchesAndOpenRecovers) {
     EXPECT_EQ(to_hex(data), v.ciphertext);
 }
 
+TEST_P(AeadKat, SealsOutOfPlace) {
+    const AeadVector& v = GetParam();
+    Aead aead(v.algorithm, hex(v.key), AeadUse::seal_only);
+    const Bytes nonce = hex(v.nonce), aad = hex(v.aad), plaintext = hex(v.plaintext);
+    Bytes ciphertext(plaintext.size(), 0xee), tag(aead_tag_size);
+    aead.seal(nonce, aad, plaintext, ciphertext, tag);
+    EXPECT_EQ(to_hex(ciphertext), v.ciphertext);
+    EXPECT_EQ(to_hex(tag), v.tag);
+    EXPECT_EQ(plaintext, hex(v.plaintext)) << "the input was written to";
+    Bytes short_out(plaintext.size() + 1);
+    EXPECT_THROW(aead.seal(nonce, aad, plaintext, short_out, tag), std::invalid_argument);
+}
+
 TEST_P(AeadKat, TamperingIsRejectedAndZeroes) {
     const AeadVector& v = GetParam();
     Aead aead(v.algorithm, hex(v.key));

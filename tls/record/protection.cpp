@@ -42,6 +42,13 @@ Result<uint64_t> RecordProtection::next_sequence() {
     return sequence_++;
 }
 
+Result<size_t> RecordProtection::seal_from(ContentType type, ByteView plaintext,
+                                           MutableByteView body) {
+    if (!plaintext.empty())  // data() may be null
+        std::memcpy(body.data() + explicit_nonce_size(), plaintext.data(), plaintext.size());
+    return seal(type, body, plaintext.size());
+}
+
 Result<size_t> RecordProtection::open_into(ContentType type, ByteView body, MutableByteView out) {
     if (!body.empty()) std::memcpy(out.data(), body.data(), body.size());  // data() may be null
     auto opened = open(type, out.first(body.size()));
@@ -85,16 +92,22 @@ void AeadProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
 }
 
 Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size_t plaintext_size) {
+    // Exactly in place, which the AEAD allows.
+    return seal_from(type, body.subspan(explicit_nonce_size_, plaintext_size), body);
+}
+
+Result<size_t> AeadProtection::seal_from(ContentType type, ByteView plaintext,
+                                         MutableByteView body) {
     auto sequence = next_sequence();
     if (!sequence) return std::move(sequence).error();
     uint8_t* explicit_nonce = body.data();
     if (explicit_nonce_size_ != 0) put_u64(explicit_nonce, *sequence);  // unique per key
     make_nonce(*sequence, {explicit_nonce, explicit_nonce_size_});
-    const auto aad = record_mac_header(*sequence, type, plaintext_size);
-    auto plaintext = body.subspan(explicit_nonce_size_, plaintext_size);
-    auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
-    aead().seal(nonce_, aad, plaintext, tag);
-    return explicit_nonce_size_ + plaintext_size + crypto::aead_tag_size;
+    const auto aad = record_mac_header(*sequence, type, plaintext.size());
+    auto ciphertext = body.subspan(explicit_nonce_size_, plaintext.size());
+    auto tag = body.subspan(explicit_nonce_size_ + plaintext.size(), crypto::aead_tag_size);
+    aead().seal(nonce_, aad, plaintext, ciphertext, tag);
+    return explicit_nonce_size_ + plaintext.size() + crypto::aead_tag_size;
 }
 
 Result<MutableByteView> AeadProtection::open(ContentType type, MutableByteView body) {

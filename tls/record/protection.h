@@ -28,6 +28,11 @@ class RecordProtection {
     // finished body (at most plaintext_size + overhead()).
     virtual Result<size_t> seal(ContentType type, MutableByteView body, size_t plaintext_size) = 0;
 
+    // The same with the plaintext read from where it lies (not overlapping body, which must hold
+    // explicit_nonce_size() + plaintext.size() + overhead() bytes). The default copies it into
+    // body and seals in place; the AEAD kind encrypts straight from it.
+    virtual Result<size_t> seal_from(ContentType type, ByteView plaintext, MutableByteView body);
+
     // body as received; on success returns the plaintext (inside body). Any failure is
     // bad_record_mac (record_overflow for an over-long plaintext).
     virtual Result<MutableByteView> open(ContentType type, MutableByteView body) = 0;
@@ -59,6 +64,7 @@ class AeadProtection final : public RecordProtection {
     AeadProtection(const SuiteInfo& suite, ByteView key, ByteView fixed_iv, crypto::AeadUse use);
 
     Result<size_t> seal(ContentType type, MutableByteView body, size_t plaintext_size) override;
+    Result<size_t> seal_from(ContentType type, ByteView plaintext, MutableByteView body) override;
     Result<MutableByteView> open(ContentType type, MutableByteView body) override;
     Result<size_t> open_into(ContentType type, ByteView body, MutableByteView out) override;
 

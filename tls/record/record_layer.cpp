@@ -152,21 +152,22 @@ Result<std::optional<Record>> RecordLayer::deliver(ContentType type, ByteView bo
 
 Status RecordLayer::write(ContentType type, ByteView plaintext) {
     const size_t overhead = write_ ? write_->overhead() : 0;
-    const size_t offset = write_ ? write_->explicit_nonce_size() : 0;
     do {
         const size_t n = std::min(plaintext.size(), kMaxPlaintextFragment);
         auto record = output_.extend(kRecordHeaderSize + n + overhead);
         auto body = record.subspan(kRecordHeaderSize);
-        if (n) std::memcpy(body.data() + offset, plaintext.data(), n);
         size_t body_size = n;
         if (write_) {
-            auto sealed = write_->seal(type, body, n);
+            // Sealed straight from the caller's bytes into the output buffer.
+            auto sealed = write_->seal_from(type, plaintext.first(n), body);
             if (!sealed) {
                 output_.unextend(record.size());
                 return std::move(sealed).error();
             }
             body_size = *sealed;
             output_.unextend(n + overhead - body_size);
+        } else if (n) {
+            std::memcpy(body.data(), plaintext.data(), n);
         }
         record[0] = static_cast<uint8_t>(type);
         record[1] = 3;
