@@ -1,7 +1,7 @@
 #include "tls/record/protection.h"
 
 #include <cstring>
-#include <limits>
+#include <stdexcept>
 
 namespace tls {
 namespace {
@@ -17,29 +17,16 @@ void put_u64(uint8_t* out, uint64_t v) {
 
 }  // namespace
 
-std::array<uint8_t, 13> record_mac_header(uint64_t sequence, ContentType type, size_t length) {
-    std::array<uint8_t, 13> header{};
-    put_u64(header.data(), sequence);
-    header[8] = static_cast<uint8_t>(type);
-    header[9] = 3;
-    header[10] = 3;
-    header[11] = static_cast<uint8_t>(length >> 8);
-    header[12] = static_cast<uint8_t>(length);
-    return header;
-}
-
 Error record_authentication_failure() {
     return make_error(AlertDescription::bad_record_mac, "record authentication failed");
 }
 
 // ---- RecordProtection ----
 
-Result<uint64_t> RecordProtection::next_sequence() {
+Error RecordProtection::sequence_exhausted() {
     // RFC 5246 6.1: sequence numbers may not wrap; renegotiation is the only way on, and we refuse
     // it, so the connection ends.
-    if (sequence_ == std::numeric_limits<uint64_t>::max())
-        return make_error(AlertDescription::internal_error, "record sequence number exhausted");
-    return sequence_++;
+    return make_error(AlertDescription::internal_error, "record sequence number exhausted");
 }
 
 Result<size_t> RecordProtection::seal_from(ContentType type, ByteView plaintext,
@@ -67,28 +54,29 @@ AeadProtection::AeadProtection(const SuiteInfo& suite, ByteView key, ByteView fi
       use_(use),
       key_(key),
       aead_(std::in_place, suite.aead, key, use),
-      fixed_iv_size_(suite.fixed_iv_size),
       explicit_nonce_size_(suite.explicit_nonce_size) {
+    // make_nonce() spells out the two layouts: RFC 5288 (4 + 8) and RFC 7905 (12 + 0).
+    const bool rfc5288 = suite.fixed_iv_size == 4 && explicit_nonce_size_ == 8;
+    const bool rfc7905 = suite.fixed_iv_size == 12 && explicit_nonce_size_ == 0;
+    if (!rfc5288 && !rfc7905) throw std::logic_error("AeadProtection: unknown nonce layout");
     std::memcpy(fixed_iv_.data(), fixed_iv.data(), std::min(fixed_iv.size(), fixed_iv_.size()));
 }
 
-crypto::Aead& AeadProtection::aead() {
-    if (!aead_) aead_.emplace(algorithm_, key_.view(), use_);
-    return *aead_;
+crypto::Aead& AeadProtection::rekey() {
+    return aead_.emplace(algorithm_, key_.view(), use_);
 }
 
 void AeadProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
     if (explicit_nonce_size_ != 0) {
-        // RFC 5288 3: nonce = salt (4) || explicit nonce (8).
-        std::memcpy(nonce_.data(), fixed_iv_.data(), fixed_iv_size_);
-        std::memcpy(nonce_.data() + fixed_iv_size_, explicit_nonce.data(), explicit_nonce_size_);
+        // RFC 5288 3: nonce = salt (4) || explicit nonce (8); constant sizes, so no memcpy call.
+        std::memcpy(nonce_.data(), fixed_iv_.data(), 4);
+        std::memcpy(nonce_.data() + 4, explicit_nonce.data(), 8);
         return;
     }
     // RFC 7905 2: nonce = IV xor (0^32 || seq_num).
-    std::array<uint8_t, 8> seq{};
-    put_u64(seq.data(), sequence);
     nonce_ = fixed_iv_;
-    for (size_t i = 0; i < 8; ++i) nonce_[4 + i] ^= seq[i];
+    for (size_t i = nonce_.size(); i-- > 4; sequence >>= 8)
+        nonce_[i] ^= static_cast<uint8_t>(sequence);
 }
 
 Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size_t plaintext_size) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -50,8 +51,14 @@ class RecordProtection {
   protected:
     RecordProtection(size_t plaintext_offset, size_t max_overhead)
         : plaintext_offset_(plaintext_offset), max_overhead_(max_overhead) {}
-    // The sequence number of this record; advances it (RFC 5246 6.1: never wraps).
-    Result<uint64_t> next_sequence();
+    // The sequence number of this record; advances it (RFC 5246 6.1: never wraps). Inline: it
+    // runs for every record.
+    Result<uint64_t> next_sequence() {
+        if (sequence_ == std::numeric_limits<uint64_t>::max()) [[unlikely]]
+            return sequence_exhausted();
+        return sequence_++;
+    }
+    static Error sequence_exhausted();
     uint64_t sequence_ = 0;
 
   private:
@@ -72,7 +79,8 @@ class AeadProtection final : public RecordProtection {
 
   private:
     void make_nonce(uint64_t sequence, ByteView explicit_nonce);
-    crypto::Aead& aead();
+    crypto::Aead& aead() { return aead_ ? *aead_ : rekey(); }
+    crypto::Aead& rekey();  // after release()
 
     // Crypto++'s AES-GCM state is ~6 KiB per direction, so an idle connection keeps only the key.
     crypto::AeadAlgorithm algorithm_;
@@ -81,13 +89,22 @@ class AeadProtection final : public RecordProtection {
     std::optional<crypto::Aead> aead_;
     std::array<uint8_t, crypto::aead_nonce_size> fixed_iv_{};  // salt (GCM) or IV (ChaCha20)
     std::array<uint8_t, crypto::aead_nonce_size> nonce_{};
-    size_t fixed_iv_size_;
     size_t explicit_nonce_size_;
 };
 
 // seq_num || type || version || length: what the record MAC (RFC 5246 6.2.3.1) and the AEAD
-// additional data (6.2.3.3) cover.
-std::array<uint8_t, 13> record_mac_header(uint64_t sequence, ContentType type, size_t length);
+// additional data (6.2.3.3) cover. Inline: built for every record.
+inline std::array<uint8_t, 13> record_mac_header(uint64_t sequence, ContentType type,
+                                                 size_t length) {
+    std::array<uint8_t, 13> header;
+    for (int i = 7; i >= 0; --i, sequence >>= 8) header[i] = static_cast<uint8_t>(sequence);
+    header[8] = static_cast<uint8_t>(type);
+    header[9] = 3;
+    header[10] = 3;
+    header[11] = static_cast<uint8_t>(length >> 8);
+    header[12] = static_cast<uint8_t>(length);
+    return header;
+}
 // The one failure every protected record that does not open gets (no oracle between causes).
 Error record_authentication_failure();
 

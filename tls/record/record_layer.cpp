@@ -11,30 +11,20 @@ void ByteQueue::append(ByteView bytes) {
     std::memcpy(out.data(), bytes.data(), bytes.size());
 }
 
-MutableByteView ByteQueue::extend(size_t n) {
-    if (capacity_ - end_ < n) {
-        const size_t live = size();
-        if (capacity_ - live >= n) {
-            // Reuse the consumed front before growing.
-            std::memmove(storage_.get(), storage_.get() + start_, live);
-        } else {
-            const size_t grown = std::max(live + n, capacity_ * 2);
-            auto bigger = std::make_unique_for_overwrite<uint8_t[]>(grown);
-            if (live) std::memcpy(bigger.get(), storage_.get() + start_, live);
-            storage_ = std::move(bigger);
-            capacity_ = grown;
-        }
-        start_ = 0;
-        end_ = live;
+void ByteQueue::make_room(size_t n) {
+    const size_t live = size();
+    if (capacity_ - live >= n) {
+        // Reuse the consumed front before growing.
+        std::memmove(storage_.get(), storage_.get() + start_, live);
+    } else {
+        const size_t grown = std::max(live + n, capacity_ * 2);
+        auto bigger = std::make_unique_for_overwrite<uint8_t[]>(grown);
+        if (live) std::memcpy(bigger.get(), storage_.get() + start_, live);
+        storage_ = std::move(bigger);
+        capacity_ = grown;
     }
-    MutableByteView out{storage_.get() + end_, n};
-    end_ += n;
-    return out;
-}
-
-void ByteQueue::consume(size_t n) noexcept {
-    start_ += std::min(n, size());
-    if (start_ == end_) start_ = end_ = 0;  // keeps capacity
+    start_ = 0;
+    end_ = live;
 }
 
 void ByteQueue::release_memory() {

@@ -35,14 +35,24 @@ class ByteQueue {
     size_t capacity() const noexcept { return capacity_; }
     void append(ByteView bytes);
     // Grows by n bytes and returns them, uninitialised, for the caller to fill.
-    MutableByteView extend(size_t n);
+    MutableByteView extend(size_t n) {
+        if (capacity_ - end_ < n) make_room(n);
+        MutableByteView out{storage_.get() + end_, n};
+        end_ += n;
+        return out;
+    }
     // Drops the last n bytes (what extend() reserved but did not use).
     void unextend(size_t n) noexcept { end_ -= std::min(n, size()); }
-    void consume(size_t n) noexcept;
+    void consume(size_t n) noexcept {
+        start_ += std::min(n, size());
+        if (start_ == end_) start_ = end_ = 0;  // keeps capacity
+    }
     void release_memory();  // frees storage when empty
     MutableByteView mutable_data() noexcept { return {storage_.get() + start_, end_ - start_}; }
 
   private:
+    void make_room(size_t n);  // compacts or grows so that n more bytes fit
+
     std::unique_ptr<uint8_t[]> storage_;
     size_t capacity_ = 0;
     size_t start_ = 0;  // first unread byte
