@@ -73,7 +73,7 @@ void aead_limit(benchmark::State& state, AeadAlgorithm alg, Op op) {
                                          op_name + "/" + std::to_string(size);
                 benchmark::RegisterBenchmark(name.c_str(), aead_limit, alg, op)
                     ->Arg(size)
-                    ->Repetitions(bench::record_repetitions());
+                    ->Repetitions(bench::ratio_repetitions());
             }
         }
     }
@@ -101,10 +101,12 @@ void rsa_sign(benchmark::State& state, SignaturePadding padding) {
 }
 BENCHMARK_CAPTURE(rsa_sign, pss, SignaturePadding::pss)
     ->Name("crypto/rsa2048/sign_pss_sha256")
-    ->Unit(benchmark::kMicrosecond);
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(bench::ratio_repetitions());
 BENCHMARK_CAPTURE(rsa_sign, pkcs1, SignaturePadding::pkcs1v15)
     ->Name("crypto/rsa2048/sign_pkcs1_sha256")
-    ->Unit(benchmark::kMicrosecond);
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(bench::ratio_repetitions());
 
 void rsa_decrypt_premaster(benchmark::State& state) {
     const PrivateKey& key = rsa2048();
@@ -121,7 +123,8 @@ void rsa_decrypt_premaster(benchmark::State& state) {
 }
 BENCHMARK(rsa_decrypt_premaster)
     ->Name("crypto/rsa2048/decrypt_premaster")
-    ->Unit(benchmark::kMicrosecond);
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(bench::ratio_repetitions());
 
 // One side of an ephemeral exchange: make a key pair and agree with the peer's value.
 void keygen_agree(benchmark::State& state, KexGroup group) {

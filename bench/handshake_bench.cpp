@@ -143,11 +143,13 @@ void handshake_openssl(benchmark::State& state, Kx kx, Side side) {
             benchmark::RegisterBenchmark(("handshake/ours/" + tail).c_str(), handshake_ours, kx,
                                          side)
                 ->UseManualTime()
-                ->Unit(benchmark::kMicrosecond);
+                ->Unit(benchmark::kMicrosecond)
+                ->Repetitions(ratio_repetitions());
             benchmark::RegisterBenchmark(("handshake/openssl/" + tail).c_str(), handshake_openssl,
                                          kx, side)
                 ->UseManualTime()
-                ->Unit(benchmark::kMicrosecond);
+                ->Unit(benchmark::kMicrosecond)
+                ->Repetitions(ratio_repetitions());
         }
     return true;
 }();

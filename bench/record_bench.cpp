@@ -258,11 +258,11 @@ void record_openssl(benchmark::State& state, Suite suite, Op op) {
                 benchmark::RegisterBenchmark(("record/ours/" + tail).c_str(), record_ours, suite,
                                              op)
                     ->Arg(size)
-                    ->Repetitions(record_repetitions());
+                    ->Repetitions(ratio_repetitions());
                 benchmark::RegisterBenchmark(("record/openssl/" + tail).c_str(), record_openssl,
                                              suite, op)
                     ->Arg(size)
-                    ->Repetitions(record_repetitions());
+                    ->Repetitions(ratio_repetitions());
             }
     // The opt-in CBC suite (encrypt-then-MAC), bulk sizes only.
     for (int size : {1024, 16384}) {
@@ -270,11 +270,11 @@ void record_openssl(benchmark::State& state, Suite suite, Op op) {
         benchmark::RegisterBenchmark(("record/ours/" + tail).c_str(), record_ours,
                                      Suite::aes128cbcsha256, Op::seal_open)
             ->Arg(size)
-            ->Repetitions(record_repetitions());
+            ->Repetitions(ratio_repetitions());
         benchmark::RegisterBenchmark(("record/openssl/" + tail).c_str(), record_openssl,
                                      Suite::aes128cbcsha256, Op::seal_open)
             ->Arg(size)
-            ->Repetitions(record_repetitions());
+            ->Repetitions(ratio_repetitions());
     }
     return true;
 }();

@@ -154,7 +154,7 @@ uint64_t env_u64(const char* name, uint64_t fallback) {
     return (end && *end == 0) ? n : fallback;
 }
 
-int record_repetitions() {
+int ratio_repetitions() {
     return static_cast<int>(std::clamp<uint64_t>(env_u64("TLS12_BENCH_REPETITIONS", 1), 1, 100));
 }
 

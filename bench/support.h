@@ -107,9 +107,10 @@ bool openssl_handshake(OpenSslPair& pair);
 std::vector<uint8_t> payload(size_t n);
 // An unsigned integer from the environment, or fallback when unset or unparsable.
 uint64_t env_u64(const char* name, uint64_t fallback);
-// Repetitions of each record/* benchmark (TLS12_BENCH_REPETITIONS, default 1): the table takes the
-// median, and with --benchmark_enable_random_interleaving the repetitions of ours, OpenSSL and
-// the limit alternate, so a busy spell on the machine does not land on one side of a ratio.
-int record_repetitions();
+// Repetitions of each benchmark a ratio is taken from: records, handshakes and their RSA bounds
+// (TLS12_BENCH_REPETITIONS, default 1). The table takes the best repetition, and with
+// --benchmark_enable_random_interleaving the repetitions of ours, OpenSSL and the limit
+// alternate, so a busy spell on the machine does not land on one side of a ratio.
+int ratio_repetitions();
 
 }  // namespace bench
