@@ -222,21 +222,10 @@ TEST_P(CbcGnuTlsToOurServer, QuarterMiBEachWay) {
     const Case base = c.base();
     // Records that fit gnutls-cli's 4 KiB reads (see gnutls_matrix_test.cpp).
     EchoServer server(our_server(c), 4096);
-    const std::string log =
-        tls12_test::scratch_dir() + "/gnutls-cli-" + cbc_case_name({c, 0}) + ".log";
-    Process client = Process::spawn(
-        {"bash", "-c", "set -o pipefail; gnutls-cli \"$@\" | cat", "gnutls-cli", "127.0.0.1", "-p",
-         std::to_string(server.port()), "--x509cafile", tls12_test::test_pki().ca_cert,
-         "--sni-hostname", "localhost", "--verify-hostname", "localhost", "--priority",
-         base.gnutls_priority(/*client=*/true), "--logfile", log});
-    auto client_output = [&] {
-        std::string text;
-        try {
-            text = tls12_test::read_text_file(log);
-        } catch (...) {
-        }
-        return peer_output(client) + "\n--- gnutls-cli log ---\n" + text;
-    };
+    GnuTlsClient gnutls = start_gnutls_client(server.port(), base.gnutls_priority(/*client=*/true),
+                                              cbc_case_name({c, 0}));
+    Process& client = gnutls.process;
+    auto client_output = [&] { return gnutls.output(); };
 
     const std::string data = text_lines(kData, 1024, seed_of(c) + 1);
     const std::string back = pump_through(client, data);

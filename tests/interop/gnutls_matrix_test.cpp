@@ -58,23 +58,10 @@ TEST_P(GnuTlsToOurServer, OneMiBEachWay) {
     // socket readable, so the rest of a bigger record waits for its 2-second select timeout:
     // echo in records that fit its buffer to keep the transfer fast.
     EchoServer server(pinned_server(c), 4096);
-    const std::string log = tls12_test::scratch_dir() + "/gnutls-cli-" + c.name() + ".log";
-    // gnutls-cli writes what it receives to stdout one byte per write(): a 1 MiB echo would be a
-    // million tiny pipe reads on our side. `cat` in between batches them (pipefail keeps
-    // gnutls-cli's exit status).
-    Process client = Process::spawn(
-        {"bash", "-c", "set -o pipefail; gnutls-cli \"$@\" | cat", "gnutls-cli", "127.0.0.1", "-p",
-         std::to_string(server.port()), "--x509cafile", tls12_test::test_pki().ca_cert,
-         "--sni-hostname", "localhost", "--verify-hostname", "localhost", "--priority",
-         c.gnutls_priority(/*client=*/true), "--logfile", log});
-    auto client_output = [&] {
-        std::string text;
-        try {
-            text = tls12_test::read_text_file(log);
-        } catch (...) {
-        }
-        return peer_output(client) + "\n--- gnutls-cli log ---\n" + text;
-    };
+    GnuTlsClient gnutls =
+        start_gnutls_client(server.port(), c.gnutls_priority(/*client=*/true), c.name());
+    Process& client = gnutls.process;
+    auto client_output = [&] { return gnutls.output(); };
 
     const std::string data = text_lines(kOneMiB, 1024, seed_of(c) + 1);
     const std::string back = pump_through(client, data);

@@ -377,6 +377,25 @@ GnuTlsServer start_gnutls_server(const Case& c) {
     throw std::runtime_error("gnutls-serv did not start listening\n" + last_output);
 }
 
+GnuTlsClient start_gnutls_client(uint16_t port, const std::string& priority,
+                                 const std::string& log_name) {
+    const std::string log = tls12_test::scratch_dir() + "/gnutls-cli-" + log_name + ".log";
+    Process p = Process::spawn(
+        {"bash", "-c", "set -o pipefail; gnutls-cli \"$@\" | cat", "gnutls-cli", "127.0.0.1", "-p",
+         std::to_string(port), "--x509cafile", tls12_test::test_pki().ca_cert, "--sni-hostname",
+         "localhost", "--verify-hostname", "localhost", "--priority", priority, "--logfile", log});
+    return GnuTlsClient{std::move(p), log};
+}
+
+std::string GnuTlsClient::output() const {
+    std::string text;
+    try {
+        text = tls12_test::read_text_file(log);
+    } catch (...) {
+    }
+    return peer_output(process) + "\n--- gnutls-cli log ---\n" + text;
+}
+
 std::string pump_through(Process& p, const std::string& data, milliseconds timeout, size_t chunk,
                          size_t window) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -156,6 +156,19 @@ struct GnuTlsServer {
 };
 GnuTlsServer start_gnutls_server(const Case& c);
 
+// `gnutls-cli` against our server on localhost:port with the test CA, verifying the host name,
+// logging to scratch_dir()/gnutls-cli-<log_name>.log. Its stdout goes through `cat`: gnutls-cli
+// writes what it receives one byte per write(), and a 1 MiB echo would be a million tiny pipe
+// reads on our side (pipefail keeps gnutls-cli's exit status).
+struct GnuTlsClient {
+    Process process;
+    std::string log;
+    // What it printed, then its log file: for failure messages.
+    std::string output() const;
+};
+GnuTlsClient start_gnutls_client(uint16_t port, const std::string& priority,
+                                 const std::string& log_name);
+
 // Pushes `data` into a client process's stdin in chunks, never more than `window` bytes ahead of
 // what it has printed on stdout, and waits until data.size() bytes came back (or `timeout`).
 // Returns the stdout collected. The peer must echo through our server.
