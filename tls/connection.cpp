@@ -96,14 +96,21 @@ Status Connection::feed(ByteView data) {
 }
 
 Status Connection::Impl::process_records() {
-    while (!error && !received_close) {
+    while (!error && !received_close && records.has_header()) {
         // Once the handshake is done, application data is opened straight into `received`.
         auto next = records.next_record(handshake_complete ? &received : nullptr);
         if (!next) return fail(std::move(next).error());
         if (!next->has_value()) break;
-        if (auto status = process_record(**next); !status) return fail(std::move(status).error());
+        const Record& record = **next;
+        if (record.delivered && !record.fragment.empty() && handshake_in.empty()) {
+            // Application data already opened into `received`: the steady state, nothing to do.
+            empty_records = 0;
+            continue;
+        }
+        if (auto status = process_record(record); !status) return fail(std::move(status).error());
     }
     if (error) return *error;
+    if (handshake_out.empty()) return {};  // the steady state: no flight to send
     return flush_handshake();
 }
 
@@ -289,9 +296,9 @@ void Connection::Impl::derive_keys() {
 }
 
 void Connection::Impl::activate_write_keys() {
-    records.set_write_protection(make_protection(
-        *suite, is_client ? keys->client() : keys->server(), true, negotiated_encrypt_then_mac,
-        random()));
+    records.set_write_protection(make_protection(*suite,
+                                                 is_client ? keys->client() : keys->server(), true,
+                                                 negotiated_encrypt_then_mac, random()));
 }
 
 void Connection::Impl::activate_read_keys() {

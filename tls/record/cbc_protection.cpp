@@ -36,21 +36,21 @@ CbcProtection::CbcProtection(const SuiteInfo& suite, ByteView mac_key, ByteView 
 Result<size_t> CbcProtection::seal(ContentType type, MutableByteView body, size_t plaintext_size) {
     if (!encryptor_)
         return make_error(AlertDescription::internal_error, "CBC keys are for opening only");
-    auto sequence = next_sequence();
-    if (!sequence) return std::move(sequence).error();
+    uint64_t sequence;
+    if (!next_sequence(sequence)) return sequence_exhausted();
     const MutableByteView iv = body.first(kBlock);
     random_.fill(iv);
     uint8_t* const data = body.data() + kBlock;
     if (encrypt_then_mac_) {
         const size_t padded = pad(data, plaintext_size);
         encryptor_->encrypt(iv, {data, padded});
-        const auto header = record_mac_header(*sequence, type, kBlock + padded);
+        const auto header = record_mac_header(sequence, type, kBlock + padded);
         mac_.update(header);
         mac_.update(body.first(kBlock + padded));
         mac_.finish(body.subspan(kBlock + padded, mac_size_));
         return kBlock + padded + mac_size_;
     }
-    const auto header = record_mac_header(*sequence, type, plaintext_size);
+    const auto header = record_mac_header(sequence, type, plaintext_size);
     mac_.update(header);
     mac_.update({data, plaintext_size});
     mac_.finish({data + plaintext_size, mac_size_});
@@ -90,8 +90,8 @@ Result<MutableByteView> CbcProtection::open_encrypt_then_mac(ContentType type,
     const size_t plaintext_size = data.size() - padding_length - 1;
     if (plaintext_size > kMaxPlaintext)
         return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
-    auto sequence = next_sequence();
-    if (!sequence) return std::move(sequence).error();
+    uint64_t sequence;
+    if (!next_sequence(sequence)) return sequence_exhausted();
     return data.first(plaintext_size);
 }
 
@@ -148,8 +148,8 @@ Result<MutableByteView> CbcProtection::open_mac_then_encrypt(ContentType type,
     if (good == 0) return record_authentication_failure();
     if (plaintext_size > kMaxPlaintext)
         return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
-    auto sequence = next_sequence();
-    if (!sequence) return std::move(sequence).error();
+    uint64_t sequence;
+    if (!next_sequence(sequence)) return sequence_exhausted();
     return data.first(plaintext_size);
 }
 

@@ -8,11 +8,10 @@ namespace {
 
 constexpr size_t kMaxPlaintext = 1u << 14;
 
-void put_u64(uint8_t* out, uint64_t v) {
-    for (int i = 7; i >= 0; --i) {
-        out[i] = static_cast<uint8_t>(v);
-        v >>= 8;
-    }
+uint64_t load_u64_be(const uint8_t* in) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = v << 8 | in[i];
+    return v;
 }
 
 }  // namespace
@@ -59,24 +58,25 @@ AeadProtection::AeadProtection(const SuiteInfo& suite, ByteView key, ByteView fi
     const bool rfc5288 = suite.fixed_iv_size == 4 && explicit_nonce_size_ == 8;
     const bool rfc7905 = suite.fixed_iv_size == 12 && explicit_nonce_size_ == 0;
     if (!rfc5288 && !rfc7905) throw std::logic_error("AeadProtection: unknown nonce layout");
-    std::memcpy(fixed_iv_.data(), fixed_iv.data(), std::min(fixed_iv.size(), fixed_iv_.size()));
+    if (fixed_iv.size() != suite.fixed_iv_size)
+        throw std::logic_error("AeadProtection: fixed IV of the wrong size");
+    // Both layouts start with the first four bytes of the fixed IV; only the last eight change.
+    std::memcpy(nonce_.data(), fixed_iv.data(), 4);
+    if (rfc7905) fixed_iv_tail_ = load_u64_be(fixed_iv.data() + 4);
 }
 
 crypto::Aead& AeadProtection::rekey() {
     return aead_.emplace(algorithm_, key_.view(), use_);
 }
 
-void AeadProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
+inline void AeadProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
     if (explicit_nonce_size_ != 0) {
-        // RFC 5288 3: nonce = salt (4) || explicit nonce (8); constant sizes, so no memcpy call.
-        std::memcpy(nonce_.data(), fixed_iv_.data(), 4);
+        // RFC 5288 3: nonce = salt (4) || explicit nonce (8).
         std::memcpy(nonce_.data() + 4, explicit_nonce.data(), 8);
-        return;
+    } else {
+        // RFC 7905 2: nonce = IV xor (0^32 || seq_num).
+        store_u64_be(nonce_.data() + 4, fixed_iv_tail_ ^ sequence);
     }
-    // RFC 7905 2: nonce = IV xor (0^32 || seq_num).
-    nonce_ = fixed_iv_;
-    for (size_t i = nonce_.size(); i-- > 4; sequence >>= 8)
-        nonce_[i] ^= static_cast<uint8_t>(sequence);
 }
 
 Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size_t plaintext_size) {
@@ -86,12 +86,12 @@ Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size
 
 Result<size_t> AeadProtection::seal_from(ContentType type, ByteView plaintext,
                                          MutableByteView body) {
-    auto sequence = next_sequence();
-    if (!sequence) return std::move(sequence).error();
+    uint64_t sequence;
+    if (!next_sequence(sequence)) return sequence_exhausted();
     uint8_t* explicit_nonce = body.data();
-    if (explicit_nonce_size_ != 0) put_u64(explicit_nonce, *sequence);  // unique per key
-    make_nonce(*sequence, {explicit_nonce, explicit_nonce_size_});
-    const auto aad = record_mac_header(*sequence, type, plaintext.size());
+    if (explicit_nonce_size_ != 0) store_u64_be(explicit_nonce, sequence);  // unique per key
+    make_nonce(sequence, {explicit_nonce, explicit_nonce_size_});
+    const auto aad = record_mac_header(sequence, type, plaintext.size());
     auto ciphertext = body.subspan(explicit_nonce_size_, plaintext.size());
     auto tag = body.subspan(explicit_nonce_size_ + plaintext.size(), crypto::aead_tag_size);
     aead().seal(nonce_, aad, plaintext, ciphertext, tag);
@@ -118,8 +118,8 @@ Result<size_t> AeadProtection::open_into(ContentType type, ByteView body, Mutabl
     const auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
     if (!aead().open(nonce_, aad, ciphertext, out.first(plaintext_size), tag))
         return record_authentication_failure();
-    auto sequence = next_sequence();
-    if (!sequence) return std::move(sequence).error();
+    uint64_t sequence;
+    if (!next_sequence(sequence)) return sequence_exhausted();
     return plaintext_size;
 }
 

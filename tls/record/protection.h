@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <bit>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -51,12 +53,14 @@ class RecordProtection {
   protected:
     RecordProtection(size_t plaintext_offset, size_t max_overhead)
         : plaintext_offset_(plaintext_offset), max_overhead_(max_overhead) {}
-    // The sequence number of this record; advances it (RFC 5246 6.1: never wraps). Inline: it
-    // runs for every record.
-    Result<uint64_t> next_sequence() {
+    // Takes the sequence number of this record and advances it; false once they are used up
+    // (RFC 5246 6.1: they never wrap), and the caller fails with sequence_exhausted(). Inline and
+    // without a Result: it runs for every record.
+    bool next_sequence(uint64_t& sequence) noexcept {
         if (sequence_ == std::numeric_limits<uint64_t>::max()) [[unlikely]]
-            return sequence_exhausted();
-        return sequence_++;
+            return false;
+        sequence = sequence_++;
+        return true;
     }
     static Error sequence_exhausted();
     uint64_t sequence_ = 0;
@@ -87,17 +91,23 @@ class AeadProtection final : public RecordProtection {
     crypto::AeadUse use_;
     crypto::SecretBytes key_;
     std::optional<crypto::Aead> aead_;
-    std::array<uint8_t, crypto::aead_nonce_size> fixed_iv_{};  // salt (GCM) or IV (ChaCha20)
-    std::array<uint8_t, crypto::aead_nonce_size> nonce_{};
+    uint64_t fixed_iv_tail_ = 0;  // ChaCha20: the IV's last eight bytes (big-endian), xored
+    std::array<uint8_t, crypto::aead_nonce_size> nonce_{};  // the first four bytes never change
     size_t explicit_nonce_size_;
 };
+
+// One byte-swapped store where a byte loop might not become one.
+inline void store_u64_be(uint8_t* out, uint64_t value) noexcept {
+    if constexpr (std::endian::native == std::endian::little) value = __builtin_bswap64(value);
+    std::memcpy(out, &value, sizeof value);
+}
 
 // seq_num || type || version || length: what the record MAC (RFC 5246 6.2.3.1) and the AEAD
 // additional data (6.2.3.3) cover. Inline: built for every record.
 inline std::array<uint8_t, 13> record_mac_header(uint64_t sequence, ContentType type,
                                                  size_t length) {
     std::array<uint8_t, 13> header;
-    for (int i = 7; i >= 0; --i, sequence >>= 8) header[i] = static_cast<uint8_t>(sequence);
+    store_u64_be(header.data(), sequence);
     header[8] = static_cast<uint8_t>(type);
     header[9] = 3;
     header[10] = 3;

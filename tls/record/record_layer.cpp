@@ -47,76 +47,43 @@ bool known_content_type(uint8_t type) {
     }
 }
 
-}  // namespace
-
-void RecordLayer::feed(ByteView bytes) {
-    if (input_.empty() && borrowed_.empty() && pending_consume_ == 0)
-        borrowed_ = bytes;
-    else
-        input_.append(bytes);
+// Which header check failed, spelled out. Out of line and cold: the hot path only asks whether
+// the header is acceptable.
+[[gnu::cold, gnu::noinline]] Error header_error(uint8_t type, uint16_t version, bool strict_version,
+                                                size_t length, size_t limit) {
+    if (!known_content_type(type))
+        return make_error(AlertDescription::unexpected_message,
+                          "record with unknown content type " + std::to_string(type));
+    if ((version >> 8) != 3 || (strict_version && version != 0x0303))
+        return make_error(AlertDescription::protocol_version,
+                          "record version " + to_string(static_cast<ProtocolVersion>(version)) +
+                              " is not TLS 1.2");
+    return make_error(
+        AlertDescription::record_overflow,
+        "record of " + std::to_string(length) + " bytes exceeds " + std::to_string(limit));
 }
 
-void RecordLayer::keep_unread() {
+[[gnu::cold, gnu::noinline]] Error sslv2_hello_error() {
+    // A two-byte header with the high bit set: we speak TLS 1.2 only.
+    return make_error(AlertDescription::protocol_version,
+                      "SSLv2-format hello refused: only TLS 1.2 is supported");
+}
+
+}  // namespace
+
+void RecordLayer::feed_behind(ByteView bytes) {
+    keep_unread();  // bytes still borrowed from the previous feed come first
+    input_.append(bytes);
+}
+
+void RecordLayer::keep_borrowed() {
     input_.append(borrowed_);
     borrowed_ = {};
 }
 
-Result<std::optional<Record>> RecordLayer::next_record(ByteQueue* app_sink) {
-    input_.consume(pending_consume_);
-    pending_consume_ = 0;
-    if (!input_.empty() && !borrowed_.empty()) {
-        input_.append(borrowed_);  // a record straddles what was kept and what was fed
-        borrowed_ = {};
-    }
-    const bool in_place = !input_.empty();
-    ByteView in = in_place ? input_.data() : borrowed_;
-
-    if (first_record_ && !in.empty() && (in[0] & 0x80) != 0) {
-        // An SSLv2-format ClientHello (two-byte header with the high bit set): we speak TLS 1.2
-        // only.
-        return make_error(AlertDescription::protocol_version,
-                          "SSLv2-format hello refused: only TLS 1.2 is supported");
-    }
-    const auto keep_rest = [&]() -> Result<std::optional<Record>> {
-        if (!in_place) {
-            input_.append(borrowed_);
-            borrowed_ = {};
-        }
-        return std::optional<Record>{};
-    };
-    if (in.size() < kRecordHeaderSize) return keep_rest();
-
-    const uint8_t type = in[0];
-    const uint16_t version = static_cast<uint16_t>(in[1] << 8 | in[2]);
-    const size_t length = static_cast<size_t>(in[3] << 8 | in[4]);
-    if (!known_content_type(type))
-        return make_error(AlertDescription::unexpected_message,
-                          "record with unknown content type " + std::to_string(type));
-    if ((version >> 8) != 3 || (strict_version_ && version != 0x0303))
-        return make_error(AlertDescription::protocol_version,
-                          "record version " + to_string(static_cast<ProtocolVersion>(version)) +
-                              " is not TLS 1.2");
-    const size_t limit = read_ ? kMaxCiphertextFragment : kMaxPlaintextFragment;
-    if (length > limit)
-        return make_error(
-            AlertDescription::record_overflow,
-            "record of " + std::to_string(length) + " bytes exceeds " + std::to_string(limit));
-    if (in.size() < kRecordHeaderSize + length) return keep_rest();
-
-    first_record_ = false;
-    const ByteView body = in.subspan(kRecordHeaderSize, length);
-    MutableByteView mutable_body;
-    if (in_place) {
-        pending_consume_ = kRecordHeaderSize + length;
-        mutable_body = input_.mutable_data().subspan(kRecordHeaderSize, length);
-    } else {
-        borrowed_ = borrowed_.subspan(kRecordHeaderSize + length);
-    }
-    return deliver(static_cast<ContentType>(type), body, mutable_body, app_sink);
-}
-
-Result<std::optional<Record>> RecordLayer::deliver(ContentType type, ByteView body,
-                                                   MutableByteView in_place, ByteQueue* app_sink) {
+// Runs for every record: inlined into next_record(), its one caller.
+[[gnu::always_inline]] inline Result<std::optional<Record>> RecordLayer::deliver(
+    ContentType type, ByteView body, MutableByteView in_place, ByteQueue* app_sink) {
     if (!read_) return std::optional<Record>{Record{type, body}};
     if (type == ContentType::application_data && app_sink) {
         // Opened straight into the application's queue: no copy of the plaintext.
@@ -138,6 +105,43 @@ Result<std::optional<Record>> RecordLayer::deliver(ContentType type, ByteView bo
     auto size = read_->open_into(type, body, scratch_);
     if (!size) return std::move(size).error();
     return std::optional<Record>{Record{type, ByteView(scratch_).first(*size)}};
+}
+
+Result<std::optional<Record>> RecordLayer::next_record(ByteQueue* app_sink) {
+    if (pending_consume_ != 0) {
+        input_.consume(pending_consume_);
+        pending_consume_ = 0;
+    }
+    const bool in_place = !input_.empty();
+    if (in_place && !borrowed_.empty()) {
+        input_.append(borrowed_);  // a record straddles what was kept and what was fed
+        borrowed_ = {};
+    }
+    const ByteView in = in_place ? input_.data() : borrowed_;
+
+    if (first_record_ && !in.empty() && (in[0] & 0x80) != 0) [[unlikely]]
+        return sslv2_hello_error();
+    if (in.size() < kRecordHeaderSize) return std::optional<Record>{};  // keep_unread() keeps it
+
+    const uint8_t type = in[0];
+    const uint16_t version = static_cast<uint16_t>(in[1] << 8 | in[2]);
+    const size_t length = static_cast<size_t>(in[3] << 8 | in[4]);
+    const size_t limit = read_ ? kMaxCiphertextFragment : kMaxPlaintextFragment;
+    const bool version_ok = strict_version_ ? version == 0x0303 : (version >> 8) == 3;
+    if (!known_content_type(type) || !version_ok || length > limit) [[unlikely]]
+        return header_error(type, version, strict_version_, length, limit);
+    if (in.size() < kRecordHeaderSize + length) return std::optional<Record>{};
+
+    first_record_ = false;
+    const ByteView body = in.subspan(kRecordHeaderSize, length);
+    MutableByteView mutable_body;
+    if (in_place) {
+        pending_consume_ = kRecordHeaderSize + length;
+        mutable_body = input_.mutable_data().subspan(kRecordHeaderSize, length);
+    } else {
+        borrowed_ = borrowed_.subspan(kRecordHeaderSize + length);
+    }
+    return deliver(static_cast<ContentType>(type), body, mutable_body, app_sink);
 }
 
 Status RecordLayer::write(ContentType type, ByteView plaintext) {

@@ -62,18 +62,32 @@ class ByteQueue {
 class RecordLayer {
   public:
     // ---- input ----
-    // Bytes from the peer. When nothing is buffered they are read where they lie (no copy) until
-    // next_record() runs out of whole records; the rest is then kept. So the view must stay valid
-    // until next_record() has returned nullopt (or an error).
-    void feed(ByteView bytes);
+    // Bytes from the peer. When nothing is buffered they are read where they lie (no copy), so the
+    // view must stay valid until keep_unread() has copied what is left (the next feed() does that
+    // first if it was not called).
+    void feed(ByteView bytes) {
+        if (input_.empty() && borrowed_.empty() && pending_consume_ == 0)
+            borrowed_ = bytes;
+        else
+            feed_behind(bytes);
+    }
     // The next complete record, opened if read protection is on; nullopt when more bytes are
     // needed. Application data is opened straight into app_sink when one is given. Header errors:
     // unknown type (unexpected_message), bad version (protocol_version), too long
     // (record_overflow); SSLv2-format hellos are refused with protocol_version.
     Result<std::optional<Record>> next_record(ByteQueue* app_sink = nullptr);
-    bool has_partial_input() const noexcept { return !input_.empty(); }
+    bool has_partial_input() const noexcept { return !input_.empty() || !borrowed_.empty(); }
+    // Whether next_record() has anything to look at: a header's worth of unread bytes (or, before
+    // the first record, one byte, which is enough to refuse an SSLv2-format hello). Lets the
+    // engine skip the call that would only say "need more" after the last record of a feed.
+    bool has_header() const noexcept {
+        const size_t unread = input_.size() - pending_consume_ + borrowed_.size();
+        return unread >= kRecordHeaderSize || (first_record_ && unread != 0);
+    }
     // Ends a feed: fed bytes not yet read are copied, so the caller's view may go away.
-    void keep_unread();
+    void keep_unread() {
+        if (!borrowed_.empty()) keep_borrowed();
+    }
 
     // ---- output ----
     // Seals plaintext into one or more records (each at most 2^14 bytes of plaintext).
@@ -92,6 +106,8 @@ class RecordLayer {
     void release_memory();
 
   private:
+    void feed_behind(ByteView bytes);  // input already buffered: append behind it
+    void keep_borrowed();
     Result<std::optional<Record>> deliver(ContentType type, ByteView body, MutableByteView in_place,
                                           ByteQueue* app_sink);
 
