@@ -6,8 +6,6 @@
 namespace tls {
 namespace {
 
-constexpr size_t kMaxPlaintext = 1u << 14;
-
 uint64_t load_u64_be(const uint8_t* in) {
     uint64_t v = 0;
     for (int i = 0; i < 8; ++i) v = v << 8 | in[i];
@@ -69,33 +67,9 @@ crypto::Aead& AeadProtection::rekey() {
     return aead_.emplace(algorithm_, key_.view(), use_);
 }
 
-inline void AeadProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) {
-    if (explicit_nonce_size_ != 0) {
-        // RFC 5288 3: nonce = salt (4) || explicit nonce (8).
-        std::memcpy(nonce_.data() + 4, explicit_nonce.data(), 8);
-    } else {
-        // RFC 7905 2: nonce = IV xor (0^32 || seq_num).
-        store_u64_be(nonce_.data() + 4, fixed_iv_tail_ ^ sequence);
-    }
-}
-
 Result<size_t> AeadProtection::seal(ContentType type, MutableByteView body, size_t plaintext_size) {
     // Exactly in place, which the AEAD allows.
     return seal_from(type, body.subspan(explicit_nonce_size_, plaintext_size), body);
-}
-
-Result<size_t> AeadProtection::seal_from(ContentType type, ByteView plaintext,
-                                         MutableByteView body) {
-    uint64_t sequence;
-    if (!next_sequence(sequence)) return sequence_exhausted();
-    uint8_t* explicit_nonce = body.data();
-    if (explicit_nonce_size_ != 0) store_u64_be(explicit_nonce, sequence);  // unique per key
-    make_nonce(sequence, {explicit_nonce, explicit_nonce_size_});
-    const auto aad = record_mac_header(sequence, type, plaintext.size());
-    auto ciphertext = body.subspan(explicit_nonce_size_, plaintext.size());
-    auto tag = body.subspan(explicit_nonce_size_ + plaintext.size(), crypto::aead_tag_size);
-    aead().seal(nonce_, aad, plaintext, ciphertext, tag);
-    return explicit_nonce_size_ + plaintext.size() + crypto::aead_tag_size;
 }
 
 Result<MutableByteView> AeadProtection::open(ContentType type, MutableByteView body) {
@@ -107,20 +81,8 @@ Result<MutableByteView> AeadProtection::open(ContentType type, MutableByteView b
     return body.subspan(explicit_nonce_size_, *size);
 }
 
-Result<size_t> AeadProtection::open_into(ContentType type, ByteView body, MutableByteView out) {
-    if (body.size() < overhead()) return record_authentication_failure();
-    const size_t plaintext_size = body.size() - overhead();
-    if (plaintext_size > kMaxPlaintext)
-        return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
-    make_nonce(sequence_, body.first(explicit_nonce_size_));
-    const auto aad = record_mac_header(sequence_, type, plaintext_size);
-    const auto ciphertext = body.subspan(explicit_nonce_size_, plaintext_size);
-    const auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
-    if (!aead().open(nonce_, aad, ciphertext, out.first(plaintext_size), tag))
-        return record_authentication_failure();
-    uint64_t sequence;
-    if (!next_sequence(sequence)) return sequence_exhausted();
-    return plaintext_size;
+Error AeadProtection::plaintext_overflow() {
+    return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
 }
 
 }  // namespace tls

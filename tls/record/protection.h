@@ -82,9 +82,12 @@ class AeadProtection final : public RecordProtection {
     void release() noexcept override { aead_.reset(); }
 
   private:
-    void make_nonce(uint64_t sequence, ByteView explicit_nonce);
+    static constexpr size_t kMaxPlaintext = 1u << 14;
+
+    void make_nonce(uint64_t sequence, ByteView explicit_nonce) noexcept;
     crypto::Aead& aead() { return aead_ ? *aead_ : rekey(); }
     crypto::Aead& rekey();  // after release()
+    static Error plaintext_overflow();
 
     // Crypto++'s AES-GCM state is ~6 KiB per direction, so an idle connection keeps only the key.
     crypto::AeadAlgorithm algorithm_;
@@ -95,6 +98,9 @@ class AeadProtection final : public RecordProtection {
     std::array<uint8_t, crypto::aead_nonce_size> nonce_{};  // the first four bytes never change
     size_t explicit_nonce_size_;
 };
+
+// The one failure every protected record that does not open gets (no oracle between causes).
+Error record_authentication_failure();
 
 // One byte-swapped store where a byte loop might not become one.
 inline void store_u64_be(uint8_t* out, uint64_t value) noexcept {
@@ -115,8 +121,48 @@ inline std::array<uint8_t, 13> record_mac_header(uint64_t sequence, ContentType 
     header[12] = static_cast<uint8_t>(length);
     return header;
 }
-// The one failure every protected record that does not open gets (no oracle between causes).
-Error record_authentication_failure();
+// ---- AeadProtection's per-record work, inline so that the record layer's AEAD path (which
+// knows the final type) compiles to direct calls ----
+
+inline void AeadProtection::make_nonce(uint64_t sequence, ByteView explicit_nonce) noexcept {
+    if (explicit_nonce_size_ != 0) {
+        // RFC 5288 3: nonce = salt (4) || explicit nonce (8).
+        std::memcpy(nonce_.data() + 4, explicit_nonce.data(), 8);
+    } else {
+        // RFC 7905 2: nonce = IV xor (0^32 || seq_num).
+        store_u64_be(nonce_.data() + 4, fixed_iv_tail_ ^ sequence);
+    }
+}
+
+inline Result<size_t> AeadProtection::seal_from(ContentType type, ByteView plaintext,
+                                                MutableByteView body) {
+    uint64_t sequence;
+    if (!next_sequence(sequence)) return sequence_exhausted();
+    uint8_t* explicit_nonce = body.data();
+    if (explicit_nonce_size_ != 0) store_u64_be(explicit_nonce, sequence);  // unique per key
+    make_nonce(sequence, {explicit_nonce, explicit_nonce_size_});
+    const auto aad = record_mac_header(sequence, type, plaintext.size());
+    auto ciphertext = body.subspan(explicit_nonce_size_, plaintext.size());
+    auto tag = body.subspan(explicit_nonce_size_ + plaintext.size(), crypto::aead_tag_size);
+    aead().seal(nonce_, aad, plaintext, ciphertext, tag);
+    return explicit_nonce_size_ + plaintext.size() + crypto::aead_tag_size;
+}
+
+inline Result<size_t> AeadProtection::open_into(ContentType type, ByteView body,
+                                                MutableByteView out) {
+    if (body.size() < overhead()) return record_authentication_failure();
+    const size_t plaintext_size = body.size() - overhead();
+    if (plaintext_size > kMaxPlaintext) return plaintext_overflow();
+    make_nonce(sequence_, body.first(explicit_nonce_size_));
+    const auto aad = record_mac_header(sequence_, type, plaintext_size);
+    const auto ciphertext = body.subspan(explicit_nonce_size_, plaintext_size);
+    const auto tag = body.subspan(explicit_nonce_size_ + plaintext_size, crypto::aead_tag_size);
+    if (!aead().open(nonce_, aad, ciphertext, out.first(plaintext_size), tag))
+        return record_authentication_failure();
+    uint64_t sequence;
+    if (!next_sequence(sequence)) return sequence_exhausted();
+    return plaintext_size;
+}
 
 // The keys of one direction, as the key block hands them out.
 struct DirectionKeys {

@@ -88,7 +88,8 @@ void RecordLayer::keep_borrowed() {
     if (type == ContentType::application_data && app_sink) {
         // Opened straight into the application's queue: no copy of the plaintext.
         auto out = app_sink->extend(body.size());
-        auto size = read_->open_into(type, body, out);
+        auto size =
+            read_aead_ ? read_aead_->open_into(type, body, out) : read_->open_into(type, body, out);
         if (!size) {
             app_sink->unextend(body.size());
             return std::move(size).error();
@@ -153,7 +154,8 @@ Status RecordLayer::write(ContentType type, ByteView plaintext) {
         size_t body_size = n;
         if (write_) {
             // Sealed straight from the caller's bytes into the output buffer.
-            auto sealed = write_->seal_from(type, plaintext.first(n), body);
+            auto sealed = write_aead_ ? write_aead_->seal_from(type, plaintext.first(n), body)
+                                      : write_->seal_from(type, plaintext.first(n), body);
             if (!sealed) {
                 output_.unextend(record.size());
                 return std::move(sealed).error();
@@ -175,10 +177,12 @@ Status RecordLayer::write(ContentType type, ByteView plaintext) {
 
 void RecordLayer::set_read_protection(std::unique_ptr<RecordProtection> protection) {
     read_ = std::move(protection);
+    read_aead_ = dynamic_cast<AeadProtection*>(read_.get());
 }
 
 void RecordLayer::set_write_protection(std::unique_ptr<RecordProtection> protection) {
     write_ = std::move(protection);
+    write_aead_ = dynamic_cast<AeadProtection*>(write_.get());
 }
 
 void RecordLayer::release_memory() {

@@ -117,6 +117,10 @@ class RecordLayer {
     ByteQueue output_;
     std::unique_ptr<RecordProtection> read_;
     std::unique_ptr<RecordProtection> write_;
+    // The same objects when they are AEAD (every suite but the opt-in CBC ones): called directly,
+    // so the per-record work inlines into the record layer instead of going through a vtable.
+    AeadProtection* read_aead_ = nullptr;
+    AeadProtection* write_aead_ = nullptr;
     size_t pending_consume_ = 0;  // bytes of the previously returned record still in input_
     bool strict_version_ = false;
     bool first_record_ = true;
