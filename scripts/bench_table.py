@@ -174,7 +174,7 @@ def handshake_section(runs):
                          fmt_ratio(ratio(top, bound)) if server else "",
                          fmt_ratio(ratio(ours, top)) if server else ""])
     return ["## Full handshakes per second (in memory, RSA-2048 certificate, one core)", "",
-            "Each side's share is the thread CPU time spent inside its own calls; both = the sum; "
+            "Each side's share is the time spent inside its own calls (one thread, monotonic clock); both = the sum; "
             "best of the repetitions, like the bound. "
             "AES-128-GCM, x25519, rsa_pss_rsae_sha256, client verifies the chain; no resumption.",
             ""] + table(
