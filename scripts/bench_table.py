@@ -152,7 +152,9 @@ def record_section(runs):
          "allocs/record (ours)", "allocs/record (OpenSSL)"], rows) + [
         "", "seal: `send()` of one write + taking its record from the output buffer (OpenSSL: "
         "`SSL_write` into a BIO pair, record consumed in place); open: `feed()` of one pre-sealed "
-        "record + `receive()` (OpenSSL: `SSL_read`, read_ahead on); seal_open: both. CPU time, one "
+        "record + reading its plaintext in place with `received_data()`/`consume_received()` (`receive()` "
+        "copies it out, like `SSL_read`; OpenSSL: `SSL_read`, read_ahead on, which has no in-place form); "
+        "seal_open: both. CPU time, one "
         "thread, best of the repetitions (TLS12_BENCH_REPETITIONS, interleaved at random). AEAD limit: the bare cipher through crypto/ (Crypto++), same sizes, 13-byte AAD. "
         "allocs/record: malloc-level heap calls per record in the timed region."]
 

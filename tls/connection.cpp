@@ -383,6 +383,14 @@ size_t Connection::available() const noexcept {
     return impl_->received.size();
 }
 
+ByteView Connection::received_data() const noexcept {
+    return impl_->received.data();
+}
+
+void Connection::consume_received(size_t n) noexcept {
+    impl_->received.consume(n);
+}
+
 void Connection::close() {
     Impl& c = *impl_;
     if (c.sent_close) return;

@@ -1,7 +1,8 @@
 // The sans-IO TLS 1.2 engine. Bytes from the peer go in with feed(); bytes for the peer come out of
 // pending_output()/consume_output() (or take_output()); application data goes in with send() and
-// comes out with receive(). No sockets, clocks or files: the same engine serves the blocking
-// net::Stream, event loops, in-memory tests, fuzzers and benchmarks.
+// comes out with receive() (or, without a copy, received_data()/consume_received()). No sockets,
+// clocks or files: the same engine serves the blocking net::Stream, event loops, in-memory tests,
+// fuzzers and benchmarks.
 #pragma once
 
 #include <memory>
@@ -58,6 +59,11 @@ class Connection {
     // Moves decrypted application data into out; returns how many bytes were copied.
     size_t receive(MutableByteView out);
     size_t available() const noexcept;
+    // The same data read where it lies, without the copy (the input-side pair of
+    // pending_output()/consume_output()): valid until the next feed(), receive(),
+    // consume_received() or shrink_to_fit().
+    ByteView received_data() const noexcept;
+    void consume_received(size_t n) noexcept;
 
     // Queues close_notify; no more application data can be sent afterwards.
     void close();

@@ -2,6 +2,7 @@
 // 1 MiB each way with the content checked.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "support/engine_pair.h"
@@ -242,3 +243,37 @@ TEST(Engine, RequiredExtendedMasterSecret) {
 }
 
 }  // namespace
+
+TEST(Engine, ReceivedDataIsReadInPlaceWithoutACopy) {
+    auto pair = make_pair(client_config(), server_config());
+    ASSERT_TRUE(pair.handshake());
+    const auto first = pattern(3000, 5), second = pattern(20000, 6);
+    ASSERT_TRUE(pair.client.send(first));
+    ASSERT_TRUE(pair.server.feed(pair.client.take_output()));
+    ByteView view = pair.server.received_data();
+    ASSERT_EQ(view.size(), first.size());
+    EXPECT_TRUE(std::equal(view.begin(), view.end(), first.begin()));
+    EXPECT_EQ(pair.server.received_data().data(), view.data());  // the same bytes, not a copy
+
+    // Part consumed in place, then more arrives (two records): the rest and the new data follow
+    // in order, and receive() and received_data() read the same stream.
+    pair.server.consume_received(1000);
+    EXPECT_EQ(pair.server.available(), first.size() - 1000);
+    ASSERT_TRUE(pair.client.send(second));
+    ASSERT_TRUE(pair.server.feed(pair.client.take_output()));
+    std::vector<uint8_t> head(500);
+    ASSERT_EQ(pair.server.receive(head), head.size());
+    EXPECT_TRUE(std::equal(head.begin(), head.end(), first.begin() + 1000));
+    view = pair.server.received_data();
+    std::vector<uint8_t> expected(first.begin() + 1500, first.end());
+    expected.insert(expected.end(), second.begin(), second.end());
+    ASSERT_EQ(view.size(), expected.size());
+    EXPECT_TRUE(std::equal(view.begin(), view.end(), expected.begin()));
+
+    // Consuming more than there is stops at the end; nothing is left to read.
+    pair.server.consume_received(view.size() + 100);
+    EXPECT_TRUE(pair.server.received_data().empty());
+    EXPECT_EQ(pair.server.available(), 0u);
+    std::vector<uint8_t> none(10);
+    EXPECT_EQ(pair.server.receive(none), 0u);
+}
