@@ -76,13 +76,13 @@ class RecordLayer {
     // unknown type (unexpected_message), bad version (protocol_version), too long
     // (record_overflow); SSLv2-format hellos are refused with protocol_version.
     Result<std::optional<Record>> next_record(ByteQueue* app_sink = nullptr);
-    bool has_partial_input() const noexcept { return !input_.empty() || !borrowed_.empty(); }
+    // Bytes of a record not complete yet (or not read yet).
+    bool has_partial_input() const noexcept { return unread() != 0; }
     // Whether next_record() has anything to look at: a header's worth of unread bytes (or, before
     // the first record, one byte, which is enough to refuse an SSLv2-format hello). Lets the
     // engine skip the call that would only say "need more" after the last record of a feed.
     bool has_header() const noexcept {
-        const size_t unread = input_.size() - pending_consume_ + borrowed_.size();
-        return unread >= kRecordHeaderSize || (first_record_ && unread != 0);
+        return unread() >= kRecordHeaderSize || (first_record_ && unread() != 0);
     }
     // Ends a feed: fed bytes not yet read are copied, so the caller's view may go away.
     void keep_unread() {
@@ -106,6 +106,9 @@ class RecordLayer {
     void release_memory();
 
   private:
+    // Fed bytes not yet returned as a record (the last record returned stays in input_ until the
+    // next call).
+    size_t unread() const noexcept { return input_.size() - pending_consume_ + borrowed_.size(); }
     void feed_behind(ByteView bytes);  // input already buffered: append behind it
     void keep_borrowed();
     Result<std::optional<Record>> deliver(ContentType type, ByteView body, MutableByteView in_place,
