@@ -237,7 +237,7 @@ def targets_section(runs):
 
     for suite in ["aes128gcm", "aes256gcm"]:
         ours = mbps(runs, f"record/ours/{suite}/seal_open/16384")
-        check(f"{suite} seal+open 16 KiB vs raw AEAD", ratio(ours, mbps(runs, f"record/aead_limit/{suite}/seal_open/16384")), 0.95, lambda v: f"{v:.0%}")
+        check(f"{suite} seal+open 16 KiB vs raw AEAD", ratio(ours, mbps(runs, f"record/aead_limit/{suite}/seal_open/16384")), 0.95, lambda v: f"{v:.1%}")
         check(f"{suite} seal+open 16 KiB vs OpenSSL", ratio(ours, mbps(runs, f"record/openssl/{suite}/seal_open/16384")), 1.0, lambda v: f"{v:.2f}x")
         for size in [64, 1024]:
             check(f"{suite} seal+open {size} B vs OpenSSL",
@@ -246,10 +246,10 @@ def targets_section(runs):
     for size in SIZES:
         check(f"chacha20poly1305 seal+open {size} B vs raw AEAD",
               ratio(mbps(runs, f"record/ours/chacha20poly1305/seal_open/{size}"),
-                    mbps(runs, f"record/aead_limit/chacha20poly1305/seal_open/{size}")), 0.95, lambda v: f"{v:.0%}")
+                    mbps(runs, f"record/aead_limit/chacha20poly1305/seal_open/{size}")), 0.95, lambda v: f"{v:.1%}")
     check("ECDHE x25519 server handshakes vs RSA-2048 signing",
           ratio(rate(runs, "handshake/ours/ecdhe_x25519/server"), rate(runs, BOUNDS["ecdhe_x25519"])),
-          0.90, lambda v: f"{v:.0%}")
+          0.90, lambda v: f"{v:.1%}")
     top = ceiling(runs, "ecdhe_x25519")
     if top:
         lines.append(

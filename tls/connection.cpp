@@ -109,6 +109,17 @@ Status Connection::feed(ByteView data) {
         if (data.empty()) return {};
         return make_error(AlertDescription::unexpected_message, "data received after close_notify");
     }
+    if (c.handshake_complete && c.handshake_in.empty()) {
+        // The steady state: whole application-data records are opened straight into `received`
+        // without the general dispatch; whatever else there is goes through it below.
+        auto opened = c.records.open_application_data(data, c.received);
+        if (!opened) return c.fail(std::move(opened).error());
+        if (*opened != 0) {
+            c.empty_records = 0;
+            data = data.subspan(*opened);
+            if (data.empty()) return {};
+        }
+    }
     c.records.feed(data);
     auto status = c.process_records();
     c.records.keep_unread();

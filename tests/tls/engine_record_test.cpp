@@ -423,4 +423,61 @@ TEST(EngineRecord, UnknownContentType) {
     }
 }
 
+// ---- several application-data records in one feed (the engine's steady-state path) ------------
+
+std::vector<uint8_t> concat(std::initializer_list<std::vector<uint8_t>> parts) {
+    std::vector<uint8_t> all;
+    for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+    return all;
+}
+
+std::string received_text(Connection& c) {
+    const ByteView data = c.received_data();
+    std::string text(data.begin(), data.end());
+    c.consume_received(data.size());
+    return text;
+}
+
+TEST(EngineRecord, ApplicationDataRecordsAndAPartialOneInOneFeed) {
+    Mitm m;
+    ASSERT_TRUE(m.run());
+    const auto third = m.seal(true, 3, kApplicationData, bytes_of("third"));
+    const auto stream = concat({m.seal(true, 1, kApplicationData, bytes_of("first ")),
+                                m.seal(true, 2, kApplicationData, bytes_of("second ")), third});
+    // Everything but the last record's final 7 bytes, then those: the two whole records are
+    // delivered at once and the partial one waits for its end.
+    const size_t cut = stream.size() - 7;
+    ASSERT_TRUE(m.server.feed(ByteView(stream).first(cut)));
+    EXPECT_EQ(received_text(m.server), "first second ");
+    ASSERT_TRUE(m.server.feed(ByteView(stream).subspan(cut)));
+    EXPECT_EQ(received_text(m.server), "third");
+}
+
+TEST(EngineRecord, ApplicationDataThenOtherTypesInOneFeed) {
+    Mitm m;
+    ASSERT_TRUE(m.run());
+    // Data, an empty data record, data, then a warning alert (no_renegotiation is tolerated) and
+    // data again: the records after the first that is not plain data still arrive in order.
+    const std::vector<uint8_t> warning = {1, 100};
+    const auto stream = concat(
+        {m.seal(true, 1, kApplicationData, bytes_of("a")), m.seal(true, 2, kApplicationData, {}),
+         m.seal(true, 3, kApplicationData, bytes_of("b")), m.seal(true, 4, kAlert, warning),
+         m.seal(true, 5, kApplicationData, bytes_of("c"))});
+    ASSERT_TRUE(m.server.feed(stream));
+    EXPECT_EQ(received_text(m.server), "abc");
+}
+
+TEST(EngineRecord, ForgedRecordAfterGoodOnesInOneFeed) {
+    Mitm m;
+    ASSERT_TRUE(m.run());
+    auto forged = m.seal(true, 2, kApplicationData, bytes_of("forged"));
+    forged.back() ^= 1;  // the tag
+    const auto stream = concat({m.seal(true, 1, kApplicationData, bytes_of("good")), forged,
+                                m.seal(true, 3, kApplicationData, bytes_of("never"))});
+    const auto status = m.server.feed(stream);
+    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::bad_record_mac));
+    // What authenticated before the forgery was delivered; nothing after it.
+    EXPECT_EQ(received_text(m.server), "good");
+}
+
 }  // namespace

@@ -145,6 +145,30 @@ Result<std::optional<Record>> RecordLayer::next_record(ByteQueue* app_sink) {
     return deliver(static_cast<ContentType>(type), body, mutable_body, app_sink);
 }
 
+Result<size_t> RecordLayer::open_application_data(ByteView bytes, ByteQueue& sink) {
+    size_t used = 0;
+    if (!read_aead_ || !strict_version_ || unread() != 0 || pending_consume_ != 0) return used;
+    const size_t overhead = read_aead_->overhead();
+    while (bytes.size() - used >= kRecordHeaderSize) {
+        const uint8_t* header = bytes.data() + used;
+        const size_t length = size_t{header[3]} << 8 | header[4];
+        const bool expected = header[0] == static_cast<uint8_t>(ContentType::application_data) &&
+                              header[1] == 3 && header[2] == 3 && length > overhead &&
+                              length <= kMaxCiphertextFragment;
+        if (!expected || bytes.size() - used - kRecordHeaderSize < length) break;
+        const ByteView body = bytes.subspan(used + kRecordHeaderSize, length);
+        auto out = sink.extend(length);
+        auto size = read_aead_->open_into(ContentType::application_data, body, out);
+        if (!size) {
+            sink.unextend(length);
+            return std::move(size).error();
+        }
+        sink.unextend(length - *size);
+        used += kRecordHeaderSize + length;
+    }
+    return used;
+}
+
 Status RecordLayer::write(ContentType type, ByteView plaintext) {
     const size_t overhead = write_ ? write_->overhead() : 0;
     do {

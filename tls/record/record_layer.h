@@ -84,6 +84,12 @@ class RecordLayer {
     bool has_header() const noexcept {
         return unread() >= kRecordHeaderSize || (first_record_ && unread() != 0);
     }
+    // The steady state of a reading connection, without the general dispatch: opens the whole
+    // application_data records at the front of bytes straight into sink and returns how many
+    // bytes they took. Stops at anything else (another type, an empty or short record, a header
+    // to refuse, a partial record), which the caller then feeds through next_record() for the
+    // full checks. Opens nothing unless AEAD-protected, TLS 1.2-strict and nothing is buffered.
+    Result<size_t> open_application_data(ByteView bytes, ByteQueue& sink);
     // Ends a feed: fed bytes not yet read are copied, so the caller's view may go away.
     void keep_unread() {
         if (!borrowed_.empty()) keep_borrowed();

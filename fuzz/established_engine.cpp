@@ -1,0 +1,74 @@
+// An established connection (our client and server, handshaken per input with the deterministic
+// configs), then a stream to the server that mixes genuine records sealed by the client with
+// arbitrary bytes: record framing after the handshake, the steady-state path that opens
+// application data without the general dispatch, records split across feeds, forgeries and
+// whatever follows them. The first byte picks the suite (both AEAD nonce layouts and CBC); the
+// rest is cut into chunks (see Chunker): a chunk whose first byte is odd is sent by the client
+// and its records are fed in two pieces split where the second byte says, any other chunk is fed
+// as it is.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+
+#include "fuzz/support/fuzz_common.h"
+#include "tls/config.h"
+
+namespace {
+
+using tls::CipherSuite;
+
+constexpr std::array kSuites = {
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+};
+
+bool handshake(tls::Connection& client, tls::Connection& server) {
+    for (int i = 0; i < 20; ++i) {
+        const tls::Bytes to_server = client.take_output();
+        if (!to_server.empty() && !server.feed(to_server).ok()) return false;
+        const tls::Bytes to_client = server.take_output();
+        if (!to_client.empty() && !client.feed(to_client).ok()) return false;
+        if (to_server.empty() && to_client.empty()) break;
+    }
+    return client.is_handshake_complete() && server.is_handshake_complete();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    if (size == 0) return 0;
+    const CipherSuite suite = kSuites[data[0] % kSuites.size()];
+    auto client_config = std::make_shared<tls::ClientConfig>(*tls12_fuzz::client_config());
+    client_config->cipher_suites = {suite};  // listing a CBC suite by name enables it
+    auto server_config = std::make_shared<tls::ServerConfig>(*tls12_fuzz::server_config());
+    server_config->cipher_suites = tls::with_legacy_cbc(tls::supported_cipher_suites());
+    tls::Connection client = tls::Connection::client(client_config, tls12_fuzz::kServerName);
+    tls::Connection server = tls::Connection::server(server_config);
+    if (!handshake(client, server)) std::abort();  // our own pair must connect
+
+    tls12_fuzz::Chunker chunks(data + 1, size - 1);
+    for (tls::ByteView chunk = chunks.next(); !chunk.empty(); chunk = chunks.next()) {
+        tls::Status status;
+        if ((chunk[0] & 1) != 0 && chunk.size() >= 2) {
+            if (!client.send(chunk.subspan(2)).ok()) std::abort();
+            const tls::Bytes records = client.take_output();
+            const size_t cut = records.empty() ? 0 : chunk[1] % records.size();
+            status = server.feed(tls::ByteView(records).first(cut));
+            if (status.ok()) status = server.feed(tls::ByteView(records).subspan(cut));
+        } else {
+            status = server.feed(chunk);
+        }
+        // Read half in place and the rest by copy, so both readers see every delivery.
+        const tls::ByteView in_place = server.received_data();
+        server.consume_received(in_place.size() / 2);
+        uint8_t sink[4096];
+        while (server.receive(sink) > 0) {
+        }
+        (void)server.take_output();
+        if (!status.ok() || server.failed()) break;
+    }
+    return 0;
+}
