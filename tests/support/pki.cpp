@@ -281,27 +281,28 @@ void generate(TestPki& p, const std::string& dir, bool generate_files) {
     p.client_chain = at("client.chain.pem");
     p.client_key = at("client.key");
 
-    // Expired: `openssl ca` with explicit dates.
+    // Leaves for localhost with explicit validity dates: `openssl ca`, chained to the
+    // intermediate.
     g.mkdir("issued");
     g.write("index.txt", "");
     g.write("ca.cnf", ca_config(p.dir));
-    g.openssl("req -new -key server.key -subj /CN=localhost -out expired.csr");
-    g.openssl(
-        "ca -batch -notext -config ca.cnf -in expired.csr -out expired.pem"
-        " -startdate 20200101000000Z -enddate 20210101000000Z -extfile ext.cnf"
-        " -extensions server_rsa");
-    g.concat("expired.chain.pem", {"expired.pem", "intermediate.pem"});
+    g.openssl("req -new -key server.key -subj /CN=localhost -out dated.csr");
+    const auto dated_leaf = [&](const std::string& name, const std::string& not_before,
+                                const std::string& not_after) {
+        g.openssl("ca -batch -notext -config ca.cnf -in dated.csr -out " + name +
+                  ".pem -startdate " + not_before + " -enddate " + not_after +
+                  " -extfile ext.cnf -extensions server_rsa");
+        g.concat(name + ".chain.pem", {name + ".pem", "intermediate.pem"});
+    };
+
+    dated_leaf("expired", "20200101000000Z", "20210101000000Z");
     p.expired_cert = at("expired.pem");
     p.expired_chain = at("expired.chain.pem");
     p.expired_key = p.server_key;
 
     // notAfter in 2500: past the year 2262 a nanosecond system_clock can hold. (Not RFC 5280's
     // 99991231235959Z: Botan 2 refuses to parse years after about 3000.)
-    g.openssl(
-        "ca -batch -notext -config ca.cnf -in expired.csr -out far_future.pem"
-        " -startdate 20200101000000Z -enddate 25001231235959Z -extfile ext.cnf"
-        " -extensions server_rsa");
-    g.concat("far_future.chain.pem", {"far_future.pem", "intermediate.pem"});
+    dated_leaf("far_future", "20200101000000Z", "25001231235959Z");
     p.far_future_chain = at("far_future.chain.pem");
 
     leaf("wrong_host", "server.key", "/CN=wrong.example.com", "wrong_host");

@@ -2,24 +2,17 @@
 // borrowed from a feed until keep_unread(), and the header checks.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <vector>
 
+#include "support/engine_pair.h"
 #include "tls/record/record_layer.h"
 
 using namespace tls;
 
 namespace {
 
-std::vector<uint8_t> plaintext_record(uint8_t type, const std::vector<uint8_t>& body) {
-    std::vector<uint8_t> record(5 + body.size());
-    record[0] = type;
-    record[1] = 3;
-    record[2] = 3;
-    record[3] = static_cast<uint8_t>(body.size() >> 8);
-    record[4] = static_cast<uint8_t>(body.size());
-    std::copy(body.begin(), body.end(), record.begin() + 5);
-    return record;
+std::vector<uint8_t> plaintext_record(uint8_t type, std::vector<uint8_t> body) {
+    return tls12_test::RawRecord{type, std::move(body)}.encode();
 }
 
 // The next record's fragment, or nullopt when the layer needs more bytes.
