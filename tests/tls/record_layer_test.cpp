@@ -50,6 +50,23 @@ TEST(RecordLayer, KeepUnreadCopiesWhatTheCallerMayThenReuse) {
     EXPECT_EQ(next_fragment(layer), (std::vector<uint8_t>{9, 8, 7, 6, 5}));
 }
 
+TEST(RecordLayer, AfterASplitRecordFeedsAreReadInPlaceAgain) {
+    const auto split = plaintext_record(kHandshake, {1, 2, 3});
+    RecordLayer layer;
+    layer.feed(ByteView(split).first(2));
+    EXPECT_FALSE(next_fragment(layer));
+    layer.keep_unread();
+    layer.feed(ByteView(split).subspan(2));
+    EXPECT_EQ(next_fragment(layer), (std::vector<uint8_t>{1, 2, 3}));  // read from the copy
+    layer.keep_unread();                                               // the end of that feed
+    // The next whole record is not copied: its fragment points into the fed bytes.
+    const auto whole = plaintext_record(kHandshake, {4, 5});
+    layer.feed(whole);
+    auto next = layer.next_record();
+    ASSERT_TRUE(next.ok() && next->has_value());
+    EXPECT_EQ((*next)->fragment.data(), whole.data() + 5);
+}
+
 TEST(RecordLayer, SeveralRecordsInOneFeedThenAPartialOne) {
     auto stream = plaintext_record(kHandshake, {1});
     const auto second = plaintext_record(kHandshake, {2, 2});

@@ -76,7 +76,9 @@ void RecordLayer::feed_behind(ByteView bytes) {
     input_.append(bytes);
 }
 
-void RecordLayer::keep_borrowed() {
+void RecordLayer::finish_feed() {
+    input_.consume(pending_consume_);
+    pending_consume_ = 0;
     input_.append(borrowed_);
     borrowed_ = {};
 }

@@ -90,9 +90,10 @@ class RecordLayer {
     // to refuse, a partial record), which the caller then feeds through next_record() for the
     // full checks. Opens nothing unless AEAD-protected, TLS 1.2-strict and nothing is buffered.
     Result<size_t> open_application_data(ByteView bytes, ByteQueue& sink);
-    // Ends a feed: fed bytes not yet read are copied, so the caller's view may go away.
+    // Ends a feed: the last record returned is released and fed bytes not yet read are copied, so
+    // the caller's view may go away (and the next feed can be read where it lies again).
     void keep_unread() {
-        if (!borrowed_.empty()) keep_borrowed();
+        if (pending_consume_ != 0 || !borrowed_.empty()) finish_feed();
     }
 
     // ---- output ----
@@ -116,7 +117,7 @@ class RecordLayer {
     // next call).
     size_t unread() const noexcept { return input_.size() - pending_consume_ + borrowed_.size(); }
     void feed_behind(ByteView bytes);  // input already buffered: append behind it
-    void keep_borrowed();
+    void finish_feed();
     Result<std::optional<Record>> deliver(ContentType type, ByteView body, MutableByteView in_place,
                                           ByteQueue* app_sink);
 
