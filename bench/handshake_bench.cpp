@@ -5,9 +5,9 @@
 //   handshake/<ours|openssl>/<ecdhe_x25519|rsa>/server   the server's share only
 //
 // Every iteration runs a whole handshake between a fresh client and a fresh server in one thread;
-// the thread's CPU clock times each call into either side (creation, feed/SSL_do_handshake, taking
-// its output, destruction) and the benchmark reports the chosen side's sum as manual time, so
-// items_per_second is handshakes per second that side alone could do on one core. The client
+// a monotonic clock times each call into either side (creation, feed/SSL_do_handshake, taking its
+// output, destruction; see SideClock) and the benchmark reports the chosen side's sum as manual
+// time, so items_per_second is handshakes per second that side alone could do on one core. The client
 // verifies the chain (one CA, leaf for "localhost"); no session cache or tickets: every handshake
 // is full. Both sides sign with rsa_pss_rsae_sha256.
 #include <benchmark/benchmark.h>
