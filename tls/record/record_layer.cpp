@@ -83,21 +83,24 @@ void RecordLayer::finish_feed() {
     borrowed_ = {};
 }
 
+// Application data opened straight into the application's queue: no copy of the plaintext.
+inline Result<size_t> RecordLayer::open_into_sink(ByteView body, ByteQueue& sink) {
+    constexpr auto type = ContentType::application_data;
+    auto out = sink.extend(body.size());
+    auto size =
+        read_aead_ ? read_aead_->open_into(type, body, out) : read_->open_into(type, body, out);
+    sink.unextend(body.size() - (size ? *size : 0));
+    return size;
+}
+
 // Runs for every record: inlined into next_record(), its one caller.
 [[gnu::always_inline]] inline Result<std::optional<Record>> RecordLayer::deliver(
     ContentType type, ByteView body, MutableByteView in_place, ByteQueue* app_sink) {
     if (!read_) return std::optional<Record>{Record{type, body}};
     if (type == ContentType::application_data && app_sink) {
-        // Opened straight into the application's queue: no copy of the plaintext.
-        auto out = app_sink->extend(body.size());
-        auto size =
-            read_aead_ ? read_aead_->open_into(type, body, out) : read_->open_into(type, body, out);
-        if (!size) {
-            app_sink->unextend(body.size());
-            return std::move(size).error();
-        }
-        app_sink->unextend(body.size() - *size);
-        return std::optional<Record>{Record{type, out.first(*size), true}};
+        auto size = open_into_sink(body, *app_sink);
+        if (!size) return std::move(size).error();
+        return std::optional<Record>{Record{type, app_sink->data().last(*size), true}};
     }
     if (!in_place.empty() || body.empty()) {
         auto opened = read_->open(type, in_place);
@@ -149,7 +152,7 @@ Result<std::optional<Record>> RecordLayer::next_record(ByteQueue* app_sink) {
 
 Result<size_t> RecordLayer::open_application_data(ByteView bytes, ByteQueue& sink) {
     size_t used = 0;
-    if (!read_aead_ || !strict_version_ || unread() != 0 || pending_consume_ != 0) return used;
+    if (!read_aead_ || !strict_version_ || !input_.empty() || !borrowed_.empty()) return used;
     const size_t overhead = read_aead_->overhead();
     while (bytes.size() - used >= kRecordHeaderSize) {
         const uint8_t* header = bytes.data() + used;
@@ -158,14 +161,8 @@ Result<size_t> RecordLayer::open_application_data(ByteView bytes, ByteQueue& sin
                               header[1] == 3 && header[2] == 3 && length > overhead &&
                               length <= kMaxCiphertextFragment;
         if (!expected || bytes.size() - used - kRecordHeaderSize < length) break;
-        const ByteView body = bytes.subspan(used + kRecordHeaderSize, length);
-        auto out = sink.extend(length);
-        auto size = read_aead_->open_into(ContentType::application_data, body, out);
-        if (!size) {
-            sink.unextend(length);
-            return std::move(size).error();
-        }
-        sink.unextend(length - *size);
+        auto opened = open_into_sink(bytes.subspan(used + kRecordHeaderSize, length), sink);
+        if (!opened) return opened;
         used += kRecordHeaderSize + length;
     }
     return used;

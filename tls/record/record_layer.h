@@ -118,6 +118,7 @@ class RecordLayer {
     size_t unread() const noexcept { return input_.size() - pending_consume_ + borrowed_.size(); }
     void feed_behind(ByteView bytes);  // input already buffered: append behind it
     void finish_feed();
+    Result<size_t> open_into_sink(ByteView body, ByteQueue& sink);
     Result<std::optional<Record>> deliver(ContentType type, ByteView body, MutableByteView in_place,
                                           ByteQueue* app_sink);
 
