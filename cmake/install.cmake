@@ -1,23 +1,45 @@
-# install(): libraries, headers, an exported CMake package (find_package(tls12)) and a pkg-config file.
+# install(): libtls12 (shared, and static when TLS12_INSTALL_STATIC is on), the public headers
+# under include/tls12/, a CMake package (find_package(tls12): tls12::tls12, tls12::tls12_static)
+# and a pkg-config file. Components: shared, static, and devel (headers, CMake and pkg-config
+# files), so a prefix can hold the static library alone (`cmake --install build --component ...`).
 include(CMakePackageConfigHelpers)
+set(TLS12_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tls12)
 
-install(TARGETS tls12 tls12_crypto tls12_x509 tls12_tls tls12_net
-        EXPORT tls12Targets
-        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tls12)
-foreach(layer crypto x509 tls net)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${layer} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tls12
-          FILES_MATCHING PATTERN "*.h")
+if(TLS12_BUILD_SHARED)
+  install(TARGETS tls12 EXPORT tls12SharedTargets
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT shared NAMELINK_COMPONENT devel)
+  install(EXPORT tls12SharedTargets NAMESPACE tls12:: DESTINATION ${TLS12_CMAKE_DIR}
+          COMPONENT devel)
+endif()
+if(TLS12_INSTALL_STATIC OR NOT TLS12_BUILD_SHARED)
+  install(TARGETS tls12_static EXPORT tls12StaticTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT static)
+  install(EXPORT tls12StaticTargets NAMESPACE tls12:: DESTINATION ${TLS12_CMAKE_DIR}
+          COMPONENT static)
+endif()
+
+# The public headers, and only those (tls12_public_headers.cmake lists them).
+include(${PROJECT_SOURCE_DIR}/cmake/public_headers.cmake)
+foreach(header ${TLS12_PUBLIC_HEADERS})
+  get_filename_component(dir ${header} DIRECTORY)
+  install(FILES ${PROJECT_SOURCE_DIR}/${header}
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tls12/${dir} COMPONENT devel)
 endforeach()
 
-install(EXPORT tls12Targets NAMESPACE tls12:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tls12)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tls12Config.cmake.in
-  ${PROJECT_BINARY_DIR}/tls12Config.cmake INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tls12)
+  ${PROJECT_BINARY_DIR}/tls12Config.cmake INSTALL_DESTINATION ${TLS12_CMAKE_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/tls12ConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/tls12Config.cmake ${PROJECT_BINARY_DIR}/tls12ConfigVersion.cmake
-        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tls12)
+        DESTINATION ${TLS12_CMAKE_DIR} COMPONENT devel)
 
+# pkg-config: the prefix is found from where the .pc file lies (${pcfiledir}), so the file is
+# right wherever the tree is installed (cmake --install --prefix, DESTDIR, a moved tree).
+set(TLS12_PC_TO_PREFIX "..")
+string(REGEX MATCHALL "[^/]+" libdir_parts "${CMAKE_INSTALL_LIBDIR}")
+foreach(part ${libdir_parts})
+  string(APPEND TLS12_PC_TO_PREFIX "/..")
+endforeach()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/tls12.pc.in ${PROJECT_BINARY_DIR}/tls12.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/tls12.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${PROJECT_BINARY_DIR}/tls12.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
+        COMPONENT devel)
