@@ -79,6 +79,12 @@ struct ClientConfig : CommonConfig {
     // Who decides whether the server is trusted. Required: a client without one refuses to start
     // (use make_insecure_verifier() explicitly to skip verification).
     std::shared_ptr<const CertificateVerifier> verifier;
+    // Host name verification is on: Connection::client refuses an empty server name, since the
+    // certificate could then not be matched to any host. Setting this turns the check off for
+    // every connection of this config: any certificate the verifier accepts (e.g. any one from a
+    // trusted CA) is accepted for any server. Only for verifiers that pin the expected certificate
+    // or key themselves; a non-empty server name is still sent as SNI.
+    bool skip_host_name_verification = false;
     // Sent as TLS_FALLBACK_SCSV when this is a fallback connection (RFC 7507).
     bool fallback = false;
     // Presented when a server asks for a client certificate (mutual TLS).

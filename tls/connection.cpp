@@ -46,13 +46,26 @@ Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 
 void Connection::Impl::start_client() {
-    if (!client_config->verifier) {
-        (void)fail(make_error(AlertDescription::internal_error,
-                              "client configuration has no certificate verifier (use "
-                              "make_x509_verifier, or make_insecure_verifier deliberately)"));
-        return;
-    }
+    if (!client_config->verifier)
+        return refuse_to_start(make_error(AlertDescription::internal_error,
+                                          "client configuration has no certificate verifier (use "
+                                          "make_x509_verifier, or make_insecure_verifier "
+                                          "deliberately)"));
+    // An empty name would let any certificate from a trusted CA pass for this server.
+    if (negotiated.server_name.empty() && !client_config->skip_host_name_verification)
+        return refuse_to_start(make_error(
+            AlertDescription::internal_error,
+            "no server name given, so the server's certificate cannot be matched to a host: "
+            "pass the host name (or IP address) to Connection::client, or set "
+            "ClientConfig::skip_host_name_verification = true to accept any host whose "
+            "certificate the verifier accepts"));
     if (auto status = send_client_hello(*this); !status) (void)fail(std::move(status).error());
+}
+
+void Connection::Impl::refuse_to_start(Error e) {
+    error = std::move(e);
+    sent_close = true;  // nothing ever goes out, not even an alert: there is no peer to tell yet
+    state = Closed{};
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,8 +32,10 @@ struct NegotiatedParameters {
 class Connection {
   public:
     // server_name is sent as SNI (unless it is an IP literal) and verified against the
-    // certificate. session_key names the server in the session cache (net/ uses "host:port");
-    // empty means server_name.
+    // certificate. An empty server_name is refused (the connection starts failed, with
+    // internal_error and nothing sent) unless config->skip_host_name_verification is set.
+    // session_key names the server in the session cache (net/ uses "host:port"); empty means
+    // server_name.
     static Connection client(std::shared_ptr<const ClientConfig> config, std::string server_name,
                              std::string session_key = {});
     static Connection server(std::shared_ptr<const ServerConfig> config);

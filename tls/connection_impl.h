@@ -83,6 +83,8 @@ struct Connection::Impl {
 
     // ---- driven by Connection ----
     void start_client();
+    // A configuration mistake found before the first byte: a local error, nothing is sent.
+    void refuse_to_start(Error e);
     Status process_records();
     Status process_record(const Record& record);
     Status process_handshake_bytes(ByteView fragment);

@@ -128,8 +128,12 @@ Result<HandshakeState> on_certificate(Connection::Impl& c, const HandshakeMessag
                               " certificates, more than the limit of " +
                               std::to_string(c.config.limits.max_chain_length));
 
-    const VerifyRequest request{chain, c.negotiated.server_name, PeerRole::server,
-                                c.config.clock()};
+    // An empty name tells the verifier not to match the certificate to a host (only reachable
+    // with skip_host_name_verification: Connection::client refuses an empty name otherwise).
+    const std::string_view name = c.client_config->skip_host_name_verification
+                                      ? std::string_view()
+                                      : std::string_view(c.negotiated.server_name);
+    const VerifyRequest request{chain, name, PeerRole::server, c.config.clock()};
     TLS_TRY(c.client_config->verifier->verify(request));
 
     auto key = certificate_public_key(chain.front());
