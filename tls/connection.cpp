@@ -77,6 +77,7 @@ Status Connection::Impl::fail(Error e) {
         if (!sent_close) send_alert(AlertLevel::fatal, e.alert);
         sent_close = true;
         error = e;
+        invalidate_session();
     }
     state = Closed{};
     handshake_in.clear();
@@ -84,6 +85,17 @@ Status Connection::Impl::fail(Error e) {
     master_secret.clear();
     keys.reset();
     return e;
+}
+
+// RFC 5246 7.2: a fatal alert invalidates the session, on both sides. Only once the peer's records
+// are authenticated, though: before that anyone on the path can inject an alert or junk, and that
+// must not cost every later connection its resumption.
+void Connection::Impl::invalidate_session() {
+    if (!records.read_protected()) return;
+    if (is_client)
+        forget_client_session(*this);
+    else
+        forget_server_session(*this);
 }
 
 void Connection::Impl::send_alert(AlertLevel level, AlertDescription description) {
@@ -221,6 +233,7 @@ Status Connection::Impl::process_alert(ByteView fragment) {
         error = e;
         sent_close = true;  // no alert goes back after a fatal one
         state = Closed{};
+        invalidate_session();
         return e;
     }
     // Warnings: counted, so a peer cannot keep the engine busy with them.
