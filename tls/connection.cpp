@@ -99,6 +99,7 @@ void Connection::Impl::invalidate_session() {
 }
 
 void Connection::Impl::send_alert(AlertLevel level, AlertDescription description) {
+    if (sent_close) return;  // after our close_notify or fatal alert nothing more goes out
     const uint8_t alert[2] = {static_cast<uint8_t>(level), static_cast<uint8_t>(description)};
     (void)flush_handshake();
     (void)records.write(ContentType::alert, alert);
@@ -168,6 +169,11 @@ Status Connection::Impl::process_record(const Record& record) {
     }
     empty_records = 0;
     if (record.delivered) return {};
+    // close() during the handshake abandoned it: the rest of the peer's flight is ignored, only
+    // its answer (close_notify, or a fatal alert) is looked at (RFC 5246 7.2.1).
+    if (sent_close && !handshake_complete &&
+        (record.type != ContentType::alert || !AlertMessage::parse(record.fragment)))
+        return {};
     switch (record.type) {
         case ContentType::handshake:
             return process_handshake_bytes(record.fragment);
@@ -215,7 +221,7 @@ Status Connection::Impl::process_alert(ByteView fragment) {
     const auto description = alert->description;
     if (description == AlertDescription::close_notify) {
         received_close = true;
-        if (!handshake_complete) {
+        if (!handshake_complete && !sent_close) {
             error = make_error(AlertDescription::close_notify,
                                "peer closed the connection during the handshake");
             state = Closed{};
@@ -285,6 +291,7 @@ void Connection::Impl::send_handshake(HandshakeType type, ByteView body) {
 }
 
 Status Connection::Impl::flush_handshake() {
+    if (sent_close) handshake_out.clear();  // nothing goes out after our close_notify
     if (handshake_out.empty()) return {};
     auto status = records.write(ContentType::handshake, handshake_out);
     handshake_out.clear();
@@ -432,8 +439,22 @@ void Connection::consume_received(size_t n) noexcept {
 void Connection::close() {
     Impl& c = *impl_;
     if (c.sent_close) return;
+    if (!c.handshake_complete) c.abandon_handshake();
     c.send_alert(AlertLevel::warning, AlertDescription::close_notify);
     c.sent_close = true;
+}
+
+void Connection::Impl::abandon_handshake() {
+    // Nothing queued for after the handshake is sent (application data, our next flight), and the
+    // secrets of a handshake that will never finish go now.
+    state = Closed{};
+    handshake_in.clear();
+    handshake_out.clear();
+    unsent.consume(unsent.size());
+    unsent.release_memory();
+    master_secret.clear();
+    keys.reset();
+    transcript.release();
 }
 
 bool Connection::is_handshake_complete() const noexcept {

@@ -67,7 +67,9 @@ class Connection {
     ByteView received_data() const noexcept;
     void consume_received(size_t n) noexcept;
 
-    // Queues close_notify; no more application data can be sent afterwards.
+    // Queues close_notify; nothing is sent after it (no application data, no alert). During the
+    // handshake it abandons the handshake: data queued by send() is dropped, and of the peer's
+    // records only its alerts are still read.
     void close();
 
     bool is_handshake_complete() const noexcept;

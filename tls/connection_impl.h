@@ -98,6 +98,7 @@ struct Connection::Impl {
     Status dispatch(const Message& message);
     Status fail(Error e);
     void invalidate_session();
+    void abandon_handshake();  // close() before the handshake completed
     void send_alert(AlertLevel level, AlertDescription description);
 };
 
