@@ -405,6 +405,11 @@ Bytes Connection::take_output() {
 Status Connection::send(ByteView data) {
     Impl& c = *impl_;
     if (c.error) return *c.error;
+    // The engine answered the peer's close_notify at once (RFC 5246 7.2.1: TLS 1.2 has no
+    // half-open connection), so this is the peer's doing, not a misuse.
+    if (c.received_close)
+        return make_error(AlertDescription::close_notify,
+                          "cannot send: the peer closed the connection (close_notify received)");
     if (c.sent_close) return make_error(AlertDescription::internal_error, "send() after close()");
     if (!c.handshake_complete) {
         c.unsent.append(data);

@@ -56,7 +56,9 @@ class Connection {
     Bytes take_output();
 
     // Queues application data; it is sealed into records now, or as soon as the handshake is done.
-    // Fails once the connection is closed or failed.
+    // Fails once the connection failed (its error), after close() (internal_error), or once the
+    // peer sent close_notify (an error with alert close_notify: the engine has answered it, and
+    // TLS 1.2 keeps neither direction open after that).
     Status send(ByteView data);
     // Moves decrypted application data into out; returns how many bytes were copied.
     size_t receive(MutableByteView out);

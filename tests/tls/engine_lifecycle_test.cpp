@@ -267,4 +267,32 @@ TEST(EngineLifecycle, NoRenegotiationWarningAfterClose) {
     }
 }
 
+// ---- the peer closed: send() says so --------------------------------------------------------
+
+// A peer that sends its last data and close_notify back to back: the engine answers close_notify
+// at once (RFC 5246 7.2.1), so a reply cannot be sent, and the error must blame the peer's close,
+// not the application.
+TEST(EngineLifecycle, SendAfterThePeerClosedSaysThePeerClosed) {
+    Mitm m;
+    ASSERT_TRUE(m.run());
+    ASSERT_TRUE(m.client.send(bytes_of("last words")));
+    m.client.close();
+    ASSERT_TRUE(m.server.feed(m.client.take_output()));
+    EXPECT_EQ(read_all(m.server), bytes_of("last words"));
+    ASSERT_TRUE(m.server.peer_closed());
+    const auto status = m.server.send(bytes_of("echo"));
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().alert, AlertDescription::close_notify);
+    EXPECT_NE(status.error().reason.find("peer closed"), std::string::npos)
+        << status.error().reason;
+    EXPECT_FALSE(m.server.failed());
+
+    // Our own close() followed by send() is the application's mistake, and says so.
+    EXPECT_FALSE(m.client.peer_closed());
+    const auto own = m.client.send(bytes_of("late"));
+    ASSERT_FALSE(own);
+    EXPECT_EQ(own.error().alert, AlertDescription::internal_error);
+    EXPECT_NE(own.error().reason.find("after close()"), std::string::npos) << own.error().reason;
+}
+
 }  // namespace
