@@ -105,8 +105,11 @@ struct ServerConfig : CommonConfig {
     ClientAuth client_auth = ClientAuth::none;
     std::shared_ptr<const CertificateVerifier> client_verifier;
 
-    // Resumption: a session-ID cache and RFC 5077 ticket keys (nullptr turns either off). Sessions
-    // of connections with a client certificate are not resumed.
+    // Resumption: a session-ID cache and RFC 5077 ticket keys (nullptr turns either off). Only
+    // sessions with the extended master secret get an ID or a ticket (RFC 7627 5.3). A session
+    // keeps the client's certificate chain, which a resumed connection reports again; it resumes
+    // only where a full handshake would accept that identity now (a chain while client_auth asks
+    // for one and client_verifier still accepts it, no chain unless client_auth is require).
     std::shared_ptr<ServerSessionCache> session_cache = std::make_shared<ServerSessionCache>();
     std::shared_ptr<TicketKeys> ticket_keys = std::make_shared<TicketKeys>();
     std::chrono::seconds session_lifetime = std::chrono::hours(2);
