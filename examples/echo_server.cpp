@@ -98,12 +98,18 @@ std::string html_escape(const std::string& s) {
     return out;
 }
 
-// Echoes until the client sends close_notify, counting the bytes echoed.
-void serve_echo(net::Stream& stream, size_t& echoed) {
+// Echoes until the client sends close_notify, counting the bytes echoed. Data that arrived
+// together with the close_notify cannot be echoed: the close ends both directions (RFC 5246
+// 7.2.1), so it is only counted.
+void serve_echo(net::Stream& stream, size_t& echoed, size_t& not_echoed) {
     std::vector<uint8_t> buffer(16 * 1024);
     for (;;) {
         const size_t n = stream.read(buffer);
         if (n == 0) break;
+        if (stream.peer_closed()) {
+            not_echoed += n;
+            continue;
+        }
         stream.write(std::span<const uint8_t>(buffer.data(), n));
         echoed += n;
     }
@@ -124,6 +130,7 @@ std::string serve_http(net::Stream& stream) {
         if (n == 0) return "client closed before sending a request";
         head.append(reinterpret_cast<const char*>(buffer.data()), n);
     }
+    if (stream.peer_closed()) return "client closed right after its request: no answer possible";
     const std::string request_line = head.substr(0, head.find_first_of("\r\n"));
 
     std::string rows;
@@ -141,7 +148,7 @@ std::string serve_http(net::Stream& stream) {
 void handle(net::Stream stream, uint64_t id, bool http, Connections& connections) {
     const std::string peer = stream.peer_address();
     std::string outcome;
-    size_t echoed = 0;
+    size_t echoed = 0, not_echoed = 0;
     try {
         stream.handshake();
         if (http) {
@@ -149,9 +156,12 @@ void handle(net::Stream stream, uint64_t id, bool http, Connections& connections
             stream.close();
             outcome += ", closed with close_notify";
         } else {
-            serve_echo(stream, echoed);
+            serve_echo(stream, echoed, not_echoed);
             stream.close();
             outcome = "clean close, " + std::to_string(echoed) + " bytes echoed";
+            if (not_echoed != 0)
+                outcome += " (" + std::to_string(not_echoed) +
+                           " more arrived with the client's close_notify, too late to echo)";
         }
     } catch (...) {
         outcome = (stream.is_handshake_complete() ? "" : "handshake failed: ") +

@@ -41,6 +41,15 @@ class TlsError : public Error {
     tls::Error error_;
 };
 
+// write() after the peer sent close_notify: its side of the stream ended cleanly, and TLS 1.2
+// closes ours with it (RFC 5246 7.2.1: the close_notify is answered at once), so the data could
+// not be sent. Not a failure of the connection; whether the lost data matters is the
+// application's call.
+class PeerClosedError : public Error {
+  public:
+    using Error::Error;
+};
+
 // The peer closed TCP without sending close_notify (after the handshake): the data received may
 // have been cut short by an attacker, so this is an error, never a clean end of stream.
 class TruncationError : public Error {

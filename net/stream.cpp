@@ -72,6 +72,17 @@ void Stream::fail(tls::Error error) {
     throw TlsError(std::move(error));
 }
 
+void Stream::fail_peer_closed() {
+    try {
+        flush(deadline_after(milliseconds(1000)), "answering close_notify", milliseconds(1000));
+    } catch (const Error&) {
+        // The peer may be gone already: nothing left to tell it.
+    }
+    socket_.shutdown_write();
+    throw PeerClosedError("cannot write: the peer " + socket_.peer_address() +
+                          " closed the connection (close_notify)");
+}
+
 void Stream::check_failed() {
     if (conn_.failed()) {
         tls::Error error = conn_.error() ? *conn_.error() : tls::Error{};
@@ -124,6 +135,7 @@ void Stream::write(std::span<const uint8_t> data) {
     while (!data.empty()) {
         const size_t n = std::min(data.size(), write_chunk);
         check_failed();
+        if (conn_.peer_closed()) fail_peer_closed();
         tls::Status status = conn_.send(data.first(n));
         if (!status.ok()) fail(std::move(status).error());
         flush(deadline_after(total), "write", total);

@@ -52,7 +52,9 @@ class Stream {
     // Returns 0 only when the peer sent close_notify (a clean end of stream) or out is empty.
     // TCP EOF without close_notify throws TruncationError; a fatal alert throws TlsError.
     size_t read(std::span<uint8_t> out);
-    // Sends all of data (handshakes first if needed).
+    // Sends all of data (handshakes first if needed). Throws PeerClosedError once the peer has
+    // sent close_notify (read() returned 0 or peer_closed() is true: check it before writing
+    // when the peer may end the stream at any time).
     void write(std::span<const uint8_t> data);
     void write(std::string_view text);
 
@@ -83,6 +85,8 @@ class Stream {
     bool fill(const Deadline& deadline, const char* what, milliseconds total);
     // Throws TlsError for the engine's recorded failure after sending its fatal alert.
     [[noreturn]] void fail(tls::Error error);
+    // Delivers the close_notify the engine owes the peer, then throws PeerClosedError.
+    [[noreturn]] void fail_peer_closed();
     void check_failed();
 
     Socket socket_;

@@ -79,6 +79,12 @@ struct ClientConfig : CommonConfig {
     // Who decides whether the server is trusted. Required: a client without one refuses to start
     // (use make_insecure_verifier() explicitly to skip verification).
     std::shared_ptr<const CertificateVerifier> verifier;
+    // Host name verification is on: Connection::client refuses an empty server name, since the
+    // certificate could then not be matched to any host. Setting this turns the check off for
+    // every connection of this config: any certificate the verifier accepts (e.g. any one from a
+    // trusted CA) is accepted for any server. Only for verifiers that pin the expected certificate
+    // or key themselves; a non-empty server name is still sent as SNI.
+    bool skip_host_name_verification = false;
     // Sent as TLS_FALLBACK_SCSV when this is a fallback connection (RFC 7507).
     bool fallback = false;
     // Presented when a server asks for a client certificate (mutual TLS).
@@ -99,8 +105,11 @@ struct ServerConfig : CommonConfig {
     ClientAuth client_auth = ClientAuth::none;
     std::shared_ptr<const CertificateVerifier> client_verifier;
 
-    // Resumption: a session-ID cache and RFC 5077 ticket keys (nullptr turns either off). Sessions
-    // of connections with a client certificate are not resumed.
+    // Resumption: a session-ID cache and RFC 5077 ticket keys (nullptr turns either off). Only
+    // sessions with the extended master secret get an ID or a ticket (RFC 7627 5.3). A session
+    // keeps the client's certificate chain, which a resumed connection reports again; it resumes
+    // only where a full handshake would accept that identity now (a chain while client_auth asks
+    // for one and client_verifier still accepts it, no chain unless client_auth is require).
     std::shared_ptr<ServerSessionCache> session_cache = std::make_shared<ServerSessionCache>();
     std::shared_ptr<TicketKeys> ticket_keys = std::make_shared<TicketKeys>();
     std::chrono::seconds session_lifetime = std::chrono::hours(2);

@@ -46,13 +46,26 @@ Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 
 void Connection::Impl::start_client() {
-    if (!client_config->verifier) {
-        (void)fail(make_error(AlertDescription::internal_error,
-                              "client configuration has no certificate verifier (use "
-                              "make_x509_verifier, or make_insecure_verifier deliberately)"));
-        return;
-    }
+    if (!client_config->verifier)
+        return refuse_to_start(make_error(AlertDescription::internal_error,
+                                          "client configuration has no certificate verifier (use "
+                                          "make_x509_verifier, or make_insecure_verifier "
+                                          "deliberately)"));
+    // An empty name would let any certificate from a trusted CA pass for this server.
+    if (negotiated.server_name.empty() && !client_config->skip_host_name_verification)
+        return refuse_to_start(make_error(
+            AlertDescription::internal_error,
+            "no server name given, so the server's certificate cannot be matched to a host: "
+            "pass the host name (or IP address) to Connection::client, or set "
+            "ClientConfig::skip_host_name_verification = true to accept any host whose "
+            "certificate the verifier accepts"));
     if (auto status = send_client_hello(*this); !status) (void)fail(std::move(status).error());
+}
+
+void Connection::Impl::refuse_to_start(Error e) {
+    error = std::move(e);
+    sent_close = true;  // nothing ever goes out, not even an alert: there is no peer to tell yet
+    state = Closed{};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -64,6 +77,7 @@ Status Connection::Impl::fail(Error e) {
         if (!sent_close) send_alert(AlertLevel::fatal, e.alert);
         sent_close = true;
         error = e;
+        invalidate_session();
     }
     state = Closed{};
     handshake_in.clear();
@@ -73,7 +87,19 @@ Status Connection::Impl::fail(Error e) {
     return e;
 }
 
+// RFC 5246 7.2: a fatal alert invalidates the session, on both sides. Only once the peer's records
+// are authenticated, though: before that anyone on the path can inject an alert or junk, and that
+// must not cost every later connection its resumption.
+void Connection::Impl::invalidate_session() {
+    if (!records.read_protected()) return;
+    if (is_client)
+        forget_client_session(*this);
+    else
+        forget_server_session(*this);
+}
+
 void Connection::Impl::send_alert(AlertLevel level, AlertDescription description) {
+    if (sent_close) return;  // after our close_notify or fatal alert nothing more goes out
     const uint8_t alert[2] = {static_cast<uint8_t>(level), static_cast<uint8_t>(description)};
     (void)flush_handshake();
     (void)records.write(ContentType::alert, alert);
@@ -143,6 +169,11 @@ Status Connection::Impl::process_record(const Record& record) {
     }
     empty_records = 0;
     if (record.delivered) return {};
+    // close() during the handshake abandoned it: the rest of the peer's flight is ignored, only
+    // its answer (close_notify, or a fatal alert) is looked at (RFC 5246 7.2.1).
+    if (sent_close && !handshake_complete &&
+        (record.type != ContentType::alert || !AlertMessage::parse(record.fragment)))
+        return {};
     switch (record.type) {
         case ContentType::handshake:
             return process_handshake_bytes(record.fragment);
@@ -190,7 +221,7 @@ Status Connection::Impl::process_alert(ByteView fragment) {
     const auto description = alert->description;
     if (description == AlertDescription::close_notify) {
         received_close = true;
-        if (!handshake_complete) {
+        if (!handshake_complete && !sent_close) {
             error = make_error(AlertDescription::close_notify,
                                "peer closed the connection during the handshake");
             state = Closed{};
@@ -208,6 +239,7 @@ Status Connection::Impl::process_alert(ByteView fragment) {
         error = e;
         sent_close = true;  // no alert goes back after a fatal one
         state = Closed{};
+        invalidate_session();
         return e;
     }
     // Warnings: counted, so a peer cannot keep the engine busy with them.
@@ -259,6 +291,7 @@ void Connection::Impl::send_handshake(HandshakeType type, ByteView body) {
 }
 
 Status Connection::Impl::flush_handshake() {
+    if (sent_close) handshake_out.clear();  // nothing goes out after our close_notify
     if (handshake_out.empty()) return {};
     auto status = records.write(ContentType::handshake, handshake_out);
     handshake_out.clear();
@@ -372,6 +405,11 @@ Bytes Connection::take_output() {
 Status Connection::send(ByteView data) {
     Impl& c = *impl_;
     if (c.error) return *c.error;
+    // The engine answered the peer's close_notify at once (RFC 5246 7.2.1: TLS 1.2 has no
+    // half-open connection), so this is the peer's doing, not a misuse.
+    if (c.received_close)
+        return make_error(AlertDescription::close_notify,
+                          "cannot send: the peer closed the connection (close_notify received)");
     if (c.sent_close) return make_error(AlertDescription::internal_error, "send() after close()");
     if (!c.handshake_complete) {
         c.unsent.append(data);
@@ -406,8 +444,22 @@ void Connection::consume_received(size_t n) noexcept {
 void Connection::close() {
     Impl& c = *impl_;
     if (c.sent_close) return;
+    if (!c.handshake_complete) c.abandon_handshake();
     c.send_alert(AlertLevel::warning, AlertDescription::close_notify);
     c.sent_close = true;
+}
+
+void Connection::Impl::abandon_handshake() {
+    // Nothing queued for after the handshake is sent (application data, our next flight), and the
+    // secrets of a handshake that will never finish go now.
+    state = Closed{};
+    handshake_in.clear();
+    handshake_out.clear();
+    unsent.consume(unsent.size());
+    unsent.release_memory();
+    master_secret.clear();
+    keys.reset();
+    transcript.release();
 }
 
 bool Connection::is_handshake_complete() const noexcept {

@@ -32,8 +32,10 @@ struct NegotiatedParameters {
 class Connection {
   public:
     // server_name is sent as SNI (unless it is an IP literal) and verified against the
-    // certificate. session_key names the server in the session cache (net/ uses "host:port");
-    // empty means server_name.
+    // certificate. An empty server_name is refused (the connection starts failed, with
+    // internal_error and nothing sent) unless config->skip_host_name_verification is set.
+    // session_key names the server in the session cache (net/ uses "host:port"); empty means
+    // server_name.
     static Connection client(std::shared_ptr<const ClientConfig> config, std::string server_name,
                              std::string session_key = {});
     static Connection server(std::shared_ptr<const ServerConfig> config);
@@ -54,7 +56,9 @@ class Connection {
     Bytes take_output();
 
     // Queues application data; it is sealed into records now, or as soon as the handshake is done.
-    // Fails once the connection is closed or failed.
+    // Fails once the connection failed (its error), after close() (internal_error), or once the
+    // peer sent close_notify (an error with alert close_notify: the engine has answered it, and
+    // TLS 1.2 keeps neither direction open after that).
     Status send(ByteView data);
     // Moves decrypted application data into out; returns how many bytes were copied.
     size_t receive(MutableByteView out);
@@ -65,7 +69,9 @@ class Connection {
     ByteView received_data() const noexcept;
     void consume_received(size_t n) noexcept;
 
-    // Queues close_notify; no more application data can be sent afterwards.
+    // Queues close_notify; nothing is sent after it (no application data, no alert). During the
+    // handshake it abandons the handshake: data queued by send() is dropped, and of the peer's
+    // records only its alerts are still read.
     void close();
 
     bool is_handshake_complete() const noexcept;

@@ -52,7 +52,11 @@ struct Connection::Impl {
     // ---- resumption ----
     std::string session_key;                         // client: the cache key ("host:port")
     std::shared_ptr<const Session> offered_session;  // client: the session offered
-    Bytes session_id;  // client: the ID the server gave; server: the ID it gave
+    // This connection's session once there is one: client, the one resumed or stored; server, the
+    // one resumed. A fatal alert in the protected phase invalidates it (RFC 5246 7.2).
+    std::shared_ptr<const Session> current_session;
+    bool session_cached = false;  // server: current session is in the session cache by session_id
+    Bytes session_id;             // client: the ID the server gave; server: the ID it gave
     bool offered_ticket_extension = false;  // client
     bool ticket_expected = false;           // client: the server will send NewSessionTicket
     Bytes received_ticket;                  // client: from NewSessionTicket
@@ -83,6 +87,8 @@ struct Connection::Impl {
 
     // ---- driven by Connection ----
     void start_client();
+    // A configuration mistake found before the first byte: a local error, nothing is sent.
+    void refuse_to_start(Error e);
     Status process_records();
     Status process_record(const Record& record);
     Status process_handshake_bytes(ByteView fragment);
@@ -91,6 +97,8 @@ struct Connection::Impl {
     Status process_application_data(ByteView fragment);
     Status dispatch(const Message& message);
     Status fail(Error e);
+    void invalidate_session();
+    void abandon_handshake();  // close() before the handshake completed
     void send_alert(AlertLevel level, AlertDescription description);
 };
 
@@ -103,6 +111,8 @@ Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState
 
 void remember_client_session(Connection::Impl& c);
 void remember_server_session(Connection::Impl& c);
+void forget_client_session(Connection::Impl& c);
+void forget_server_session(Connection::Impl& c);
 
 Error unexpected(const HandshakeState& state, const Message& message);
 

@@ -82,6 +82,16 @@ void ClientSessionCache::remove(const std::string& key) {
     if (entries_.erase(key)) order_.remove(key);
 }
 
+void ClientSessionCache::remove(const std::string& key, const Session& session) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || !crypto::constant_time_equal(it->second->master_secret.view(),
+                                                             session.master_secret.view()))
+        return;
+    entries_.erase(it);
+    order_.remove(key);
+}
+
 size_t ClientSessionCache::size() const {
     std::lock_guard lock(mutex_);
     return entries_.size();
@@ -93,7 +103,9 @@ namespace {
 
 constexpr size_t kKeyNameSize = 16;
 constexpr size_t kNonceSize = crypto::aead_nonce_size;
+// Format 1 seals the session without a client certificate; format 2 appends the client's chain.
 constexpr uint8_t kTicketFormat = 1;
+constexpr uint8_t kTicketFormatWithChain = 2;
 
 crypto::SecretBytes fresh_key(crypto::Random& random) {
     crypto::SecretBytes key(32);
@@ -133,20 +145,35 @@ void TicketKeys::rotate_if_due(TimePoint now) {
     if (keys_.empty() || now >= keys_.front()->created + rotation_interval_ ||
         now < keys_.front()->created)
         keys_.insert(keys_.begin(), std::make_unique<Key>(*random_, now));
-    // Keep the previous key for one more interval, so tickets it sealed can still be used.
+    // Keep the previous key for one more interval, so tickets it sealed can still be used; by age
+    // as well as by count, since an idle server rotates only now, and the key it replaces may be
+    // many intervals old.
     while (keys_.size() > 2) keys_.pop_back();
+    std::erase_if(keys_, [&](const std::unique_ptr<Key>& key) {
+        return now >= key->created + 2 * rotation_interval_;
+    });
 }
 
 Bytes TicketKeys::seal(const Session& session, TimePoint now) {
     Writer state;
-    state.u8(kTicketFormat);
+    const bool with_chain = !session.peer_certificates.empty();
+    state.u8(with_chain ? kTicketFormatWithChain : kTicketFormat);
     state.u16(static_cast<uint16_t>(session.suite));
     state.u8(session.extended_master_secret ? 1 : 0);
     state.vec8(session.master_secret.view());
     state.vec8(crypto::as_bytes(session.server_name));
     state.u64(static_cast<uint64_t>(to_seconds(session.created)));
     state.u32(static_cast<uint32_t>(session.lifetime.count()));
+    if (with_chain) {
+        auto chain = state.prefix24();
+        for (const Bytes& certificate : session.peer_certificates) state.vec24(certificate, 1);
+    }
     Bytes plaintext = state.take();
+    if (!state.ok() ||
+        kKeyNameSize + kNonceSize + plaintext.size() + crypto::aead_tag_size > kMaxTicketSize) {
+        crypto::secure_wipe(plaintext.data(), plaintext.size());
+        return {};
+    }
 
     std::lock_guard lock(mutex_);
     rotate_if_due(now);
@@ -187,8 +214,18 @@ std::shared_ptr<const Session> TicketKeys::open(ByteView ticket, TimePoint now) 
     session->server_name.assign(name.begin(), name.end());
     session->created = TimePoint(std::chrono::seconds(static_cast<int64_t>(r.u64())));
     session->lifetime = std::chrono::seconds(r.u32());
+    if (format == kTicketFormatWithChain) {
+        Reader chain = r.sub24(1, kMaxTicketSize);
+        while (chain.ok() && !chain.empty()) {
+            const ByteView certificate = chain.vec24(1, kMaxTicketSize);
+            session->peer_certificates.emplace_back(certificate.begin(), certificate.end());
+        }
+        if (!chain.ok()) r.fail();
+    }
     crypto::secure_wipe(body.data(), body.size());
-    if (!r.finish() || format != kTicketFormat || session->expired(now)) return nullptr;
+    if (!r.finish() || (format != kTicketFormat && format != kTicketFormatWithChain) ||
+        session->expired(now))
+        return nullptr;
     return session;
 }
 

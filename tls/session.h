@@ -27,8 +27,10 @@ struct Session {
     crypto::SecretBytes master_secret;
     bool extended_master_secret = false;
     std::string server_name;
-    std::vector<Bytes> peer_certificates;  // client side: the server's chain
-    TimePoint created{};
+    // The peer's chain: the server's (client side), or the client's when it presented one
+    // (server side: a resumed connection reports it, so the identity survives resumption).
+    std::vector<Bytes> peer_certificates;
+    TimePoint created{};  // of the full handshake: renewing a ticket does not change it
     std::chrono::seconds lifetime{0};
 
     bool expired(TimePoint now) const { return now < created || now >= created + lifetime; }
@@ -62,6 +64,9 @@ class ClientSessionCache {
     void store(const std::string& key, std::shared_ptr<const Session> session);
     std::shared_ptr<const Session> find(const std::string& key, TimePoint now);
     void remove(const std::string& key);
+    // Removes the entry for key only if it holds `session` (the same master secret: a renewed
+    // ticket is the same session), leaving a newer session another connection stored alone.
+    void remove(const std::string& key, const Session& session);
     size_t size() const;
 
   private:
@@ -72,15 +77,18 @@ class ClientSessionCache {
 };
 
 // RFC 5077 tickets: the session state sealed with AES-256-GCM under a key that rotates every
-// rotation_interval; tickets under the previous keys stay acceptable until they expire.
+// rotation_interval. A key seals for one interval and opens for one more: keys older than two
+// intervals are dropped when a ticket is sealed or opened, however long the server sat idle.
 class TicketKeys {
   public:
     explicit TicketKeys(std::shared_ptr<crypto::Random> random = crypto::system_random(),
                         std::chrono::seconds rotation_interval = std::chrono::hours(12));
     ~TicketKeys();
 
-    // key_name(16) || nonce(12) || sealed state || tag(16)
+    // key_name(16) || nonce(12) || sealed state || tag(16); empty when the session does not fit
+    // in kMaxTicketSize (a very long client certificate chain).
     Bytes seal(const Session& session, TimePoint now);
+    static constexpr size_t kMaxTicketSize = 8 * 1024;
     // nullptr for anything that is not a live ticket of ours.
     std::shared_ptr<const Session> open(ByteView ticket, TimePoint now);
     // Forces a rotation now (the old key stays acceptable).

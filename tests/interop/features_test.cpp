@@ -436,6 +436,51 @@ TEST(FeaturesMutualTls, OpenSslClientWithoutCertificateIsRefused) {
               tls::to_string(tls::AlertDescription::handshake_failure));
 }
 
+// Asking for client certificates does not turn resumption off for a client that has none.
+TEST(FeaturesMutualTls, OpenSslClientWithoutCertificateResumesInRequestMode) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    for (bool tickets : {true, false}) {
+        SCOPED_TRACE(tickets ? "by ticket" : "by session ID");
+        expect_s_client_reconnect_resumes(
+            tls12_test::server_config(
+                tls12_test::ServerKey::rsa2048,
+                [](tls::ServerConfig& cfg) {
+                    cfg.client_auth = tls::ClientAuth::request;
+                    cfg.client_verifier = tls::make_x509_verifier(
+                        x509::TrustStore::from_pem_file(tls12_test::test_pki().ca_cert));
+                }),
+            tickets ? std::vector<std::string>{} : std::vector<std::string>{"-no_ticket"});
+    }
+}
+
+// A session with a client certificate resumes, and every resumed connection reports the client's
+// chain as the full handshake did (the session, or the ticket, carries it).
+TEST(FeaturesMutualTls, OpenSslClientCertificateSessionResumesWithItsIdentity) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    const auto& pki = tls12_test::test_pki();
+    for (bool tickets : {true, false}) {
+        SCOPED_TRACE(tickets ? "by ticket" : "by session ID");
+        MultiServer server(mtls_server(), 6);
+        std::vector<std::string> extra = {
+            "-reconnect",   "-cert",       pki.client_cert,      "-key",
+            pki.client_key, "-cert_chain", pki.intermediate_cert};
+        if (!tickets) extra.push_back("-no_ticket");
+        Process client = run_s_client(server.port(), extra);
+        EXPECT_EQ(client.wait(1s), std::optional<int>(0)) << peer_output(client);
+        EXPECT_EQ(count(client.stdout_text(), "Reused, TLSv1.2"), 5u) << peer_output(client);
+        const auto outcomes = server.outcomes(30s);
+        ASSERT_EQ(outcomes.size(), 6u);
+        ASSERT_EQ(outcomes[0].negotiated.peer_certificates.size(), 2u) << outcomes[0].error;
+        for (size_t i = 0; i < outcomes.size(); ++i) {
+            EXPECT_TRUE(outcomes[i].handshake_complete) << i << ": " << outcomes[i].error;
+            EXPECT_EQ(outcomes[i].negotiated.resumed, i > 0) << i;
+            EXPECT_TRUE(outcomes[i].negotiated.peer_certificates ==
+                        outcomes[0].negotiated.peer_certificates)
+                << i;
+        }
+    }
+}
+
 OpenSslServer verifying_openssl_server() {
     const auto& pki = tls12_test::test_pki();
     return start_openssl_server(

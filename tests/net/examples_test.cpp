@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "net/socket.h"
+#include "net/stream.h"
+#include "support/engine_pair.h"
 #include "support/pki.h"
 #include "support/process.h"
 
@@ -171,6 +173,33 @@ TEST_F(Examples, SigintStopsTheServerWithOpenConnections) {
     server.process.signal(SIGINT);
     EXPECT_EQ(server.process.wait(10s), 0) << server.process.stderr_text();
     EXPECT_NE(server.process.stderr_text().find("received SIGINT"), std::string::npos);
+}
+
+// A client that sends its last bytes and close_notify back to back (many do on EOF): the data
+// cannot be echoed any more (the close ends both directions), and the log calls it what it is,
+// a clean close by the client, not a failure.
+TEST_F(Examples, EchoServerLogsDataWithCloseNotifyAsACleanClose) {
+    auto server = EchoServer::start();
+    net::StreamOptions options;
+    options.connect_timeout = options.handshake_timeout = options.io_timeout = 10s;
+    net::Stream client = net::connect_tls("127.0.0.1", server.port, tls12_test::client_config(),
+                                          options, "localhost");
+    tls::Connection& conn = client.connection();
+    ASSERT_TRUE(conn.send(std::vector<uint8_t>{'b', 'y', 'e'}));
+    conn.close();
+    client.socket().send_all(conn.pending_output(), 5s);
+    conn.consume_output(conn.pending_output().size());
+    std::vector<uint8_t> rest(16);
+    EXPECT_EQ(client.read(rest), 0u);  // the server's close_notify, nothing echoed
+    EXPECT_TRUE(server.process.wait_for_output("[1] ", 10s, /*from_stderr=*/true))
+        << server.process.stderr_text();
+    EXPECT_EQ(server.process.stop(), 0);
+    const std::string log = server.process.stderr_text();
+    EXPECT_NE(log.find("clean close, 0 bytes echoed (3 more arrived with the client's "
+                       "close_notify, too late to echo)"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("internal_error"), std::string::npos) << log;
 }
 
 TEST_F(Examples, HttpsGetFetchesTheHttpPage) {

@@ -298,6 +298,42 @@ TEST(Stream, WriteAfterCloseIsRefused) {
     server.join();
 }
 
+// A peer that sends its last data and close_notify back to back: the engine answers the
+// close_notify at once (RFC 5246 7.2.1), so a reply cannot be written, and the error says the
+// peer closed (not TlsError, not a misuse of ours). The peer still gets our close_notify.
+TEST(Stream, WriteAfterThePeerClosedSaysThePeerClosed) {
+    std::promise<std::string> outcome;
+    Server server([&](net::Stream& s) {
+        std::vector<uint8_t> buf(64);
+        const size_t n = s.read(buf);
+        EXPECT_EQ(as_string(std::span<const uint8_t>(buf.data(), n)), "bye");
+        EXPECT_TRUE(s.peer_closed());
+        try {
+            s.write(std::span<const uint8_t>(buf.data(), n));
+            outcome.set_value("write succeeded");
+        } catch (const net::PeerClosedError& e) {
+            outcome.set_value(e.what());
+        } catch (const std::exception& e) {
+            outcome.set_value(std::string("wrong exception: ") + e.what());
+        }
+    });
+    net::Stream client = connect(server.port());
+    // Data and close_notify in one TCP send, so the server reads them together.
+    tls::Connection& conn = client.connection();
+    ASSERT_TRUE(conn.send(std::vector<uint8_t>{'b', 'y', 'e'}));
+    conn.close();
+    client.socket().send_all(conn.pending_output(), 5s);
+    conn.consume_output(conn.pending_output().size());
+
+    auto result = outcome.get_future();
+    ASSERT_EQ(result.wait_for(20s), std::future_status::ready);
+    const std::string what = result.get();
+    EXPECT_NE(what.find("closed the connection (close_notify)"), std::string::npos) << what;
+    std::vector<uint8_t> rest(16);
+    EXPECT_EQ(client.read(rest), 0u);  // the server's answering close_notify: a clean end
+    server.join();
+}
+
 TEST(TlsListener, CloseInterruptsAccept) {
     net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config());
     auto waiting = std::async(std::launch::async, [&] { listener.accept(); });

@@ -196,4 +196,103 @@ TEST(EngineLifecycle, HelloRequestsCoalescedInOneRecord) {
     EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::unexpected_message));
 }
 
+// ---- close() during the handshake: nothing more is sent -----------------------------------------
+
+// The records a side sent after its close_notify (its pending output is pulled first).
+std::vector<Mitm::Sent> sent_after_close_notify(Mitm& m, Connection& side) {
+    const auto sent = m.sent_by(side);
+    const std::vector<uint8_t> close_notify = {1, 0};
+    for (size_t i = 0; i < sent.size(); ++i)
+        if (sent[i].type == kAlert && sent[i].plaintext == close_notify)
+            return {sent.begin() + static_cast<std::ptrdiff_t>(i) + 1, sent.end()};
+    throw std::runtime_error("no close_notify sent");
+}
+
+TEST(EngineLifecycle, ClientCloseDuringTheHandshakeSendsNothingMore) {
+    Mitm m;
+    m.pull(m.client);  // ClientHello
+    ASSERT_TRUE(m.client.send(bytes_of("queued for after the handshake")));
+    m.client.close();
+    EXPECT_TRUE(m.client.local_closed());
+    m.pull(m.client);  // close_notify
+    ASSERT_TRUE(m.deliver(m.server, 1));
+    m.pull(m.server);  // the server's flight, which the client must not answer
+    ASSERT_TRUE(m.deliver(m.client));
+    EXPECT_FALSE(m.client.wants_write());
+    EXPECT_TRUE(sent_after_close_notify(m, m.client).empty());
+    EXPECT_FALSE(m.client.is_handshake_complete());
+    EXPECT_FALSE(m.client.failed());
+    EXPECT_FALSE(m.client.send(bytes_of("more")));
+    // The server's answer to our close_notify ends it cleanly.
+    const uint8_t close_notify[] = {1, 0};
+    EXPECT_TRUE(m.inject(m.client, std::nullopt, kAlert, close_notify));
+    EXPECT_TRUE(m.client.peer_closed());
+    EXPECT_FALSE(m.client.failed());
+    EXPECT_FALSE(m.client.wants_write());
+}
+
+TEST(EngineLifecycle, ServerCloseDuringTheHandshakeSendsNothingMore) {
+    Mitm m;
+    drive_to(m, Stage::server_expect_client_key_exchange);
+    const size_t flight = m.to_client.size();
+    m.server.close();
+    m.pull(m.server);  // close_notify, held back
+    // The client's key exchange, ChangeCipherSpec and Finished would have drawn the server's
+    // ChangeCipherSpec and Finished.
+    ASSERT_TRUE(m.deliver(m.client, flight));
+    m.pull(m.client);
+    (void)m.deliver(m.server);
+    EXPECT_FALSE(m.server.wants_write());
+    EXPECT_TRUE(sent_after_close_notify(m, m.server).empty());
+    EXPECT_FALSE(m.server.is_handshake_complete());
+}
+
+// After our close_notify not even a warning goes out: renegotiation attempts are not answered.
+TEST(EngineLifecycle, NoRenegotiationWarningAfterClose) {
+    {
+        Mitm m;
+        const auto seq = drive_to(m, Stage::client_established);
+        m.client.close();
+        ASSERT_TRUE(m.inject(m.client, *seq, kHandshake,
+                             frame_handshake(HandshakeType::hello_request, {})));
+        EXPECT_TRUE(sent_after_close_notify(m, m.client).empty());
+    }
+    {
+        Mitm m;
+        const auto seq = drive_to(m, Stage::server_established);
+        const auto client_hello = m.handshake_sent_by(m.client).at(0);
+        m.server.close();
+        ASSERT_TRUE(m.inject(m.server, *seq, kHandshake, client_hello));
+        EXPECT_TRUE(sent_after_close_notify(m, m.server).empty());
+    }
+}
+
+// ---- the peer closed: send() says so --------------------------------------------------------
+
+// A peer that sends its last data and close_notify back to back: the engine answers close_notify
+// at once (RFC 5246 7.2.1), so a reply cannot be sent, and the error must blame the peer's close,
+// not the application.
+TEST(EngineLifecycle, SendAfterThePeerClosedSaysThePeerClosed) {
+    Mitm m;
+    ASSERT_TRUE(m.run());
+    ASSERT_TRUE(m.client.send(bytes_of("last words")));
+    m.client.close();
+    ASSERT_TRUE(m.server.feed(m.client.take_output()));
+    EXPECT_EQ(read_all(m.server), bytes_of("last words"));
+    ASSERT_TRUE(m.server.peer_closed());
+    const auto status = m.server.send(bytes_of("echo"));
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().alert, AlertDescription::close_notify);
+    EXPECT_NE(status.error().reason.find("peer closed"), std::string::npos)
+        << status.error().reason;
+    EXPECT_FALSE(m.server.failed());
+
+    // Our own close() followed by send() is the application's mistake, and says so.
+    EXPECT_FALSE(m.client.peer_closed());
+    const auto own = m.client.send(bytes_of("late"));
+    ASSERT_FALSE(own);
+    EXPECT_EQ(own.error().alert, AlertDescription::internal_error);
+    EXPECT_NE(own.error().reason.find("after close()"), std::string::npos) << own.error().reason;
+}
+
 }  // namespace

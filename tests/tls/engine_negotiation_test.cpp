@@ -295,7 +295,8 @@ TEST(EngineNegotiation, UnsolicitedExtensionsInTheServerHello) {
 
 TEST(EngineNegotiation, UnsolicitedServerNameAck) {
     Mitm::Options o;
-    o.server_name = "";  // no SNI is sent
+    o.server_name = "";  // no SNI is sent (an empty name needs the explicit opt-out)
+    o.client = [](ClientConfig& c) { c.skip_host_name_verification = true; };
     Mitm m(o);
     const auto status =
         deliver_server_hello(m, [](ServerHello& h) { h.extensions.server_name_ack = true; });

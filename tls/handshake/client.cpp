@@ -107,6 +107,7 @@ Result<HandshakeState> on_server_hello(Connection::Impl& c, const HandshakeMessa
         return make_error(AlertDescription::handshake_failure,
                           "server resumed without the extended master secret");
     c.negotiated.resumed = true;
+    c.current_session = offered;
     c.negotiated.peer_certificates = offered->peer_certificates;
     c.master_secret = offered->master_secret.clone();
     c.derive_keys();
@@ -128,8 +129,12 @@ Result<HandshakeState> on_certificate(Connection::Impl& c, const HandshakeMessag
                               " certificates, more than the limit of " +
                               std::to_string(c.config.limits.max_chain_length));
 
-    const VerifyRequest request{chain, c.negotiated.server_name, PeerRole::server,
-                                c.config.clock()};
+    // An empty name tells the verifier not to match the certificate to a host (only reachable
+    // with skip_host_name_verification: Connection::client refuses an empty name otherwise).
+    const std::string_view name = c.client_config->skip_host_name_verification
+                                      ? std::string_view()
+                                      : std::string_view(c.negotiated.server_name);
+    const VerifyRequest request{chain, name, PeerRole::server, c.config.clock()};
     TLS_TRY(c.client_config->verifier->verify(request));
 
     auto key = certificate_public_key(chain.front());
@@ -282,14 +287,29 @@ void remember_client_session(Connection::Impl& c) {
     if (c.negotiated.resumed && c.received_ticket.empty()) return;  // nothing new to keep
     if (c.session_id.empty() && c.received_ticket.empty()) return;
     auto session = c.make_session();
-    if (c.negotiated.resumed) session->created = c.offered_session->created;
     session->ticket = c.received_ticket;
     session->peer_certificates = c.negotiated.peer_certificates;
+    // RFC 5077 3.3: the hint counts from now, when the ticket arrived.
     const auto hint = std::chrono::seconds(c.ticket_lifetime_hint);
-    session->lifetime = hint.count() > 0
-                            ? std::min<std::chrono::seconds>(hint, std::chrono::hours(24))
-                            : std::chrono::hours(2);
+    TimePoint expires = session->created + (hint.count() > 0 ? std::min<std::chrono::seconds>(
+                                                                   hint, std::chrono::hours(24))
+                                                             : std::chrono::hours(2));
+    if (c.negotiated.resumed) {
+        // A renewed ticket continues the session: it never outlives the session it renews.
+        const Session& renewed = *c.offered_session;
+        session->created = renewed.created;
+        expires = std::min(expires, renewed.created + renewed.lifetime);
+    }
+    session->lifetime =
+        std::chrono::duration_cast<std::chrono::seconds>(expires - session->created);
+    c.current_session = session;
     config.session_cache->store(c.session_key, std::move(session));
+}
+
+void forget_client_session(Connection::Impl& c) {
+    const auto& cache = c.client_config->session_cache;
+    // The server's ticket cannot be revoked, but the client can stop presenting it.
+    if (cache && c.current_session) cache->remove(c.session_key, *c.current_session);
 }
 
 Status send_client_hello(Connection::Impl& c) {

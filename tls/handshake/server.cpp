@@ -22,14 +22,25 @@ const HandshakeMessage* expect_handshake(const Message& message, HandshakeType t
 std::shared_ptr<Session> session_to_keep(const Connection::Impl& c) {
     auto session = c.make_session();
     session->lifetime = c.server_config->session_lifetime;
+    session->peer_certificates = c.negotiated.peer_certificates;  // the client's, if it sent one
+    // A renewed ticket stands for the same session and keeps its creation time: restarting the
+    // clock at each renewal would let one master secret be resumed forever.
+    if (c.current_session) session->created = c.current_session->created;
     return session;
 }
 
 void send_new_session_ticket(Connection::Impl& c) {
     const ServerConfig& config = *c.server_config;
+    const auto now = config.clock();
+    const auto session = session_to_keep(c);
     NewSessionTicket ticket;
-    ticket.lifetime_hint = static_cast<uint32_t>(config.session_lifetime.count());
-    ticket.ticket = config.ticket_keys->seal(*session_to_keep(c), config.clock());
+    // RFC 5077 3.3: the hint counts from now; a renewed ticket has only the rest of its lifetime.
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(session->created +
+                                                                       session->lifetime - now);
+    ticket.lifetime_hint = static_cast<uint32_t>(std::max<int64_t>(left.count(), 0));
+    // Empty when the session is too large to seal (RFC 5077 3.3 allows an empty ticket once the
+    // extension was acknowledged); the client then keeps the session ID, if any.
+    ticket.ticket = config.ticket_keys->seal(*session, now);
     c.send_handshake(HandshakeType::new_session_ticket, ticket.serialize());
 }
 
@@ -167,35 +178,61 @@ ServerHello server_hello(Connection::Impl& c, const ClientHello& hello) {
     return reply;
 }
 
-// A live session the client offered (ticket first, then session ID) that may be resumed here.
-std::shared_ptr<const Session> find_session(Connection::Impl& c, const ClientHello& hello) {
+// Whether a full handshake would accept the session's client identity now. A session carries
+// the client's chain (or none), and a resumed connection reports it as its peer certificates: so
+// a chain resumes only while client certificates are asked for and client_verifier still accepts
+// it (verified again: expiry and trust changes apply), and a session without one only while
+// certificates are not required.
+bool client_identity_accepted(const ServerConfig& config, const Session& session, TimePoint now) {
+    if (session.peer_certificates.empty()) return config.client_auth != ClientAuth::require;
+    if (config.client_auth == ClientAuth::none || !config.client_verifier) return false;
+    return config.client_verifier->verify({session.peer_certificates, {}, PeerRole::client, now})
+        .ok();
+}
+
+// A live session the client offered that may be resumed here.
+struct OfferedSession {
+    std::shared_ptr<const Session> session;
+    bool from_cache = false;  // found by session ID (else opened from a ticket)
+};
+
+// Ticket first, then session ID.
+OfferedSession find_session(Connection::Impl& c, const ClientHello& hello) {
     const ServerConfig& config = *c.server_config;
     const Extensions& ext = hello.extensions;
     const auto now = config.clock();
-    std::shared_ptr<const Session> session;
-    if (config.ticket_keys && ext.session_ticket && !ext.session_ticket->empty())
-        session = config.ticket_keys->open(*ext.session_ticket, now);
-    else if (config.session_cache && !hello.session_id.empty())
-        session = config.session_cache->find(hello.session_id, now);
-    if (!session) return nullptr;
+    OfferedSession offered;
+    if (config.ticket_keys && ext.session_ticket && !ext.session_ticket->empty()) {
+        offered.session = config.ticket_keys->open(*ext.session_ticket, now);
+    } else if (config.session_cache && !hello.session_id.empty()) {
+        offered.session = config.session_cache->find(hello.session_id, now);
+        offered.from_cache = true;
+    }
+    const Session* session = offered.session.get();
+    if (!session) return {};
     // RFC 7627 5.3: never resume without the extended master secret; and never with another
     // suite or for another server name.
-    if (!session->extended_master_secret || !c.client_offered_ems) return nullptr;
+    if (!session->extended_master_secret || !c.client_offered_ems) return {};
     if (!contains(hello.cipher_suites, session->suite) ||
         !contains(config.cipher_suites, session->suite) || !find_suite(session->suite))
-        return nullptr;
-    if (session->server_name != ext.server_name.value_or("")) return nullptr;
-    return session;
+        return {};
+    if (session->server_name != ext.server_name.value_or("")) return {};
+    if (!client_identity_accepted(config, *session, now)) return {};
+    return offered;
 }
 
 // The abbreviated handshake: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished.
 Result<HandshakeState> resume(Connection::Impl& c, const ClientHello& hello,
-                              const Session& session) {
+                              const OfferedSession& offered) {
     const ServerConfig& config = *c.server_config;
+    const Session& session = *offered.session;
     c.suite = find_suite(session.suite);
     settle_encrypt_then_mac(c, hello);
     c.negotiated.cipher_suite = session.suite;
     c.negotiated.resumed = true;
+    c.negotiated.peer_certificates = session.peer_certificates;
+    c.current_session = offered.session;
+    c.session_cached = offered.from_cache;
     c.master_secret = session.master_secret.clone();
     // RFC 5077 3.4: echo the client's session ID; renew the ticket when one was used.
     c.session_id = hello.session_id;
@@ -245,12 +282,10 @@ Result<HandshakeState> on_client_hello(Connection::Impl& c, const HandshakeMessa
     c.negotiated.server_name = ext.server_name.value_or("");
     c.negotiated.alpn = alpn;
 
-    // Session resumption is offered to clients without certificates only: a resumed session
-    // would otherwise have to carry the client's identity.
-    const bool resumable = config.client_auth == ClientAuth::none;
-    if (resumable) {
-        if (auto session = find_session(c, hello)) return resume(c, hello, *session);
-    }
+    if (auto offered = find_session(c, hello); offered.session) return resume(c, hello, offered);
+    // RFC 7627 5.3: a session without the extended master secret is never resumed, so it gets
+    // neither a session ID nor a ticket.
+    const bool resumable = c.client_offered_ems;
     c.issue_ticket = resumable && config.ticket_keys && ext.session_ticket.has_value();
     if (resumable && config.session_cache) c.session_id = c.random().bytes(32);
     return full_handshake(c, hello);
@@ -385,6 +420,14 @@ void remember_server_session(Connection::Impl& c) {
     if (c.negotiated.resumed || c.session_id.empty() || !config.session_cache) return;
     if (!c.negotiated.extended_master_secret) return;  // RFC 7627 5.3
     config.session_cache->store(session_to_keep(c));
+    c.session_cached = true;
+}
+
+void forget_server_session(Connection::Impl& c) {
+    // Tickets cannot be revoked (the client drops its own); a session ID can. Only the ID of this
+    // connection's own session: a client chooses the ID it sends with a ticket.
+    if (c.session_cached && c.server_config->session_cache)
+        c.server_config->session_cache->remove(c.session_id);
 }
 
 Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState state,
