@@ -420,6 +420,28 @@ TEST(PathBuilding, AnExpiredCrossCertificateGivesWayToAValidOne) {
     EXPECT_EQ(r2.certificate_index, 1u);
 }
 
+TEST(PathBuilding, APathFailingItsNameConstraintsGivesWayToAnother) {
+    // x509-limbo rfc5280::nc::nc-forbids-same-chain-ica: the intermediate has two certificates;
+    // through the first, a CA above excludes the intermediate's own name; through the second
+    // (another trusted root) nothing does.
+    CertFactory f("nc-alternate-path");
+    const auto root_a = f.root("root-a", {"/CN=Root A", kCaExtensions});
+    const auto root_b = f.root("root-b", {"/CN=Root B", kCaExtensions});
+    const auto ica_a = f.issue(
+        "ica-a", root_a,
+        {"/CN=ICA A", ca_with("nameConstraints = critical, excluded;DNS:forbidden.example.com")});
+    const auto ica_b1 = f.issue(
+        "ica-b1", ica_a, {"/CN=ICA B", ca_with("subjectAltName = DNS:forbidden.example.com")});
+    const auto ica_b2 = f.issue("ica-b2", root_b, {"/CN=ICA B", kCaExtensions, {}, ica_b1.key});
+    const auto leaf = f.issue("leaf", ica_b1, {"/CN=leaf", leaf_extensions("DNS:example.com")});
+    const auto r = verify({{leaf, ica_b1, ica_a, ica_b2}, {root_a, root_b}, "example.com"});
+    EXPECT_TRUE(r.ok()) << r.reason;
+    // Through the first only, the constraint is what is reported.
+    const auto r2 = verify({{leaf, ica_b1, ica_a}, {root_a, root_b}, "example.com"});
+    EXPECT_EQ(r2.code, VerifyCode::name_constraints) << r2.reason;
+    EXPECT_EQ(r2.certificate_index, 1u);
+}
+
 TEST(PathBuilding, HostileCrossSignedSetFailsWithinTheBound) {
     // Five keys under one name, each certified by every other (25 certificates), no key
     // identifiers to tell them apart: the paths through them are counted in the millions. The
