@@ -6,8 +6,7 @@
 //   CertFactory f("wildcard-nc");
 //   const auto root = f.root("root", {"/CN=Root", kCaExtensions});
 //   const auto ica = f.issue("ica", root, {"/CN=ICA", std::string(kCaExtensions) +
-//                                             "nameConstraints = critical,
-//                                             excluded;DNS:bar.example.com\n"});
+//       "nameConstraints = critical, excluded;DNS:bar.example.com\n"});
 //   const auto leaf = f.issue("leaf", ica, {"/CN=leaf", leaf_extensions("DNS:*.example.com")});
 //
 // Extension text is an openssl config section (`openssl x509v3_config`), so raw DER works too:
