@@ -173,11 +173,11 @@ bool names_match(const SubjectNames& names, std::string_view host) {
         return std::any_of(names.ips.begin(), names.ips.end(),
                            [&](const crypto::Bytes& a) { return a == *ip; });
     }
-    if (names.has_san) {
-        return std::any_of(names.dns.begin(), names.dns.end(),
-                           [&](const std::string& p) { return dns_name_matches(p, host); });
-    }
-    return !names.common_name.empty() && dns_name_matches(names.common_name, host);
+    // No common-name fallback: without a subjectAltName a certificate names no host (RFC 6125
+    // 6.4.4 allows the CN only as a legacy; the CA/Browser Forum requires SANs, and browsers, Go
+    // and rustls stopped reading the CN long ago).
+    return std::any_of(names.dns.begin(), names.dns.end(),
+                       [&](const std::string& p) { return dns_name_matches(p, host); });
 }
 
 }  // namespace x509

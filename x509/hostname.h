@@ -15,7 +15,7 @@ namespace x509 {
 struct SubjectNames {
     std::vector<std::string> dns;    // subjectAltName dNSName entries, as written
     std::vector<crypto::Bytes> ips;  // subjectAltName iPAddress entries (4 or 16 bytes)
-    std::string common_name;         // the subject's (last) CN, empty when none
+    std::string common_name;         // the subject's (last) CN, empty when none (never matched)
     bool has_san = false;            // the certificate has a subjectAltName extension
 };
 
@@ -36,8 +36,8 @@ std::string format_ip_address(const crypto::Bytes& address);
 bool dns_name_matches(std::string_view pattern, std::string_view host);
 
 // The whole rule for a leaf: IP literals are compared with SAN iPAddress entries only; host
-// names with SAN dNSName entries; the subject CN is consulted only when the certificate has no
-// subjectAltName extension at all (legacy certificates), and never for IP literals.
+// names with SAN dNSName entries. The subject CN is never consulted: a certificate without a
+// subjectAltName is not valid for any host name.
 bool names_match(const SubjectNames& names, std::string_view host);
 
 }  // namespace x509

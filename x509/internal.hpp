@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,7 +15,6 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 #include <botan/asn1_obj.h>
-#include <botan/certstor.h>
 #include <botan/pk_keys.h>
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
@@ -49,12 +50,18 @@ std::string certificate_label(size_t index, const Botan::X509_Certificate& cert)
 
 }  // namespace x509::detail
 
+namespace x509::detail {
+struct ParsedCertificate;  // certificate_fields.hpp
+}
+
 namespace x509 {
 
 struct TrustStore::Impl {
-    Botan::Certificate_Store_In_Memory store;
+    // Parsed once when added, in insertion order (certificates() returns their DER).
+    std::vector<std::shared_ptr<const detail::ParsedCertificate>> anchors;
     std::set<crypto::Bytes, crypto::BytesLess> ders;
-    std::vector<crypto::Bytes> ordered;  // insertion order, for certificates()
+    // Raw DER subject -> index into anchors, for finding the issuers of a certificate.
+    std::multimap<std::vector<uint8_t>, size_t> by_subject;
 };
 
 }  // namespace x509

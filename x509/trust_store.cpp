@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "x509/certificate.h"
+#include "x509/certificate_fields.hpp"
 #include "x509/internal.hpp"
 
 namespace x509 {
@@ -24,32 +25,25 @@ TrustStore& TrustStore::operator=(TrustStore&& other) noexcept {
 }
 
 TrustStore::Impl& TrustStore::mutable_impl() {
-    // Copies share one Impl; the first add() on a shared store makes it private.
-    if (impl_.use_count() > 1) {
-        auto copy = std::make_shared<Impl>();
-        for (const auto& der : impl_->ordered) {
-            copy->store.add_certificate(detail::decode_certificate(der));
-            copy->ders.insert(der);
-            copy->ordered.push_back(der);
-        }
-        impl_ = std::move(copy);
-    }
+    // Copies share one Impl; the first add() on a shared store makes it private (the parsed
+    // certificates themselves are immutable and stay shared).
+    if (impl_.use_count() > 1) impl_ = std::make_shared<Impl>(*impl_);
     return *impl_;
 }
 
 void TrustStore::add(const crypto::Bytes& certificate) {
     if (impl_->ders.count(certificate)) return;
-    Botan::X509_Certificate cert = [&] {
+    detail::CertificatePtr parsed = [&] {
         try {
-            return detail::decode_certificate(certificate);
+            return detail::parse_certificate(certificate);
         } catch (const std::exception& e) {
             throw Error(std::string("trust store: certificate does not parse: ") + e.what());
         }
     }();
     Impl& impl = mutable_impl();
-    impl.store.add_certificate(cert);
+    impl.by_subject.emplace(parsed->cert.raw_subject_dn(), impl.anchors.size());
+    impl.anchors.push_back(std::move(parsed));
     impl.ders.insert(certificate);
-    impl.ordered.push_back(certificate);
 }
 
 void TrustStore::add(const std::vector<crypto::Bytes>& certificates) {
@@ -67,7 +61,7 @@ void TrustStore::add_pem_file(const std::string& path) {
 }
 
 size_t TrustStore::size() const noexcept {
-    return impl_->ordered.size();
+    return impl_->anchors.size();
 }
 
 bool TrustStore::contains(const crypto::Bytes& certificate) const {
@@ -75,7 +69,10 @@ bool TrustStore::contains(const crypto::Bytes& certificate) const {
 }
 
 std::vector<crypto::Bytes> TrustStore::certificates() const {
-    return impl_->ordered;
+    std::vector<crypto::Bytes> out;
+    out.reserve(impl_->anchors.size());
+    for (const auto& anchor : impl_->anchors) out.push_back(anchor->der);
+    return out;
 }
 
 TrustStore TrustStore::from_certificates(const std::vector<crypto::Bytes>& certificates) {

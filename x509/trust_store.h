@@ -41,7 +41,7 @@ class TrustStore {
     bool contains(const crypto::Bytes& certificate) const;
     std::vector<crypto::Bytes> certificates() const;
 
-    struct Impl;  // Botan's in-memory store; see x509/internal.hpp
+    struct Impl;  // the parsed certificates; see x509/internal.hpp
     const Impl& impl() const noexcept { return *impl_; }
 
   private:

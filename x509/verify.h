@@ -1,6 +1,17 @@
-// Certificate chain validation: path building from the peer's certificates plus a trust store,
-// validity at a given time, basic constraints, key usage / extended key usage, signature and key
-// strength (RSA >= 2048 bits, EC >= 256 bits, no SHA-1), and host name / IP matching of the leaf.
+// Certificate chain validation, RFC 5280 6.1 with the web PKI profile (CA/Browser Forum Baseline
+// Requirements) as rustls-webpki and Go apply it:
+//  - path building from the peer's certificates plus a trust store (any trusted certificate is a
+//    trust anchor), depth first with backtracking over alternative issuers, bounded work;
+//  - on every certificate: version 3, validity at `now`, no unknown critical extension,
+//    extensions that decode; RSA (2048..8192 bits) or ECDSA keys on named curves P-256/P-384/
+//    P-521 only (no DSA, no explicit EC parameters); signatures RSA PKCS#1 v1.5 / PSS or ECDSA
+//    with SHA-256/384/512 (SHA-1 and weaker refused);
+//  - issuers: basicConstraints CA:TRUE, keyUsage (if any) with keyCertSign, extendedKeyUsage
+//    (if any) allowing the purpose, pathLenConstraint, name constraints (dNSName with wildcards
+//    as sets, iPAddress v4/v6, rfc822Name, directoryName; other forms refused when constrained),
+//    none of which applies to self-issued intermediates;
+//  - the leaf: not a CA, keyUsage fit for TLS, extendedKeyUsage (if any, never empty) naming the
+//    purpose, and the host name or IP in its subjectAltName (never the subject CN).
 #pragma once
 
 #include <chrono>
@@ -22,19 +33,20 @@ enum class Purpose : uint8_t {
 enum class VerifyCode : uint8_t {
     ok,
     empty_chain,            // no certificate at all
-    malformed,              // a certificate does not parse
+    malformed,              // a certificate (or an extension we need) does not parse
     expired,                // now > notAfter
     not_yet_valid,          // now < notBefore
-    unknown_ca,             // no path to a trusted root (issuer missing or root not trusted)
+    unknown_ca,             // no path to a trusted root (issuer missing, root not trusted, loop,
+                            // or the path-building limit reached)
     self_signed,            // the leaf is self-signed and not itself trusted
     hostname_mismatch,      // the leaf is not for the requested name / IP
     bad_signature,          // a signature in the path does not verify
     weak_key_or_signature,  // RSA < 2048, EC < 256, SHA-1 or weaker signature hash
-    unsupported_algorithm,  // unknown key or signature algorithm, bad parameters
+    unsupported_algorithm,  // key or signature algorithm we refuse (DSA, explicit EC parameters)
     bad_usage,              // key usage / extended key usage forbid the purpose
-    bad_basic_constraints,  // an issuer is not a CA
+    bad_basic_constraints,  // an issuer is not a CA, or the leaf is one
     chain_too_long,         // path length constraint exceeded, or too many certificates
-    name_constraints,       // a name constraint of an issuer is violated
+    name_constraints,       // a name constraint of an issuer is violated (or unusable)
     unknown_critical_extension,
     revoked,
     other,
@@ -56,12 +68,16 @@ struct VerifyResult {
 };
 
 struct VerifyOptions {
-    size_t max_chain_length = 10;  // certificates the peer may send
+    // Certificates the peer may send (so also the longest path, plus the trust anchor).
+    size_t max_chain_length = 10;
     size_t min_rsa_bits = 2048;
     size_t min_ec_bits = 256;
 };
 
-// chain: DER, leaf first, as the peer sent it (extra or out-of-order intermediates are fine).
+// chain: DER, leaf first, as the peer sent it (extra, repeated or out-of-order intermediates
+// are fine). When no path validates, the result is the most telling failure seen: a problem
+// with a certificate that provably issued the one below it, else a signature that did not
+// verify, else the certificate whose issuer was not found.
 // hostname: a DNS name or IP literal to match against the leaf; empty skips the name check.
 // Never throws for anything in the chain; problems come back in the result.
 VerifyResult verify_chain(std::span<const crypto::Bytes> chain, const TrustStore& trust,

@@ -5,6 +5,9 @@
 //     s_server reports receiving that alert.
 //   OurServerChain: openssl s_client -verify_return_error, trusting only the test root, verifies
 //     the chain our server presents (leaf + intermediate), for RSA and both ECDSA leaves.
+//   NameConstraintsOverTls: s_server presents a wildcard leaf whose intermediate excludes a name
+//     the wildcard matches (issue 11); our client refuses it, and accepts the same leaf shape
+//     under a constraint the wildcard cannot reach.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <iostream>
 
 #include "interop.h"
+#include "support/cert_factory.h"
 #include "support/pki.h"
 #include "tls/x509_verifier.h"
 #include "x509/certificate.h"
@@ -114,6 +118,76 @@ TEST_P(OurClientRefuses, BadServerChainWithTheRightAlert) {
 
 INSTANTIATE_TEST_SUITE_P(OpenSslServer, OurClientRefuses, testing::ValuesIn(kBadChains),
                          bad_chain_name);
+
+// root -> intermediate (nameConstraints: excluded `excluded`) -> leaf DNS:*.example.com
+struct ConstrainedWildcard {
+    tls12_test::TestCert root, intermediate, leaf;
+};
+
+ConstrainedWildcard constrained_wildcard(const std::string& name, const std::string& excluded) {
+    using tls12_test::kCaExtensions;
+    const tls12_test::CertFactory f(name);
+    ConstrainedWildcard out;
+    out.root = f.root("root", {"/CN=Constrained Root", kCaExtensions});
+    out.intermediate = f.issue(
+        "ica", out.root,
+        {"/CN=Constrained Intermediate",
+         std::string(kCaExtensions) + "nameConstraints = critical, excluded;DNS:" + excluded});
+    out.leaf = f.issue("leaf", out.intermediate,
+                       {"/CN=*.example.com", tls12_test::leaf_extensions("DNS:*.example.com")});
+    return out;
+}
+
+std::shared_ptr<const tls::ClientConfig> trusting(const tls12_test::TestCert& root) {
+    return tls12_test::client_config([&](tls::ClientConfig& cfg) {
+        cfg.verifier = tls::make_x509_verifier(x509::TrustStore::from_certificates({root.der}));
+    });
+}
+
+TEST(NameConstraintsOverTls, WildcardReachingAnExcludedNameIsRefused) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    const auto pki = constrained_wildcard("interop-nc-wildcard", "bar.example.com");
+    OpenSslServer server =
+        start_openssl_server(pki.leaf.cert, pki.leaf.key, pki.intermediate.cert, {"-naccept", "1"});
+    try {
+        net::Stream s = net::connect_tls("127.0.0.1", server.port, trusting(pki.root),
+                                         stream_options(), "bar.example.com");
+        FAIL() << "handshake succeeded: *.example.com accepted for bar.example.com under an "
+                  "intermediate that excludes it\n"
+               << peer_output(server.process);
+    } catch (const net::TlsError& e) {
+        std::cout << "  our client refused: " << e.what() << "\n";
+        EXPECT_EQ(tls::to_string(e.alert()),
+                  tls::to_string(tls::AlertDescription::certificate_unknown))
+            << e.what();
+        EXPECT_NE(e.reason().find("name constraints"), std::string::npos) << e.reason();
+        EXPECT_NE(e.reason().find("DNS:*.example.com"), std::string::npos) << e.reason();
+        EXPECT_NE(e.reason().find("excluded subtree DNS:bar.example.com"), std::string::npos)
+            << e.reason();
+    } catch (const std::exception& e) {
+        FAIL() << "expected a TlsError, got: " << e.what() << "\n" << peer_output(server.process);
+    }
+    const std::string expected =
+        "SSL alert number " +
+        std::to_string(static_cast<int>(tls::AlertDescription::certificate_unknown));
+    EXPECT_TRUE(server.process.wait_for_output(expected, 15s, /*from_stderr=*/true))
+        << peer_output(server.process);
+}
+
+TEST(NameConstraintsOverTls, WildcardOutsideTheExcludedNamesIsAccepted) {
+    // The control: the same shape of chain, but the excluded name is out of the wildcard's reach.
+    INTEROP_REQUIRE_TOOL("openssl");
+    const auto pki = constrained_wildcard("interop-nc-wildcard-ok", "bar.example.org");
+    OpenSslServer server =
+        start_openssl_server(pki.leaf.cert, pki.leaf.key, pki.intermediate.cert, {"-naccept", "1"});
+    try {
+        net::Stream s = net::connect_tls("127.0.0.1", server.port, trusting(pki.root),
+                                         stream_options(), "bar.example.com");
+        s.close();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what() << "\n" << peer_output(server.process);
+    }
+}
 
 class OurServerChain : public testing::TestWithParam<tls12_test::ServerKey> {};
 

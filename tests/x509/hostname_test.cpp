@@ -124,10 +124,12 @@ TEST(NamesMatch, NoCommonNameFallbackWhenSanPresent) {
     EXPECT_FALSE(names_match(n, "legacy.example.org"));
 }
 
-TEST(NamesMatch, CommonNameOnlyWithoutSan) {
+// Issue 11: no common-name fallback. Before, a certificate without subjectAltName matched its CN
+// (this test asserted names_match(n, "legacy.example.org")); now it matches no host name.
+TEST(NamesMatch, NoCommonNameFallbackWithoutSan) {
     SubjectNames n;
     n.common_name = "legacy.example.org";
-    EXPECT_TRUE(names_match(n, "legacy.example.org"));
+    EXPECT_FALSE(names_match(n, "legacy.example.org"));
     EXPECT_FALSE(names_match(n, "other.example.org"));
     n.common_name = "127.0.0.1";
     EXPECT_FALSE(names_match(n, "127.0.0.1"));  // IPs never come from the CN
