@@ -14,19 +14,16 @@
 namespace crypto {
 namespace {
 
-// Hides a value from the optimiser so mask arithmetic is not turned back into branches.
+// Hides a value from the optimiser: what it computes from it cannot be specialised into
+// branches, because the compiler no longer knows where the value came from.
 inline uint64_t value_barrier(uint64_t x) {
     asm volatile("" : "+r"(x));
     return x;
 }
-// All ones when a < b, else zero (a, b < 2^63).
-inline uint64_t ct_lt(uint64_t a, uint64_t b) {
-    return value_barrier(0 - ((a - b) >> 63));
-}
-// All ones when a == b, else zero.
+// All ones when a == b, else zero. Arithmetic only; pass secrets through value_barrier() first.
 inline uint64_t ct_eq(uint64_t a, uint64_t b) {
     const uint64_t x = a ^ b;
-    return value_barrier(0 - ((~x & (x - 1)) >> 63));
+    return 0 - ((~x & (x - 1)) >> 63);
 }
 
 template <class W>
@@ -38,8 +35,17 @@ W byteswap(W w) {
         return static_cast<W>(__builtin_bswap64(static_cast<uint64_t>(w)));
 }
 
-// HMAC (RFC 2104) computed on the raw compression function of H. Crypto++'s H::Transform takes the
-// chaining state and one block as words in native order (big-endian loads done by the caller).
+// Crypto++'s H with its chaining state and partial block readable (protected members meant for
+// derived classes), so the public part of a message goes through H's own multi-block update
+// (SHA-NI where the CPU has it) and the secret-length tail continues from where it stopped.
+template <class H>
+struct OpenHash : H {
+    const typename H::HashWordType* chaining_state() { return this->StateBuf(); }
+    const uint8_t* buffered() { return reinterpret_cast<const uint8_t*>(this->DataBuf()); }
+};
+
+// HMAC (RFC 2104) finished on the raw compression function of H. Crypto++'s H::Transform takes the
+// chaining state and one block as words in native order (big-endian loads done here).
 template <class H>
 class RawHmac {
   public:
@@ -50,22 +56,22 @@ class RawHmac {
     static constexpr size_t kStateWords = 8;                  // room for every SHA state
 
     explicit RawHmac(ByteView key) {
-        alignas(16) uint8_t block[kBlock] = {};
         if (key.size() > kBlock) {
-            H().CalculateDigest(block, key.data(), key.size());  // RFC 2104: hash long keys
+            H().CalculateDigest(ipad_, key.data(), key.size());  // RFC 2104: hash long keys
         } else if (!key.empty()) {
-            std::memcpy(block, key.data(), key.size());
+            std::memcpy(ipad_, key.data(), key.size());
         }
-        for (auto& b : block) b ^= 0x36;
-        H::InitState(inner_);
-        compress(inner_, block);
-        for (auto& b : block) b ^= 0x36 ^ 0x5c;
+        alignas(16) uint8_t opad[kBlock];
+        for (size_t i = 0; i < kBlock; ++i) {
+            opad[i] = ipad_[i] ^ 0x5c;
+            ipad_[i] ^= 0x36;
+        }
         H::InitState(outer_);
-        compress(outer_, block);
-        secure_wipe(block, sizeof block);
+        compress(outer_, opad);
+        secure_wipe(opad, sizeof opad);
     }
     ~RawHmac() {
-        secure_wipe(inner_, sizeof inner_);
+        secure_wipe(ipad_, sizeof ipad_);
         secure_wipe(outer_, sizeof outer_);
     }
     RawHmac(const RawHmac&) = delete;
@@ -73,14 +79,18 @@ class RawHmac {
 
     void mac(ByteView prefix, ByteView data, size_t min_len, size_t secret_len,
              uint8_t* out) const {
-        // Inner hash: the public part streamed as usual.
-        Stream inner(inner_);
-        inner.update(prefix);
-        inner.update(data.first(min_len));
+        // Inner hash: the key block and the public part through H itself (its state is wiped
+        // when it goes), then the rest from its chaining state and buffered bytes.
+        OpenHash<H> h;
+        h.Update(ipad_, kBlock);
+        h.Update(prefix.data(), prefix.size());
+        h.Update(data.data(), min_len);
+        const uint64_t hashed = prefix.size() + min_len;
+        Stream inner(h.chaining_state(), {h.buffered(), hashed % kBlock}, hashed);
         alignas(16) uint8_t digest[kDigest];
         inner.finish_secret_suffix(data.subspan(min_len), secret_len - min_len, digest);
         // Outer hash over the inner digest: public lengths only.
-        Stream outer(outer_);
+        Stream outer(outer_, {}, 0);
         outer.update({digest, kDigest});
         outer.finish(out);
         secure_wipe(digest, sizeof digest);
@@ -104,7 +114,11 @@ class RawHmac {
     // A hash in progress after the key block: chaining state, a partial block, a byte count.
     class Stream {
       public:
-        explicit Stream(const Word* keyed) { std::memcpy(state_, keyed, sizeof state_); }
+        Stream(const Word* state, ByteView buffered, uint64_t hashed)
+            : used_(buffered.size()), total_(hashed) {
+            std::memcpy(state_, state, sizeof state_);
+            if (!buffered.empty()) std::memcpy(block_, buffered.data(), buffered.size());
+        }
         ~Stream() {
             secure_wipe(state_, sizeof state_);
             secure_wipe(block_, sizeof block_);
@@ -159,15 +173,25 @@ class RawHmac {
                 alignas(16) uint8_t block[kBlock];
                 const size_t start = i == 0 ? used_ : 0;
                 std::memcpy(block, block_, start);
+                // The bytes up to tail.size() as they are (a public bound), zeros after them...
+                const size_t available =
+                    input_index < max_len ? std::min<size_t>(kBlock - start, max_len - input_index)
+                                          : 0;
+                if (available) std::memcpy(block + start, tail.data() + input_index, available);
+                std::memset(block + start + available, 0, kBlock - start - available);
+                // ...then masked: kept before len, 0x80 at len, zero after. Record lengths are far
+                // below 2^31, so 32-bit masks do (and let the compiler vectorise the loop).
+                const auto hidden_len = static_cast<uint32_t>(value_barrier(len));
+                const auto first = static_cast<uint32_t>(input_index - start);
                 for (size_t j = start; j < kBlock; ++j) {
-                    const uint64_t index = input_index + (j - start);
-                    const uint8_t byte = index < max_len ? tail[index] : 0;  // public bound
-                    const auto in_data = static_cast<uint8_t>(ct_lt(index, len));
-                    const auto at_end = static_cast<uint8_t>(ct_eq(index, len));
-                    block[j] = static_cast<uint8_t>((byte & in_data) | (0x80 & at_end));
+                    const uint32_t index = first + static_cast<uint32_t>(j);
+                    const uint32_t before_len = 0u - ((index - hidden_len) >> 31);
+                    const uint32_t x = index ^ hidden_len;
+                    const uint32_t at_len = 0u - ((~x & (x - 1)) >> 31);
+                    block[j] = static_cast<uint8_t>((block[j] & before_len) | (0x80 & at_len));
                 }
                 input_index += kBlock - start;
-                const uint64_t is_last = ct_eq(i, last_block);
+                const uint64_t is_last = value_barrier(ct_eq(i, value_barrier(last_block)));
                 for (size_t k = 0; k < 8; ++k)
                     block[kBlock - 1 - k] |= static_cast<uint8_t>((bits >> (8 * k)) & is_last);
                 compress(state_, block);
@@ -186,7 +210,7 @@ class RawHmac {
         uint64_t total_ = 0;  // bytes after the key block
     };
 
-    alignas(16) Word inner_[kStateWords] = {};  // state after the ipad block
+    alignas(16) uint8_t ipad_[kBlock] = {};     // key ^ 0x36, the inner hash's first block
     alignas(16) Word outer_[kStateWords] = {};  // state after the opad block
 };
 
