@@ -20,10 +20,13 @@
 //       (Ir of the run / 2000 = instructions per open; equal counts for the three kinds mean no
 //       padding-dependent code path.)
 #include <benchmark/benchmark.h>
+#if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
+#endif
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -82,10 +85,14 @@ struct Fixture {
 };
 
 uint64_t ticks() {
+#if defined(__x86_64__) || defined(__i386__)
     _mm_lfence();
     const uint64_t t = __rdtsc();
     _mm_lfence();
     return t;
+#else
+    return static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
 }
 
 // The median, and the mean of the faster half: ticks come in steps (21 on the machine of

@@ -1,5 +1,5 @@
 // HMAC over Crypto++'s HMAC<H>, keyed once; finish() resets to the keyed state. The constant-time
-// variant drives the hash's compression function (Crypto++'s static Transform) directly.
+// variant finishes the inner hash on the compression function (Crypto++'s static Transform).
 #include "crypto/hmac.h"
 
 #include <algorithm>
@@ -126,8 +126,6 @@ class RawHmac {
 
         void update(ByteView bytes) {
             total_ += bytes.size();
-            for (; used_ == 0 && bytes.size() >= kBlock; bytes = bytes.subspan(kBlock))
-                compress(state_, bytes.data());  // whole blocks straight from the input
             while (!bytes.empty()) {
                 const size_t take = std::min(kBlock - used_, bytes.size());
                 std::memcpy(block_ + used_, bytes.data(), take);

@@ -9,7 +9,7 @@
 namespace crypto {
 
 class Random {
-public:
+  public:
     virtual ~Random() = default;
     virtual void fill(MutableByteView out) = 0;
 
