@@ -20,15 +20,18 @@ class Hmac {
     // state so the same key can MAC the next message. No allocation.
     void finish(MutableByteView out);
 
-    // HMAC(prefix || data[0..secret_len)) into out (size() bytes), then resets like finish().
-    // secret_len <= data.size() may be secret (the MAC-then-encrypt record length depends on the
-    // padding): after hashing the true message, dummy compression-function calls are run so that
-    // the total number of compressions is that of the longest message (prefix || data), whatever
-    // secret_len is (the Lucky13 countermeasure of RFC 5246 6.2.3.2 / AlFardan-Paterson 2013).
-    // Residual risk: the real and dummy compressions touch different memory and Crypto++'s update
-    // path buffers a partial block, so cache and micro-architectural timing differences of a few
-    // cycles remain; the compression count (the signal Lucky13 measured) is constant.
-    void mac_constant_time(ByteView prefix, ByteView data, size_t secret_len, MutableByteView out);
+    // HMAC(prefix || data[0..secret_len)) into out (size() bytes), independently of update() and
+    // finish() (a message in progress is left as it is). For the MAC-then-encrypt record check
+    // where secret_len depends on the secret padding (RFC 5246 6.2.3.2, Lucky Thirteen: AlFardan
+    // and Paterson 2013). min_len <= secret_len <= data.size() (throws std::invalid_argument
+    // otherwise); min_len, data.size() and prefix.size() are public. prefix and data[0..min_len)
+    // are hashed the ordinary way; the rest of data is hashed block by block up to data.size(),
+    // every byte selected with masks, and the inner digest taken from the block where secret_len
+    // ends by a masked copy. The compression function therefore runs the same number of times, on
+    // the same memory, through the same instructions, whatever secret_len is (the approach of
+    // BoringSSL's EVP_tls_cbc_digest_record).
+    void mac_constant_time(ByteView prefix, ByteView data, size_t min_len, size_t secret_len,
+                           MutableByteView out);
 
   private:
     struct Impl;

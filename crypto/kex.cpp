@@ -91,6 +91,36 @@ KeyExchange::KeyExchange(KexGroup group, Random& random) : group_(group) {
     }
 }
 
+KeyExchange::KeyExchange(KexGroup group) : group_(group), impl_(std::make_unique<Impl>()) {}
+
+KeyExchange KeyExchange::from_private_key(KexGroup group, ByteView private_key) {
+    if (public_value_size(group) == 0) throw std::invalid_argument("KeyExchange: unknown group");
+    KeyExchange kx(group);
+    if (group == KexGroup::x25519) {
+        if (private_key.size() != CryptoPP::x25519::SECRET_KEYLENGTH)
+            throw std::invalid_argument("KeyExchange: an X25519 private key is 32 bytes");
+        auto& k = kx.impl_->private_key;
+        k.Assign(private_key.data(), private_key.size());
+        // RFC 7748 section 5: decodeScalar25519.
+        k[0] &= 248;
+        k[31] &= 127;
+        k[31] |= 64;
+        kx.public_value_.resize(CryptoPP::x25519::PUBLIC_KEYLENGTH);
+        CryptoPP::x25519().GeneratePublicKey(CryptoPP::NullRNG(), k, kx.public_value_.data());
+        return kx;
+    }
+    const auto& dh = nist_domain(group);
+    if (private_key.size() != dh.PrivateKeyLength())
+        throw std::invalid_argument("KeyExchange: private key length does not match the curve");
+    const CryptoPP::Integer x(private_key.data(), private_key.size());
+    if (x.IsZero() || x >= dh.GetGroupParameters().GetSubgroupOrder())
+        throw std::invalid_argument("KeyExchange: private key not in [1, n - 1]");
+    kx.impl_->private_key.Assign(private_key.data(), private_key.size());
+    kx.public_value_.resize(dh.PublicKeyLength());  // uncompressed: 0x04 || X || Y
+    dh.GeneratePublicKey(CryptoPP::NullRNG(), kx.impl_->private_key, kx.public_value_.data());
+    return kx;
+}
+
 KeyExchange::~KeyExchange() = default;
 KeyExchange::KeyExchange(KeyExchange&&) noexcept = default;
 KeyExchange& KeyExchange::operator=(KeyExchange&&) noexcept = default;

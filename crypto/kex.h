@@ -16,9 +16,13 @@ const char* to_string(KexGroup group) noexcept;
 size_t public_value_size(KexGroup group) noexcept;
 
 class KeyExchange {
-public:
+  public:
     // A fresh ephemeral key pair.
     KeyExchange(KexGroup group, Random& random);
+    // The key pair of a known private key, for known-answer tests (RFC 7748, Wycheproof). X25519:
+    // 32 bytes, clamped as RFC 7748 section 5 says. NIST curves: the big-endian scalar, exactly
+    // 32 / 48 bytes, in [1, n - 1]. Throws std::invalid_argument otherwise.
+    static KeyExchange from_private_key(KexGroup group, ByteView private_key);
     ~KeyExchange();
     KeyExchange(KeyExchange&&) noexcept;
     KeyExchange& operator=(KeyExchange&&) noexcept;
@@ -32,7 +36,8 @@ public:
     // curve, the point at infinity, or an all-zero X25519 result.
     std::optional<SecretBytes> agree(ByteView peer_public_value) const;
 
-private:
+  private:
+    explicit KeyExchange(KexGroup group);
     struct Impl;
     KexGroup group_;
     Bytes public_value_;

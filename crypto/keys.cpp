@@ -104,9 +104,14 @@ Bytes sign_message(const CryptoPP::PK_Signer& signer, CryptoPP::RandomNumberGene
     return sig;
 }
 
-bool verify_rsa(const CryptoPP::PK_Verifier& verifier, ByteView message, ByteView signature) {
-    // RFC 8017 8.1.2 / 8.2.2: the signature is exactly k bytes long.
+bool verify_rsa(const CryptoPP::PK_Verifier& verifier, const Integer& modulus, ByteView message,
+                ByteView signature) {
+    // RFC 8017 8.1.2 / 8.2.2 step 1: the signature is exactly k bytes long.
     if (signature.size() != verifier.SignatureLength()) return false;
+    // RFC 8017 5.2.2 (RSAVP1) step 1: the representative s must lie in [0, n - 1]. Crypto++
+    // exponentiates whatever it is given, so s + n (when it still fits in k bytes) would verify
+    // as a second encoding of the same signature.
+    if (Integer(signature.data(), signature.size()) >= modulus) return false;
     return verifier.VerifyMessage(message.data(), message.size(), signature.data(),
                                   signature.size());
 }
@@ -242,11 +247,11 @@ bool PublicKey::verify(SignatureAlgorithm algorithm, ByteView message, ByteView 
                     return false;  // rsa_pss with SHA-1 is not a TLS scheme
                 } else {
                     const typename CryptoPP::RSASS<CryptoPP::PSS, H>::Verifier v(impl_->rsa);
-                    return verify_rsa(v, message, signature);
+                    return verify_rsa(v, impl_->rsa.GetModulus(), message, signature);
                 }
             }
             const typename CryptoPP::RSASS<CryptoPP::PKCS1v15, H>::Verifier v(impl_->rsa);
-            return verify_rsa(v, message, signature);
+            return verify_rsa(v, impl_->rsa.GetModulus(), message, signature);
         });
     } catch (...) {
         return false;  // malformed input never escapes as an exception

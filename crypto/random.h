@@ -9,7 +9,7 @@
 namespace crypto {
 
 class Random {
-public:
+  public:
     virtual ~Random() = default;
     virtual void fill(MutableByteView out) = 0;
 
@@ -20,10 +20,13 @@ public:
     }
 };
 
-// The operating system's CSPRNG through Crypto++'s AutoSeededRandomPool. Thread-safe.
+// The operating system's CSPRNG through Crypto++'s AutoSeededRandomPool. Thread-safe and
+// fork-safe: after fork() the child mixes fresh OS entropy into its copy of the pool before its
+// first draw, so parent and child never share keys, nonces or IVs.
 std::shared_ptr<Random> system_random();
 
 // A reproducible stream (ChaCha20 keyed from the seed): for tests, fuzzing and benchmarks only.
+// It repeats by design, in a forked child too.
 std::shared_ptr<Random> deterministic_random(uint64_t seed);
 
 }  // namespace crypto

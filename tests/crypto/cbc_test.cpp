@@ -1,14 +1,18 @@
 // AES-CBC against NIST SP 800-38A (F.2.1-F.2.6), and the constant-time HMAC helper against plain
-// HMAC for every secret length.
+// HMAC for every secret length, hash, block boundary and record size.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "crypto/cbc.h"
 #include "crypto/hmac.h"
 
 using crypto::AesCbc;
 using crypto::Bytes;
+using crypto::ByteView;
 using crypto::CbcDirection;
 using crypto::from_hex;
+using crypto::to_hex;
 
 namespace {
 
@@ -92,7 +96,7 @@ TEST(HmacConstantTime, MatchesPlainHmacForEveryLength) {
             message.insert(message.end(), data.begin(), data.begin() + len);
             const Bytes expected = crypto::hmac(alg, key, message);
             Bytes got(mac.size());
-            mac.mac_constant_time(header, data, len, got);
+            mac.mac_constant_time(header, data, 0, len, got);
             ASSERT_EQ(got, expected) << "length " << len;
         }
         // The instance is reset and still usable the ordinary way.
@@ -104,3 +108,100 @@ TEST(HmacConstantTime, MatchesPlainHmacForEveryLength) {
 }
 
 }  // namespace
+
+namespace {
+
+size_t block_size(crypto::HashAlgorithm alg) {
+    return alg == crypto::HashAlgorithm::sha384 || alg == crypto::HashAlgorithm::sha512 ? 128 : 64;
+}
+
+Bytes pattern(size_t n, uint8_t seed) {
+    Bytes out(n);
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(seed + i * 131);
+    return out;
+}
+
+// mac_constant_time(prefix, data, min_len, len) against crypto::hmac(prefix || data[0..len)) for
+// every len in [min_len, data.size()].
+void expect_matches_plain_hmac(crypto::HashAlgorithm alg, ByteView key, ByteView prefix,
+                               ByteView data, size_t min_len) {
+    crypto::Hmac mac(alg, key);
+    Bytes message(prefix.begin(), prefix.end());
+    message.insert(message.end(), data.begin(), data.end());
+    for (size_t len = min_len; len <= data.size(); ++len) {
+        const Bytes expected = crypto::hmac(alg, key, ByteView(message).first(prefix.size() + len));
+        Bytes got(mac.size());
+        mac.mac_constant_time(prefix, data, min_len, len, got);
+        ASSERT_EQ(to_hex(got), to_hex(expected))
+            << crypto::to_string(alg) << " key " << key.size() << " prefix " << prefix.size()
+            << " data " << data.size() << " min_len " << min_len << " len " << len;
+    }
+}
+
+const crypto::HashAlgorithm kAllMacHashes[] = {
+    crypto::HashAlgorithm::sha1, crypto::HashAlgorithm::sha256, crypto::HashAlgorithm::sha384,
+    crypto::HashAlgorithm::sha512};
+
+}  // namespace
+
+// Every data length up to two blocks past the second block boundary and every secret length below
+// it: the 0x80 byte and the length field land in every position of the last block, in the block
+// before it, and spill into one more block.
+TEST(HmacConstantTime, EveryLengthAroundBlockBoundaries) {
+    const Bytes header = from_hex("00000000000000011703030000");  // the record MAC header size
+    for (auto alg : kAllMacHashes) {
+        const size_t block = block_size(alg);
+        const Bytes key = pattern(crypto::digest_size(alg), 0x31);
+        for (size_t n = 0; n <= 2 * block + 2; ++n)
+            expect_matches_plain_hmac(alg, key, header, pattern(n, static_cast<uint8_t>(n)), 0);
+    }
+}
+
+// TLS records: the public part (all but the last 256 bytes) hashed the ordinary way, then every
+// padding length; sizes around block boundaries up to the largest record.
+TEST(HmacConstantTime, EveryPaddingLengthOfRecordSizes) {
+    const Bytes header = from_hex("00000000000000051703030000");
+    for (auto alg : kAllMacHashes) {
+        const size_t block = block_size(alg);
+        const Bytes key = pattern(crypto::digest_size(alg), 0x47);
+        for (size_t n : {size_t{256}, size_t{257}, 4 * block - 13, 4 * block - 14, 4 * block + 63,
+                         size_t{1024}, size_t{1100}, size_t{16384} + 256}) {
+            const size_t min_len = n - std::min<size_t>(256, n);
+            expect_matches_plain_hmac(alg, key, header, pattern(n, 0x5a), min_len);
+        }
+    }
+}
+
+// Keys of every kind (empty, shorter than, equal to and longer than the block, which HMAC hashes
+// first) and prefixes that fill, or overrun, the first block.
+TEST(HmacConstantTime, KeysAndPrefixes) {
+    for (auto alg : kAllMacHashes) {
+        const size_t block = block_size(alg);
+        for (size_t key_size : {size_t{0}, size_t{16}, block, block + 1, 3 * block}) {
+            for (size_t prefix_size : {size_t{0}, size_t{13}, block - 1, block, block + 5}) {
+                const Bytes key = pattern(key_size, 0x11);
+                const Bytes prefix = pattern(prefix_size, 0x22);
+                expect_matches_plain_hmac(alg, key, prefix, pattern(block + 9, 0x33), 0);
+                expect_matches_plain_hmac(alg, key, prefix, pattern(3 * block, 0x44), block);
+            }
+        }
+    }
+}
+
+TEST(HmacConstantTime, RefusesLengthsOutsideTheBounds) {
+    crypto::Hmac mac(crypto::HashAlgorithm::sha256, Bytes(32, 1));
+    const Bytes data(100);
+    Bytes out(32);
+    EXPECT_THROW(mac.mac_constant_time({}, data, 0, 101, out), std::invalid_argument);
+    EXPECT_THROW(mac.mac_constant_time({}, data, 50, 49, out), std::invalid_argument);
+    EXPECT_THROW(mac.mac_constant_time({}, data, 101, 101, out), std::invalid_argument);
+    Bytes small(31);
+    EXPECT_THROW(mac.mac_constant_time({}, data, 0, 10, small), std::invalid_argument);
+    mac.mac_constant_time({}, data, 100, 100, out);
+    EXPECT_EQ(out, crypto::hmac(crypto::HashAlgorithm::sha256, Bytes(32, 1), data));
+    // A message in progress is not disturbed.
+    mac.update(data);
+    mac.mac_constant_time({}, data, 0, 7, out);
+    mac.finish(out);
+    EXPECT_EQ(out, crypto::hmac(crypto::HashAlgorithm::sha256, Bytes(32, 1), data));
+}

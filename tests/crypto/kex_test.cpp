@@ -148,3 +148,42 @@ TEST(Kex, FreshKeysDiffer) {
     KeyExchange moved = std::move(a);
     EXPECT_TRUE(moved.agree(b.public_value()));
 }
+
+TEST(Kex, FromPrivateKey) {
+    // RFC 7748 section 6.1: Alice's private key gives her public value.
+    const auto alice = KeyExchange::from_private_key(
+        KexGroup::x25519, hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"));
+    EXPECT_EQ(to_hex(alice.public_value()),
+              "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+    // The scalar 1 on P-256 gives the base point G (SEC 2 2.4.2).
+    Bytes one(32, 0);
+    one.back() = 1;
+    const auto g = KeyExchange::from_private_key(KexGroup::secp256r1, one);
+    EXPECT_EQ(to_hex(g.public_value()),
+              "046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
+              "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
+    // A known key agrees like a generated one.
+    auto rng = deterministic_random(8);
+    KeyExchange peer(KexGroup::secp256r1, *rng);
+    const auto s1 = g.agree(peer.public_value());
+    const auto s2 = peer.agree(g.public_value());
+    ASSERT_TRUE(s1 && s2);
+    EXPECT_EQ(to_hex(s1->view()), to_hex(s2->view()));
+
+    // Refused: wrong lengths, zero, the group order n and above.
+    EXPECT_THROW(KeyExchange::from_private_key(KexGroup::x25519, Bytes(31, 1)),
+                 std::invalid_argument);
+    EXPECT_THROW(KeyExchange::from_private_key(KexGroup::secp256r1, Bytes(31, 1)),
+                 std::invalid_argument);
+    EXPECT_THROW(KeyExchange::from_private_key(KexGroup::secp384r1, Bytes(32, 1)),
+                 std::invalid_argument);
+    EXPECT_THROW(KeyExchange::from_private_key(KexGroup::secp256r1, Bytes(32, 0)),
+                 std::invalid_argument);
+    const Bytes n = hex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+    EXPECT_THROW(KeyExchange::from_private_key(KexGroup::secp256r1, n), std::invalid_argument);
+    EXPECT_THROW(KeyExchange::from_private_key(KexGroup::secp256r1, Bytes(32, 0xff)),
+                 std::invalid_argument);
+    Bytes n_minus_1 = n;
+    n_minus_1.back() = 0x50;
+    EXPECT_NO_THROW(KeyExchange::from_private_key(KexGroup::secp256r1, n_minus_1));
+}

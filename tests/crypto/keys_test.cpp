@@ -1,6 +1,9 @@
 // keys.h: loading, known-answer signatures against OpenSSL, round trips and rejections.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "crypto/keys.h"
 #include "test_keys.h"
 #include "test_util.h"
@@ -127,6 +130,59 @@ TEST(Keys, RsaVerifyRejectsMalformedWithoutThrowing) {
     EXPECT_FALSE(pub.verify(kEcdsaSha256, message(), good));  // wrong key type
     const SignatureAlgorithm pss_sha1{SignaturePadding::pss, HashAlgorithm::sha1};
     EXPECT_FALSE(pub.verify(pss_sha1, message(), good));
+}
+
+namespace {
+// The RSA modulus of test_keys::kRsaSpki: the 256 bytes after INTEGER 0x101 bytes, 00.
+Bytes test_rsa_modulus() {
+    const Bytes spki = hex(test_keys::kRsaSpki);
+    const Bytes tag = hex("0282010100");
+    const auto at = std::search(spki.begin(), spki.end(), tag.begin(), tag.end());
+    return Bytes(at + static_cast<std::ptrdiff_t>(tag.size()),
+                 at + static_cast<std::ptrdiff_t>(tag.size() + 256));
+}
+
+// a + b for big-endian numbers of the same length; a carry out of the top byte is prepended.
+Bytes add_big_endian(ByteView a, ByteView b) {
+    Bytes sum(a.size());
+    unsigned carry = 0;
+    for (size_t i = a.size(); i-- > 0;) {
+        carry += unsigned{a[i]} + b[i];
+        sum[i] = static_cast<uint8_t>(carry);
+        carry >>= 8;
+    }
+    if (carry) sum.insert(sum.begin(), static_cast<uint8_t>(carry));
+    return sum;
+}
+}  // namespace
+
+// RFC 8017 5.2.2 step 1 (RSAVP1): a signature representative s >= n is out of range. s + n is
+// congruent to s, so a verifier that reduces it (or exponentiates it blindly) accepts a second
+// encoding of every signature small enough for s + n to still fit in k bytes.
+TEST(Keys, RsaSignaturePlusModulusIsRejected) {
+    auto key = PrivateKey::from_der(hex(test_keys::kRsaPkcs8));
+    auto pub = key.public_key();
+    const Bytes n = test_rsa_modulus();
+    ASSERT_EQ(n.size(), 256u);
+    ASSERT_GE(n[0], 0x80);
+    auto rng = deterministic_random(9);
+    for (const auto alg : {kPkcs1Sha256, kPssSha256}) {
+        SCOPED_TRACE(alg.padding == SignaturePadding::pss ? "PSS" : "PKCS#1 v1.5");
+        // Sign varying messages until s + n still fits in k = 256 bytes (s < 2^2048 - n).
+        int tried = 0;
+        for (; tried < 200; ++tried) {
+            const std::string text = "message " + std::to_string(tried);
+            const Bytes s = key.sign(alg, as_bytes(text), *rng);
+            const Bytes s_plus_n = add_big_endian(s, n);
+            if (s_plus_n.size() != s.size()) continue;
+            ASSERT_TRUE(pub.verify(alg, as_bytes(text), s));
+            EXPECT_FALSE(pub.verify(alg, as_bytes(text), s_plus_n));
+            break;
+        }
+        ASSERT_LT(tried, 200) << "no signature small enough for s + n to fit in 256 bytes";
+    }
+    // s = n itself (congruent to the signature 0).
+    EXPECT_FALSE(pub.verify(kPkcs1Sha256, message(), n));
 }
 
 TEST(Keys, Sha1Pkcs1VerifyOnly) {

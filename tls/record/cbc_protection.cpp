@@ -124,10 +124,14 @@ Result<MutableByteView> CbcProtection::open_mac_then_encrypt(ContentType type,
     const uint32_t removed = crypto::ct_select(good, padding_length + 1, 0);
     const uint32_t plaintext_size = n32 - mac32 - removed;
 
-    // 2. The MAC over the plaintext, with the compressions of the longest possible plaintext.
+    // 2. The MAC over the plaintext, in constant time over every length it could have: the
+    //    padding removes at most 256 bytes, so only the last 256 bytes of data.first(n - mac)
+    //    can be cut off, and what comes before them is MAC'd the ordinary way.
     std::array<uint8_t, kMaxMac> expected{};
     const auto header = record_mac_header(sequence_, type, plaintext_size);
-    mac_.mac_constant_time(header, data.first(n - mac_size_), plaintext_size, expected);
+    const size_t longest = n - mac_size_;
+    const size_t shortest = longest - std::min<size_t>(256, longest);
+    mac_.mac_constant_time(header, data.first(longest), shortest, plaintext_size, expected);
 
     // 3. The received MAC sits at data[plaintext_size..+mac): gather it by scanning every
     //    position it could occupy, without secret indexes.
