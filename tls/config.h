@@ -19,8 +19,13 @@ namespace tls {
 
 // Guards against peers that try to exhaust memory or spin the engine.
 struct Limits {
-    size_t max_handshake_message = 64 * 1024;
+    // Handshake messages are bounded by size (what a peer can make us buffer), per type; a message
+    // announced longer than its limit is refused at its header (illegal_parameter). The ClientHello
+    // default is the largest one the wire format allows (every vector at its maximum: 131396
+    // bytes, also OpenSSL 3's limit), so any number of extensions fits.
+    size_t max_client_hello = 131396;
     size_t max_certificate_message = 256 * 1024;
+    size_t max_handshake_message = 64 * 1024;  // every other message
     size_t max_chain_length = 10;
     size_t max_empty_records = 32;  // consecutive records that carry no data
     size_t max_warning_alerts = 8;  // warning alerts over the connection's life

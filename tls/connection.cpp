@@ -157,6 +157,19 @@ Status Connection::Impl::process_record(const Record& record) {
     }
 }
 
+namespace {
+size_t message_limit(const Limits& limits, HandshakeType type) {
+    switch (type) {
+        case HandshakeType::client_hello:
+            return limits.max_client_hello;
+        case HandshakeType::certificate:
+            return limits.max_certificate_message;
+        default:
+            return limits.max_handshake_message;
+    }
+}
+}  // namespace
+
 Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
     handshake_in.insert(handshake_in.end(), fragment.begin(), fragment.end());
     size_t offset = 0;
@@ -164,9 +177,7 @@ Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
         ByteView rest = ByteView(handshake_in).subspan(offset);
         auto header = HandshakeHeader::peek(rest);
         if (!header) break;
-        const size_t limit = header->type == HandshakeType::certificate
-                                 ? config.limits.max_certificate_message
-                                 : config.limits.max_handshake_message;
+        const size_t limit = message_limit(config.limits, header->type);
         if (header->length > limit)
             return make_error(AlertDescription::illegal_parameter,
                               to_string(header->type) + " of " + std::to_string(header->length) +

@@ -232,7 +232,7 @@ TEST(EngineRecord, ProtectedRecordOfExactly2To14IsFine) {
 }
 
 TEST(EngineRecord, HandshakeMessageLongerThanTheLimit) {
-    const size_t limit = Limits{}.max_handshake_message;
+    const Limits limits;
     for (auto stage : {Stage::server_expect_client_hello, Stage::client_expect_server_hello,
                        Stage::client_established}) {
         SCOPED_TRACE(stage_name(stage));
@@ -241,6 +241,9 @@ TEST(EngineRecord, HandshakeMessageLongerThanTheLimit) {
         auto& victim = victim_of(m, stage);
         const auto type =
             victim.is_client() ? HandshakeType::server_hello : HandshakeType::client_hello;
+        // A ClientHello has its own (larger) limit.
+        const size_t limit = type == HandshakeType::client_hello ? limits.max_client_hello
+                                                                 : limits.max_handshake_message;
         const size_t length = limit + 1;
         const uint8_t header[] = {static_cast<uint8_t>(type), static_cast<uint8_t>(length >> 16),
                                   static_cast<uint8_t>(length >> 8), static_cast<uint8_t>(length)};

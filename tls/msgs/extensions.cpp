@@ -172,18 +172,16 @@ Result<Extensions> Extensions::parse(Reader& r, ExtensionContext ctx) {
     if (r.empty()) return ext;  // RFC 5246 7.4.1.2: the extensions block may be absent
     Reader block = r.sub16(0, 0xFFFF);
     if (!r.finish()) return decode("extensions block");
-    std::vector<uint16_t> seen;
+    // One bit per extension type: a block may hold thousands of extensions, and finding a
+    // duplicate must not cost a scan per extension.
+    std::vector<bool> seen(0x10000);
     while (!block.empty()) {
-        if (seen.size() == kMaxExtensions)
-            return decode("extensions block: more than " + std::to_string(kMaxExtensions) +
-                          " extensions");
         uint16_t type = block.u16();
         ByteView data = block.vec16(0, 0xFFFF);
         if (!block.ok()) return decode("extension header");
         // RFC 5246 7.4.1.4: "There MUST NOT be more than one extension of the same type."
-        if (std::find(seen.begin(), seen.end(), type) != seen.end())
-            return illegal("duplicate extension " + ext_name(type));
-        seen.push_back(type);
+        if (seen[type]) return illegal("duplicate extension " + ext_name(type));
+        seen[type] = true;
         if (!known_in(type, ctx)) {
             ext.unknown.emplace_back(type, Bytes(data.begin(), data.end()));
             continue;

@@ -45,8 +45,8 @@ struct Extensions {
 
     // Parses the optional extensions block at the end of a hello: if r is empty, no extensions
     // (returns an empty Extensions); otherwise a vec16 <0..2^16-1> that must fill r exactly.
-    // Duplicate type -> illegal_parameter; malformed -> decode_error; more than kMaxExtensions
-    // -> decode_error.
+    // Duplicate type -> illegal_parameter; malformed -> decode_error. Any number of extensions
+    // is accepted (the engine bounds a handshake message by its size).
     static Result<Extensions> parse(Reader& r, ExtensionContext ctx);
     // Parses a complete extensions block (the vec16 including its length) with nothing after it;
     // an empty view means no extensions.

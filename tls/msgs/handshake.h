@@ -18,7 +18,6 @@ inline constexpr uint32_t kMaxHandshakeBodyLength = 0xFFFFFF;  // uint24 length 
 inline constexpr size_t kRandomSize = 32;
 inline constexpr size_t kMaxSessionIdSize = 32;
 inline constexpr size_t kVerifyDataSize = 12;  // RFC 5246 7.4.9, all our suites
-inline constexpr size_t kMaxExtensions = 64;   // more than this in one hello is refused
 
 using Random = std::array<uint8_t, kRandomSize>;
 
