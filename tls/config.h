@@ -28,7 +28,9 @@ struct Limits {
     size_t max_handshake_message = 64 * 1024;  // every other message
     size_t max_chain_length = 10;
     size_t max_empty_records = 32;  // consecutive records that carry no data
-    size_t max_warning_alerts = 8;  // warning alerts over the connection's life
+    // Warning alerts from the peer over the connection's life; the peer's requests to renegotiate
+    // (each refused with a no_renegotiation warning) are capped at the same number, counted apart.
+    size_t max_warning_alerts = 8;
 };
 
 enum class ExtendedMasterSecret : uint8_t {

@@ -67,6 +67,7 @@ Status Connection::Impl::fail(Error e) {
     }
     state = Closed{};
     handshake_in.clear();
+    alert_in.reset();
     unsent.consume(unsent.size());
     master_secret.clear();
     keys.reset();
@@ -86,7 +87,7 @@ void Connection::Impl::send_alert(AlertLevel level, AlertDescription description
 [[gnu::always_inline]] inline Status Connection::Impl::process_records() {
     while (!error && !received_close && records.has_header()) {
         // Once the handshake is done, application data is opened straight into `received`.
-        auto next = records.next_record(handshake_complete ? &received : nullptr);
+        auto next = records.next_record(handshake_complete && !alert_in ? &received : nullptr);
         if (!next) return fail(std::move(next).error());
         if (!next->has_value()) break;
         const Record& record = **next;
@@ -109,7 +110,7 @@ Status Connection::feed(ByteView data) {
         if (data.empty()) return {};
         return make_error(AlertDescription::unexpected_message, "data received after close_notify");
     }
-    if (c.handshake_complete && c.handshake_in.empty()) {
+    if (c.handshake_complete && c.handshake_in.empty() && !c.alert_in) {
         // The steady state: whole application-data records are opened straight into `received`
         // without the general dispatch; whatever else there is goes through it below.
         auto opened = c.records.open_application_data(data, c.received);
@@ -132,6 +133,10 @@ Status Connection::Impl::process_record(const Record& record) {
         return make_error(
             AlertDescription::unexpected_message,
             "a " + to_string(record.type) + " record arrived in the middle of a handshake message");
+    if (record.type != ContentType::alert && alert_in)
+        return make_error(
+            AlertDescription::unexpected_message,
+            "a " + to_string(record.type) + " record arrived in the middle of an alert");
     if (record.fragment.empty()) {
         if (record.type != ContentType::application_data)
             return make_error(AlertDescription::unexpected_message,
@@ -147,7 +152,7 @@ Status Connection::Impl::process_record(const Record& record) {
         case ContentType::handshake:
             return process_handshake_bytes(record.fragment);
         case ContentType::alert:
-            return process_alert(record.fragment);
+            return process_alerts(record.fragment);
         case ContentType::change_cipher_spec:
             return process_change_cipher_spec(record.fragment);
         case ContentType::application_data:
@@ -192,6 +197,23 @@ Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
     }
     handshake_in.erase(handshake_in.begin(),
                        handshake_in.begin() + static_cast<std::ptrdiff_t>(offset));
+    return {};
+}
+
+// RFC 5246 6.2.1: alerts, like handshake messages, may be coalesced into one record or split across
+// records. Each whole alert is handled in order; a trailing half waits for the next alert record.
+// Nothing after close_notify is read (RFC 5246 7.2.1).
+Status Connection::Impl::process_alerts(ByteView fragment) {
+    size_t at = 0;
+    if (alert_in && !fragment.empty()) {
+        const uint8_t alert[2] = {*alert_in, fragment[0]};
+        alert_in.reset();
+        TLS_TRY(process_alert(alert));
+        at = 1;
+    }
+    for (; fragment.size() - at >= 2 && !received_close; at += 2)
+        TLS_TRY(process_alert(fragment.subspan(at, 2)));
+    if (at < fragment.size() && !received_close) alert_in = fragment[at];
     return {};
 }
 

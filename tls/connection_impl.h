@@ -32,6 +32,11 @@ struct Connection::Impl {
     Bytes handshake_out;       // messages of the current flight, coalesced into records
     size_t empty_records = 0;  // consecutive records that carried nothing
     size_t warning_alerts = 0;
+    // The first byte of an alert split across records (RFC 5246 6.2.1).
+    std::optional<uint8_t> alert_in;
+    // The peer's requests to renegotiate, each refused with no_renegotiation (apart from
+    // warning_alerts, which counts the peer's warnings only).
+    size_t renegotiation_requests = 0;
 
     // ---- handshake ----
     HandshakeState state;
@@ -86,7 +91,8 @@ struct Connection::Impl {
     Status process_records();
     Status process_record(const Record& record);
     Status process_handshake_bytes(ByteView fragment);
-    Status process_alert(ByteView fragment);
+    Status process_alerts(ByteView fragment);
+    Status process_alert(ByteView alert);
     Status process_change_cipher_spec(ByteView fragment);
     Status process_application_data(ByteView fragment);
     Status dispatch(const Message& message);

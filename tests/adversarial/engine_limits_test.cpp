@@ -106,7 +106,7 @@ TEST(EngineLimits, LargestPossibleClientHelloIsServed) {
     ASSERT_EQ(message.size() - 4, 131396u);
     const auto parsed = ClientHello::parse(ByteView(message).subspan(4));
     ASSERT_TRUE(parsed.ok()) << parsed.error().message();
-    ASSERT_TRUE(*parsed == hello);
+    ASSERT_TRUE(parsed.value() == hello);
     ASSERT_TRUE(feed_message(m.server, message));
     EXPECT_FALSE(m.server.failed());
     EXPECT_TRUE(m.server.wants_write()) << "no ServerHello";

@@ -387,7 +387,7 @@ Result<HandshakeState> handle_client_message(Connection::Impl& c, HandshakeState
             auto request = HelloRequest::parse(m->body);
             if (!request) return parse_error(std::move(request));
             // RFC 5746 / 5246 7.4.1.1: we never renegotiate; tell the server and carry on.
-            if (++c.warning_alerts > c.config.limits.max_warning_alerts)
+            if (++c.renegotiation_requests > c.config.limits.max_warning_alerts)
                 return make_error(AlertDescription::unexpected_message,
                                   "server keeps asking to renegotiate");
             c.send_alert(AlertLevel::warning, AlertDescription::no_renegotiation);

@@ -420,7 +420,7 @@ Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState
     } else if (std::holds_alternative<Established>(state)) {
         if (expect_handshake(message, T::client_hello)) {
             // RFC 5746: renegotiation is refused. The client may carry on with the session.
-            if (++c.warning_alerts > c.config.limits.max_warning_alerts)
+            if (++c.renegotiation_requests > c.config.limits.max_warning_alerts)
                 return make_error(AlertDescription::unexpected_message,
                                   "client keeps trying to renegotiate");
             c.send_alert(AlertLevel::warning, AlertDescription::no_renegotiation);
