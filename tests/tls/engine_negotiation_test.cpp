@@ -259,6 +259,28 @@ TEST(EngineNegotiation, ClientHelloWithoutNullCompression) {
     EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
 }
 
+// RFC 8422 5.1.2: a client that lists RFC 8422 curves must accept uncompressed points; if its
+// ec_point_formats lacks them the server aborts with illegal_parameter (instead of falling back
+// to an RSA key exchange, which the client also offers here).
+TEST(EngineNegotiation, EcPointFormatsWithoutUncompressed) {
+    for (const Bytes& formats : {Bytes{1}, Bytes{2, 1}, Bytes{0x7f}}) {
+        Mitm m;
+        const auto status = deliver_client_hello(
+            m, [&](ClientHello& h) { h.extensions.ec_point_formats = formats; });
+        EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
+        ASSERT_FALSE(status.ok());
+        EXPECT_NE(status.error().reason.find("uncompressed"), std::string::npos)
+            << status.error().reason;
+    }
+    // Uncompressed among others is fine (and ECDHE is chosen).
+    Mitm m;
+    ASSERT_TRUE(deliver_client_hello(m, [](ClientHello& h) {
+        h.extensions.ec_point_formats = Bytes{1, 0, 2};
+    }));
+    EXPECT_TRUE(m.server.wants_write());
+    EXPECT_TRUE(m.server.negotiated().group.has_value());
+}
+
 // ---- extensions ------------------------------------------------------------------------------
 
 TEST(EngineNegotiation, UnsolicitedExtensionsInTheServerHello) {

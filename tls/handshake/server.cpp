@@ -112,6 +112,31 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
                           (group ? "" : " (and no supported group in common)"));
 }
 
+// RFC 8422 5.1.2: "If the client sends the extension and the extension does not contain the
+// uncompressed point format, and the client has used the Supported Groups extension to indicate
+// support for any of the curves defined in this specification, then the server MUST abort the
+// handshake and return an illegal_parameter alert."
+Status check_point_formats(const Extensions& ext) {
+    if (!ext.ec_point_formats || contains(*ext.ec_point_formats, uint8_t{0}) ||
+        !ext.supported_groups)
+        return {};
+    for (auto group : *ext.supported_groups) {
+        switch (group) {
+            case NamedGroup::secp256r1:
+            case NamedGroup::secp384r1:
+            case NamedGroup::secp521r1:
+            case NamedGroup::x25519:
+            case NamedGroup::x448:
+                return make_error(AlertDescription::illegal_parameter,
+                                  "client lists " + to_string(group) +
+                                      " but its ec_point_formats lacks uncompressed");
+            default:
+                break;
+        }
+    }
+    return {};
+}
+
 Status check_version(const ClientHello& hello) {
     const Extensions& ext = hello.extensions;
     const bool fallback = contains(hello.cipher_suites, CipherSuite::TLS_FALLBACK_SCSV);
@@ -221,6 +246,7 @@ Result<HandshakeState> on_client_hello(Connection::Impl& c, const HandshakeMessa
     if (!contains(hello.compression_methods, uint8_t{0}))
         return make_error(AlertDescription::illegal_parameter,
                           "client does not offer null compression");
+    TLS_TRY(check_point_formats(ext));
     // RFC 5746 3.6: an initial ClientHello carries an empty renegotiation_info or the SCSV.
     if (ext.renegotiation_info && !ext.renegotiation_info->empty())
         return make_error(AlertDescription::handshake_failure,
