@@ -208,11 +208,8 @@ std::optional<SignatureScheme> client_certificate_scheme(const ClientConfig& con
     const auto type = config.certificate->key->type();
     const uint8_t wanted = type == crypto::KeyType::rsa ? kCertTypeRsaSign : kCertTypeEcdsaSign;
     if (!contains(request.certificate_types, wanted)) return std::nullopt;
-    for (auto scheme : config.signature_schemes)
-        if (contains(request.supported_signature_algorithms, scheme) &&
-            scheme_fits_key(scheme, type))
-            return scheme;
-    return std::nullopt;
+    return choose_signature_scheme(config.signature_schemes, request.supported_signature_algorithms,
+                                   type);
 }
 
 Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHelloDone state,

@@ -92,6 +92,7 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
     const auto& client_schemes = ext.signature_algorithms ? *ext.signature_algorithms : no_schemes;
 
     const auto certificates = candidate_certificates(config, ext);
+    bool no_scheme = false;  // a suite and certificate fit, but no signature scheme did
     for (auto suite : config.cipher_suites) {
         const SuiteInfo* info = find_suite(suite);
         if (!info || !contains(hello.cipher_suites, suite)) continue;
@@ -100,11 +101,19 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
             if (!key_fits_suite(cert->key->type(), info->kex)) continue;
             if (!client_takes_curve(ext, cert->key->type())) continue;
             if (!info->ecdhe()) return Selection{info, cert, std::nullopt, std::nullopt};
-            for (auto scheme : config.signature_schemes) {
-                if (contains(client_schemes, scheme) && scheme_fits_key(scheme, cert->key->type()))
-                    return Selection{info, cert, group, scheme};
-            }
+            if (auto scheme = choose_signature_scheme(config.signature_schemes, client_schemes,
+                                                      cert->key->type()))
+                return Selection{info, cert, group, *scheme};
+            no_scheme = true;
         }
+    }
+    if (no_scheme) {
+        std::string offered;
+        for (auto scheme : client_schemes)
+            offered += (offered.empty() ? "" : ", ") + to_string(scheme);
+        return make_error(AlertDescription::handshake_failure,
+                          "no signature scheme in common: the client's signature_algorithms (" +
+                              offered + ") accept none that our certificates can make");
     }
     return make_error(AlertDescription::handshake_failure,
                       "no cipher suite in common: client offered " +
