@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "tls/connection_impl.h"
+#include "tls/host_name.h"
 #include "tls/msgs/alert.h"
 #include "tls/msgs/change_cipher_spec.h"
 #include "tls/msgs/finished.h"
@@ -37,7 +38,9 @@ Connection Connection::client(std::shared_ptr<const ClientConfig> config, std::s
 }
 
 Connection Connection::server(std::shared_ptr<const ServerConfig> config) {
-    return Connection(std::make_unique<Impl>(std::move(config)));
+    auto impl = std::make_unique<Impl>(std::move(config));
+    if (auto valid = impl->server_config->validate(); !valid) (void)impl->fail(valid.error());
+    return Connection(std::move(impl));
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -45,11 +48,26 @@ Connection::~Connection() = default;
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 
+namespace {
+// The name the client connects to: an IP literal (not sent), or a DNS host name (sent as SNI
+// without a trailing dot, RFC 6066 3).
+Status check_server_name(std::string_view name) {
+    if (name.empty() || is_ip_literal(name)) return {};
+    if (auto problem = host_name_problem(host_name_for_sni(name)))
+        return make_error(
+            AlertDescription::internal_error,
+            "server_name is neither an IP address nor a valid DNS host name: " + *problem);
+    return {};
+}
+}  // namespace
+
 void Connection::Impl::start_client() {
-    if (!client_config->verifier) {
-        (void)fail(make_error(AlertDescription::internal_error,
-                              "client configuration has no certificate verifier (use "
-                              "make_x509_verifier, or make_insecure_verifier deliberately)"));
+    if (auto valid = client_config->validate(); !valid) {
+        (void)fail(valid.error());
+        return;
+    }
+    if (auto valid = check_server_name(negotiated.server_name); !valid) {
+        (void)fail(valid.error());
         return;
     }
     if (auto status = send_client_hello(*this); !status) (void)fail(std::move(status).error());
@@ -284,11 +302,15 @@ Status Connection::Impl::dispatch(const Message& message) {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-void Connection::Impl::send_handshake(HandshakeType type, ByteView body) {
-    const size_t start = handshake_out.size();
-    Writer w(handshake_out);
-    write_handshake(w, type, body);
+Status Connection::Impl::add_to_flight(size_t start, bool encoded, HandshakeType type) {
+    if (!encoded) {
+        handshake_out.resize(start);
+        return make_error(
+            AlertDescription::internal_error,
+            "cannot encode our " + to_string(type) + ": a field does not fit its length limits");
+    }
     transcript.add(ByteView(handshake_out).subspan(start));
+    return {};
 }
 
 Status Connection::Impl::flush_handshake() {
@@ -310,7 +332,7 @@ Status Connection::Impl::send_finished() {
     const auto hash = transcript.hash(suite->prf_hash);
     const auto verify_data = compute_verify_data(*suite, master_secret, is_client, hash);
     Finished finished{Bytes(verify_data.begin(), verify_data.end())};
-    send_handshake(HandshakeType::finished, finished.serialize());
+    TLS_TRY(send_message(finished));
     return flush_handshake();
 }
 

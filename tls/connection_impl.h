@@ -73,7 +73,17 @@ struct Connection::Impl {
 
     // ---- used by the handshake roles ----
     crypto::Random& random() const { return *config.random; }
-    void send_handshake(HandshakeType type, ByteView body);
+    // Appends msg, framed with its Msg::kType, to the flight and the transcript. A message that
+    // cannot be encoded (a field outside its protocol limits) is an internal_error, and nothing of
+    // it is kept: its bytes are never sent.
+    template <typename Msg>
+    Status send_message(const Msg& msg) {
+        const size_t start = handshake_out.size();
+        Writer w(handshake_out);
+        write_message(w, msg);
+        return add_to_flight(start, w.ok(), Msg::kType);
+    }
+    Status add_to_flight(size_t start, bool encoded, HandshakeType type);
     Status flush_handshake();
     Status send_change_cipher_spec();
     Status send_finished();

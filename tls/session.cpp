@@ -146,6 +146,9 @@ Bytes TicketKeys::seal(const Session& session, TimePoint now) {
     state.vec8(crypto::as_bytes(session.server_name));
     state.u64(static_cast<uint64_t>(to_seconds(session.created)));
     state.u32(static_cast<uint32_t>(session.lifetime.count()));
+    // A state that cannot be encoded (cannot happen for a session this engine made) gives an
+    // empty ticket, which says "no ticket" (RFC 5077 3.3), never a malformed one.
+    if (!state.ok()) return {};
     Bytes plaintext = state.take();
 
     std::lock_guard lock(mutex_);

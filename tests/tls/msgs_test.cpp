@@ -126,6 +126,25 @@ class Gen {
         for (auto& c : s) c = static_cast<char>(n(1, 255));  // anything but NUL
         return s;
     }
+    // A DNS host name as server_name carries it (RFC 6066 3): labels of 1..63 letters, digits,
+    // hyphens and underscores, at most 253 bytes, sometimes as long as allowed; never an IP
+    // literal.
+    std::string host_name() {
+        static constexpr std::string_view kChars =
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+        const size_t total = len(1, 253);
+        std::string s;
+        while (s.size() < total) {
+            if (!s.empty()) {
+                if (total - s.size() < 2) break;
+                s += '.';
+            }
+            const size_t label = std::min({len(1, 63), total - s.size(), size_t{63}});
+            s += kChars[n(0, 51)];  // a letter first: never all digits (an IP literal)
+            for (size_t i = 1; i < label; ++i) s += kChars[n(0, kChars.size() - 1)];
+        }
+        return s;
+    }
     template <typename T>
     std::vector<T> u16s(size_t lo, size_t hi) {
         std::vector<T> v(len(lo, hi));
@@ -150,7 +169,7 @@ Extensions random_extensions(Gen& g, ExtensionContext ctx) {
     Extensions e;
     if (g.coin()) {
         if (client) {
-            e.server_name = g.str(1, 255);
+            e.server_name = g.host_name();
         } else {
             e.server_name_ack = true;
         }
@@ -664,6 +683,13 @@ TEST(Extensions, SerializerRefusesOutOfLimitValues) {
     e = {};
     e.server_name = "";
     EXPECT_TRUE(fails(e, ExtensionContext::client_hello));
+    // RFC 6066 3: an ASCII DNS name, no trailing dot, no IP literal.
+    for (const char* bad : {"evil\x1b[2J.example", "example.com.", "127.0.0.1", "a..b"}) {
+        e.server_name = bad;
+        EXPECT_TRUE(fails(e, ExtensionContext::client_hello)) << bad;
+    }
+    e.server_name = "www.example.com";
+    EXPECT_FALSE(fails(e, ExtensionContext::client_hello));
     e = {};
     e.supported_groups = std::vector<NamedGroup>{};
     EXPECT_TRUE(fails(e, ExtensionContext::client_hello));

@@ -1,18 +1,11 @@
 // The client role: ClientHello, then the server's flight, our key exchange and Finished.
-#include <cctype>
 
 #include "tls/connection_impl.h"
+#include "tls/host_name.h"
 #include "tls/msgs/msgs.h"
 
 namespace tls {
 namespace {
-
-bool is_ip_literal(std::string_view host) {
-    if (host.find(':') != std::string_view::npos) return true;  // IPv6
-    return !host.empty() && std::all_of(host.begin(), host.end(), [](char ch) {
-        return std::isdigit(static_cast<unsigned char>(ch)) || ch == '.';
-    });
-}
 
 template <typename T>
 Error parse_error(Result<T>&& result) {
@@ -173,8 +166,9 @@ Result<HandshakeState> on_server_key_exchange(Connection::Impl& c, ExpectServerK
 
 // ---- ServerHelloDone: our flight ----
 
-Result<Bytes> client_key_exchange(Connection::Impl& c, const ExpectServerHelloDone& state,
-                                  crypto::SecretBytes& premaster) {
+Result<ClientKeyExchange> client_key_exchange(Connection::Impl& c,
+                                              const ExpectServerHelloDone& state,
+                                              crypto::SecretBytes& premaster) {
     ClientKeyExchange cke;
     if (!c.suite->ecdhe()) {
         // RFC 5246 7.4.7.1: client_version (the version offered) followed by 46 random bytes.
@@ -184,7 +178,7 @@ Result<Bytes> client_key_exchange(Connection::Impl& c, const ExpectServerHelloDo
         premaster[1] = 3;
         cke.kind = KeyExchangeKind::rsa;
         cke.exchange_keys = state.server_key.rsa_encrypt_pkcs1(premaster.view(), c.random());
-        return cke.serialize();
+        return cke;
     }
     const auto group = *to_kex_group(state.server_params->group);
     crypto::KeyExchange ephemeral(group, c.random());
@@ -197,7 +191,7 @@ Result<Bytes> client_key_exchange(Connection::Impl& c, const ExpectServerHelloDo
     cke.kind = KeyExchangeKind::ecdhe;
     const auto pub = ephemeral.public_value();
     cke.exchange_keys.assign(pub.begin(), pub.end());
-    return cke.serialize();
+    return cke;
 }
 
 // The configured client certificate and the scheme to sign with, if it answers the server's
@@ -223,12 +217,12 @@ Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHel
         client_scheme = client_certificate_scheme(*c.client_config, *state.certificate_request);
         Certificate certificate;
         if (client_scheme) certificate.chain = c.client_config->certificate->chain;
-        c.send_handshake(HandshakeType::certificate, certificate.serialize());
+        TLS_TRY(c.send_message(certificate));
     }
     crypto::SecretBytes premaster;
     auto cke = client_key_exchange(c, state, premaster);
     if (!cke) return parse_error(std::move(cke));
-    c.send_handshake(HandshakeType::client_key_exchange, *cke);
+    TLS_TRY(c.send_message(*cke));
     c.derive_master_secret(premaster.view());
     c.derive_keys();
     if (client_scheme) {
@@ -237,7 +231,7 @@ Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHel
         verify.scheme = *client_scheme;
         verify.signature = c.client_config->certificate->key->sign(
             *to_signature_algorithm(*client_scheme), c.transcript.all(), c.random());
-        c.send_handshake(HandshakeType::certificate_verify, verify.serialize());
+        TLS_TRY(c.send_message(verify));
     }
     TLS_TRY(c.send_change_cipher_spec());
     TLS_TRY(c.send_finished());
@@ -309,8 +303,9 @@ Status send_client_hello(Connection::Impl& c) {
     if (config.fallback) hello.cipher_suites.push_back(CipherSuite::TLS_FALLBACK_SCSV);
 
     Extensions& ext = hello.extensions;
-    if (!c.negotiated.server_name.empty() && !is_ip_literal(c.negotiated.server_name)) {
-        ext.server_name = c.negotiated.server_name;  // RFC 6066 3: no IP literals in SNI
+    // RFC 6066 3: no IP literals and no trailing dot in SNI.
+    if (auto sni = host_name_for_sni(c.negotiated.server_name); !sni.empty()) {
+        ext.server_name = std::move(sni);
         c.sent_server_name = true;
     }
     if (any_ecdhe) {
@@ -325,7 +320,12 @@ Status send_client_hello(Connection::Impl& c) {
     ext.renegotiation_info = Bytes{};  // RFC 5746: signal secure renegotiation (and never do it)
     if (!config.alpn_protocols.empty()) ext.alpn = config.alpn_protocols;
 
-    c.send_handshake(HandshakeType::client_hello, hello.serialize());
+    if (auto sent = c.send_message(hello); !sent) {
+        // E.g. a ticket too long to fit beside our other extensions: forget the session, so the
+        // next connection does not fail the same way.
+        if (c.offered_session) config.session_cache->remove(c.session_key);
+        return sent;
+    }
     return c.flush_handshake();
 }
 

@@ -25,12 +25,12 @@ std::shared_ptr<Session> session_to_keep(const Connection::Impl& c) {
     return session;
 }
 
-void send_new_session_ticket(Connection::Impl& c) {
+Status send_new_session_ticket(Connection::Impl& c) {
     const ServerConfig& config = *c.server_config;
     NewSessionTicket ticket;
     ticket.lifetime_hint = static_cast<uint32_t>(config.session_lifetime.count());
     ticket.ticket = config.ticket_keys->seal(*session_to_keep(c), config.clock());
-    c.send_handshake(HandshakeType::new_session_ticket, ticket.serialize());
+    return c.send_message(ticket);
 }
 
 // What the server settles on from a ClientHello.
@@ -234,8 +234,8 @@ Result<HandshakeState> resume(Connection::Impl& c, const ClientHello& hello,
     // RFC 5077 3.4: echo the client's session ID; renew the ticket when one was used.
     c.session_id = hello.session_id;
     c.issue_ticket = config.ticket_keys && hello.extensions.session_ticket.has_value();
-    c.send_handshake(HandshakeType::server_hello, server_hello(c, hello).serialize());
-    if (c.issue_ticket) send_new_session_ticket(c);
+    TLS_TRY(c.send_message(server_hello(c, hello)));
+    if (c.issue_ticket) TLS_TRY(send_new_session_ticket(c));
     c.derive_keys();
     TLS_TRY(c.send_change_cipher_spec());
     TLS_TRY(c.send_finished());
@@ -306,10 +306,9 @@ Result<HandshakeState> full_handshake(Connection::Impl& c, const ClientHello& he
 
     ServerHello reply = server_hello(c, hello);
     if (chosen.suite->ecdhe() && ext.ec_point_formats) reply.extensions.ec_point_formats = Bytes{0};
-    c.send_handshake(HandshakeType::server_hello, reply.serialize());
+    TLS_TRY(c.send_message(reply));
 
-    c.send_handshake(HandshakeType::certificate,
-                     Certificate{chosen.certificate->chain}.serialize());
+    TLS_TRY(c.send_message(Certificate{chosen.certificate->chain}));
 
     std::optional<crypto::KeyExchange> ephemeral_slot;
     if (chosen.suite->ecdhe()) {
@@ -323,16 +322,16 @@ Result<HandshakeState> full_handshake(Connection::Impl& c, const ClientHello& he
             server_key_exchange_signed_data(c.client_random, c.server_random, kex.params.encode());
         kex.signature = chosen.certificate->key->sign(*to_signature_algorithm(kex.scheme),
                                                       signed_data, c.random());
-        c.send_handshake(HandshakeType::server_key_exchange, kex.serialize());
+        TLS_TRY(c.send_message(kex));
     }
     const bool ask_for_certificate = config.client_auth != ClientAuth::none;
     if (ask_for_certificate) {
         CertificateRequest request;
         request.certificate_types = {kCertTypeRsaSign, kCertTypeEcdsaSign};
         request.supported_signature_algorithms = config.signature_schemes;
-        c.send_handshake(HandshakeType::certificate_request, request.serialize());
+        TLS_TRY(c.send_message(request));
     }
-    c.send_handshake(HandshakeType::server_hello_done, ServerHelloDone{}.serialize());
+    TLS_TRY(c.send_message(ServerHelloDone{}));
     TLS_TRY(c.flush_handshake());
     if (ask_for_certificate)
         return HandshakeState{
@@ -445,7 +444,7 @@ Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState
         if (auto* m = expect_handshake(message, T::finished)) {
             TLS_TRY(c.check_finished(*m));
             if (!fin->abbreviated) {
-                if (c.issue_ticket) send_new_session_ticket(c);
+                if (c.issue_ticket) TLS_TRY(send_new_session_ticket(c));
                 TLS_TRY(c.send_change_cipher_spec());
                 TLS_TRY(c.send_finished());
             }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tls/host_name.h"
 #include "tls/msgs/handshake.h"
 #include "tls/msgs/parse_util.h"
 
@@ -221,6 +222,8 @@ void write_body(Writer& w, const Extensions& e, ExtensionContext ctx) {
         w.vec8(*e.renegotiation_info);
     }
     if (client && e.server_name) {
+        // RFC 6066 3: an ASCII DNS host name, never an IP literal.
+        if (is_ip_literal(*e.server_name) || host_name_problem(*e.server_name)) w.fail();
         auto g = open_ext(w, ExtensionType::server_name);
         auto list = w.prefix16();
         w.u8(0);  // host_name
@@ -281,6 +284,7 @@ void Extensions::serialize(Writer& w, ExtensionContext ctx) const {
 Bytes Extensions::serialize(ExtensionContext ctx) const {
     Writer w;
     serialize(w, ctx);
+    if (!w.ok()) return {};  // no bytes rather than malformed ones
     return w.take();
 }
 

@@ -58,7 +58,7 @@ struct Extensions {
     // Writes nothing at all when there is nothing to write. Fields that do not belong to ctx
     // are not written. Values outside protocol limits mark the writer failed.
     void serialize(Writer& w, ExtensionContext ctx) const;
-    Bytes serialize(ExtensionContext ctx) const;
+    Bytes serialize(ExtensionContext ctx) const;  // empty when a value is outside its limits
 
     // True when nothing would be written in ctx.
     bool empty(ExtensionContext ctx) const;

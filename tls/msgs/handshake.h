@@ -37,6 +37,15 @@ struct HandshakeHeader {
 void write_handshake(Writer& w, HandshakeType type, ByteView body);
 Bytes frame_handshake(HandshakeType type, ByteView body);
 
+// Writes any message struct that has kType and serialize(Writer&), with its header. A field
+// outside its limits marks w failed (check w.ok()).
+template <typename Msg>
+void write_message(Writer& w, const Msg& msg) {
+    w.u8(static_cast<uint8_t>(Msg::kType));
+    auto body = w.prefix24();
+    msg.serialize(w);
+}
+
 // Frames any message struct that has kType and serialize(): frame_message(ClientHello{...}).
 template <typename Msg>
 Bytes frame_message(const Msg& msg) {
