@@ -584,6 +584,17 @@ TEST(Extensions, MalformedExtensionFraming) {
                  AlertDescription::decode_error);
 }
 
+// server_name extension_data with one host_name, written as is.
+Bytes server_name_data(const std::string& name) {
+    Writer w;
+    {
+        auto list = w.prefix16();
+        w.u8(0);  // host_name
+        w.vec16(crypto::as_bytes(name));
+    }
+    return w.take();
+}
+
 TEST(Extensions, IllegalValues) {
     // Two host_names.
     expect_alert(ClientHello::parse(client_hello_with(ext(0, {0, 8, 0, 0, 1, 'a', 0, 0, 1, 'b'}))),
@@ -591,8 +602,37 @@ TEST(Extensions, IllegalValues) {
     // NUL inside the host_name.
     expect_alert(ClientHello::parse(client_hello_with(ext(0, {0, 5, 0, 0, 2, 'a', 0}))),
                  AlertDescription::illegal_parameter);
+    // RFC 6066 3: HostName is an ASCII DNS name without a trailing dot. Control characters
+    // (terminal escapes), non-ASCII bytes, blanks, empty or long labels are refused.
+    for (const std::string& bad : std::vector<std::string>{
+             "evil\x1b]0;owned\x07.example", "caf\xc3\xa9.example", "example.com.",
+             "www example.com", "a..b", ".example", "example\n", std::string(64, 'a') + ".example",
+             std::string(254, 'a'), "host:443", "*.example.com"}) {
+        SCOPED_TRACE(testing::PrintToString(bad));
+        auto r = ClientHello::parse(client_hello_with(ext(0, server_name_data(bad))));
+        expect_alert(r, AlertDescription::illegal_parameter);
+        // The reason describes the name without repeating it.
+        if (!r.ok()) {
+            EXPECT_EQ(r.error().reason.find(bad), std::string::npos) << r.error().reason;
+        }
+    }
     // ServerHello ALPN with two protocols.
     expect_alert(ServerHello::parse(server_hello_with(ext(16, {0, 6, 2, 'h', '2', 2, 'h', '3'}))),
+                 AlertDescription::illegal_parameter);
+}
+
+// RFC 6066 3 forbids IP literals in HostName, but some clients send them (Python's ssl module
+// before 3.7, bpo-32185): they are ignored, as if no name had been sent.
+TEST(Extensions, ServerNameIgnoresIpLiterals) {
+    for (const std::string ip : {"192.0.2.1", "::1", "2001:db8::7", "[2001:db8::7]"}) {
+        SCOPED_TRACE(ip);
+        auto r = ClientHello::parse(client_hello_with(ext(0, server_name_data(ip))));
+        ASSERT_TRUE(r.ok()) << r.error().message();
+        EXPECT_FALSE(r->extensions.server_name.has_value());
+    }
+    // An IP literal and a DNS name are still two host_names.
+    expect_alert(ClientHello::parse(client_hello_with(
+                     ext(0, {0, 12, 0, 0, 3, '1', '.', '2', 0, 0, 3, 'a', '.', 'b'}))),
                  AlertDescription::illegal_parameter);
 }
 

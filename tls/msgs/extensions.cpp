@@ -39,6 +39,7 @@ Status parse_server_name(ByteView data, Extensions& ext) {
     Reader r(data);
     Reader list = r.sub16(1, 0xFFFF);
     if (!r.finish()) return malformed(ExtensionType::server_name);
+    bool seen_host_name = false;
     while (!list.empty()) {
         uint8_t name_type = list.u8();
         ByteView name = list.vec16(1, 0xFFFF);
@@ -46,10 +47,18 @@ Status parse_server_name(ByteView data, Extensions& ext) {
         if (name_type != 0) continue;
         // RFC 6066 3: "The ServerNameList MUST NOT contain more than one name of the same
         // name_type."
-        if (ext.server_name) return illegal("more than one host_name in server_name");
-        if (std::find(name.begin(), name.end(), uint8_t{0}) != name.end())
-            return illegal("NUL byte in server_name host_name");
-        ext.server_name = std::string(name.begin(), name.end());
+        if (seen_host_name) return illegal("more than one host_name in server_name");
+        seen_host_name = true;
+        const std::string_view host(reinterpret_cast<const char*>(name.data()), name.size());
+        // RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"." Some
+        // clients send them all the same (Python's ssl module before 3.7, bpo-32185); a server
+        // can serve them its default certificate, so they are ignored rather than refused.
+        if (is_ip_literal(host)) continue;
+        // RFC 6066 3: an ASCII DNS host name without a trailing dot. Nothing else is kept (the
+        // name reaches certificate selection, sessions and logs); the reason never repeats it.
+        if (auto problem = host_name_problem(host))
+            return illegal("server_name host_name is not a DNS host name: " + *problem);
+        ext.server_name = std::string(host);
     }
     return Status::success();
 }

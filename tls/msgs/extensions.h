@@ -17,8 +17,10 @@ namespace tls {
 enum class ExtensionContext { client_hello, server_hello };
 
 struct Extensions {
-    // server_name (RFC 6066 3). ClientHello: the host_name (type 0) entry; other name types are
-    // skipped. ServerHello: the extension is empty and only acknowledges -> server_name_ack.
+    // server_name (RFC 6066 3). ClientHello: the host_name (type 0) entry, an ASCII DNS host name
+    // without a trailing dot (anything else is illegal_parameter), except that an IP literal is
+    // ignored as if absent; other name types are skipped. ServerHello: the extension is empty and
+    // only acknowledges -> server_name_ack.
     std::optional<std::string> server_name;  // client_hello only
     bool server_name_ack = false;            // server_hello only
     // supported_groups (RFC 8422 5.1.1), client_hello only.
