@@ -100,6 +100,11 @@ std::vector<ClientCase> client_cases() {
     };
 }
 
+// gtest prints parameters with these (instead of raw bytes).
+void PrintTo(const ClientCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
 class ClientConfigRule : public testing::TestWithParam<ClientCase> {};
 
 TEST_P(ClientConfigRule, FailsTheConnectionNamingTheField) {
@@ -141,6 +146,10 @@ std::vector<ServerCase> server_cases() {
         {"NoSignatureSchemes", [](ServerConfig& s) { s.signature_schemes.clear(); },
          "signature_schemes"},
     };
+}
+
+void PrintTo(const ServerCase& c, std::ostream* os) {
+    *os << c.name;
 }
 
 class ServerConfigRule : public testing::TestWithParam<ServerCase> {};
