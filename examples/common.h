@@ -1,5 +1,6 @@
 // Helpers shared by the example programs: cipher-suite lists from the command line, client trust
-// setup, a readable account of what was negotiated, and turning exceptions into one line.
+// setup, a readable account of what was negotiated, turning exceptions into one line, and making
+// peer-controlled text safe to print.
 #pragma once
 
 #include <algorithm>
@@ -22,6 +23,28 @@
 #include "x509/trust_store.h"
 
 namespace examples {
+
+// Text for a terminal or a log file, where a peer may have chosen some of it (a server name, an
+// ALPN protocol, an HTTP request or header line, an error reason quoting a certificate's names):
+// every byte outside printable ASCII, and the backslash itself, becomes \xHH, so no peer can
+// inject terminal escape sequences, fake log lines or invalid UTF-8. Every line the examples
+// print about a connection goes through it.
+inline std::string printable(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (const char ch : text) {
+        const auto byte = static_cast<unsigned char>(ch);
+        if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
+            out += ch;
+        } else {
+            out += "\\x";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0xf];
+        }
+    }
+    return out;
+}
 
 // "ECDHE-RSA-AES128-GCM-SHA256,TLS_RSA_WITH_AES_128_GCM_SHA256" -> suites, in the given order.
 // Unknown names throw std::invalid_argument listing every valid name.

@@ -99,12 +99,13 @@ int main(int argc, char** argv) {
             return net::connect_tls(host, port, config, options, server_name);
         } catch (...) {
             std::cerr << "echo_client: connection to " << host << ":" << port
-                      << " failed: " << examples::describe_current_exception() << std::endl;
+                      << " failed: " << examples::printable(examples::describe_current_exception())
+                      << std::endl;
             std::exit(1);
         }
     }();
     for (const auto& [label, value] : examples::describe(stream.negotiated()))
-        std::cerr << label << ": " << value << "\n";
+        std::cerr << examples::printable(label + ": " + value) << "\n";
 
     try {
         // Lock-step: send a chunk, read until it has all come back. Never blocks writing while
@@ -133,11 +134,12 @@ int main(int argc, char** argv) {
             if (stream.read(rest) != 0) std::cerr << "echo_client: unexpected data after close\n";
         } catch (...) {
             std::cerr << "echo_client: server did not close cleanly: "
-                      << examples::describe_current_exception() << "\n";
+                      << examples::printable(examples::describe_current_exception()) << "\n";
         }
         std::cerr << "echoed " << total << " bytes, closed with close_notify\n";
     } catch (...) {
-        std::cerr << "echo_client: " << examples::describe_current_exception() << std::endl;
+        std::cerr << "echo_client: " << examples::printable(examples::describe_current_exception())
+                  << std::endl;
         return 1;
     }
 
@@ -156,7 +158,8 @@ int main(int argc, char** argv) {
             }
         } catch (...) {
             std::cerr << "echo_client: reconnect " << i
-                      << " failed: " << examples::describe_current_exception() << std::endl;
+                      << " failed: " << examples::printable(examples::describe_current_exception())
+                      << std::endl;
             return 1;
         }
     }

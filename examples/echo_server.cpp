@@ -34,9 +34,12 @@ using namespace std::chrono_literals;
 
 std::mutex log_mutex;
 
+// Every log line goes through here, and through examples::printable(): peer-controlled parts
+// (request lines, error reasons naming certificates, ...) cannot inject escape sequences or lines.
 void log_line(const std::string& line) {
+    const std::string safe = examples::printable(line);
     std::lock_guard lock(log_mutex);
-    std::cerr << line << std::endl;
+    std::cerr << safe << std::endl;
 }
 
 // The live connections: counted so shutdown can wait for them, and their sockets known so a

@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
         net::Stream stream = net::connect_tls(url.host, url.port, config, options);
         if (verbose)
             for (const auto& [label, value] : examples::describe(stream.negotiated()))
-                std::cerr << "* " << label << ": " << value << "\n";
+                std::cerr << "* " << examples::printable(label + ": " + value) << "\n";
 
         std::string host_header =
             url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
@@ -147,7 +147,8 @@ int main(int argc, char** argv) {
                                     "\r\nUser-Agent: tls12-https_get\r\nAccept: */*\r\n"
                                     "Connection: close\r\n\r\n";
         if (verbose)
-            std::cerr << "> GET " << url.path << " HTTP/1.1\n> Host: " << host_header << "\n";
+            std::cerr << "> GET " << examples::printable(url.path)
+                      << " HTTP/1.1\n> Host: " << examples::printable(host_header) << "\n";
         stream.write(request);
 
         Reader in(stream);
@@ -155,11 +156,11 @@ int main(int argc, char** argv) {
         if (status.rfind("HTTP/", 0) != 0)
             throw std::runtime_error("not an HTTP response: " + status.substr(0, 80));
         if (verbose || status.find(" 2", status.find(' ')) != status.find(' '))
-            std::cerr << "< " << status << "\n";
+            std::cerr << "< " << examples::printable(status) << "\n";
         std::optional<size_t> content_length;
         bool chunked = false;
         for (std::string h = in.line(); !h.empty(); h = in.line()) {
-            if (verbose) std::cerr << "< " << h << "\n";
+            if (verbose) std::cerr << "< " << examples::printable(h) << "\n";
             const size_t colon = h.find(':');
             if (colon == std::string::npos) continue;
             const std::string name = lower(h.substr(0, colon));
@@ -191,7 +192,8 @@ int main(int argc, char** argv) {
         stream.close();
         return std::cout ? 0 : 1;
     } catch (...) {
-        std::cerr << "https_get: " << examples::describe_current_exception() << std::endl;
+        std::cerr << "https_get: " << examples::printable(examples::describe_current_exception())
+                  << std::endl;
         return 1;
     }
 }

@@ -11,6 +11,7 @@
 
 #include "crypto/keys.h"
 #include "crypto/random.h"
+#include "tls/error.h"
 #include "tls/session.h"
 #include "tls/types.h"
 #include "tls/verifier.h"
@@ -19,11 +20,18 @@ namespace tls {
 
 // Guards against peers that try to exhaust memory or spin the engine.
 struct Limits {
-    size_t max_handshake_message = 64 * 1024;
+    // Handshake messages are bounded by size (what a peer can make us buffer), per type; a message
+    // announced longer than its limit is refused at its header (illegal_parameter). The ClientHello
+    // default is the largest one the wire format allows (every vector at its maximum: 131396
+    // bytes, also OpenSSL 3's limit), so any number of extensions fits.
+    size_t max_client_hello = 131396;
     size_t max_certificate_message = 256 * 1024;
+    size_t max_handshake_message = 64 * 1024;  // every other message
     size_t max_chain_length = 10;
     size_t max_empty_records = 32;  // consecutive records that carry no data
-    size_t max_warning_alerts = 8;  // warning alerts over the connection's life
+    // Warning alerts from the peer over the connection's life; the peer's requests to renegotiate
+    // (each refused with a no_renegotiation warning) are capped at the same number, counted apart.
+    size_t max_warning_alerts = 8;
 };
 
 enum class ExtendedMasterSecret : uint8_t {
@@ -73,6 +81,12 @@ struct CommonConfig {
     std::shared_ptr<crypto::Random> random = crypto::system_random();
     Clock clock = [] { return std::chrono::system_clock::now(); };
     KeyLogCallback key_log;
+
+    // Checks the fields both roles share against what this library implements and what the
+    // protocol can carry: non-empty lists of implemented cipher suites, groups and signature
+    // schemes; ALPN names of 1 to 255 bytes in a list within its 16-bit length field; a random
+    // source and a clock. The Error (internal_error) names the offending field.
+    Status validate() const;
 };
 
 struct ClientConfig : CommonConfig {
@@ -94,6 +108,12 @@ struct ClientConfig : CommonConfig {
     std::shared_ptr<ClientSessionCache> session_cache = std::make_shared<ClientSessionCache>();
     // Ask for and present RFC 5077 session tickets.
     bool session_tickets = true;
+
+    // CommonConfig::validate(), a verifier, and a client certificate (when set) with a chain and
+    // a key. Connection::client() calls it (and checks the server name it is given: an IP literal,
+    // or a DNS host name of at most 253 bytes, RFC 6066 3) and fails the connection with the
+    // Error before anything is sent.
+    Status validate() const;
 };
 
 struct ServerConfig : CommonConfig {
@@ -117,6 +137,11 @@ struct ServerConfig : CommonConfig {
     // Loads a PEM chain and its key; throws std::runtime_error with a readable reason when a file
     // is unreadable, encrypted, or the key does not match the certificate.
     static ServerConfig from_pem_files(const std::string& chain_file, const std::string& key_file);
+
+    // CommonConfig::validate(), at least one certificate, each with a chain that fits a
+    // Certificate message and a key, and a client_verifier when client_auth is on.
+    // Connection::server() calls it and fails the connection with the Error at once.
+    Status validate() const;
 };
 
 }  // namespace tls

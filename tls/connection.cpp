@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "tls/connection_impl.h"
+#include "tls/host_name.h"
 #include "tls/msgs/alert.h"
 #include "tls/msgs/change_cipher_spec.h"
 #include "tls/msgs/finished.h"
@@ -37,7 +38,9 @@ Connection Connection::client(std::shared_ptr<const ClientConfig> config, std::s
 }
 
 Connection Connection::server(std::shared_ptr<const ServerConfig> config) {
-    return Connection(std::make_unique<Impl>(std::move(config)));
+    auto impl = std::make_unique<Impl>(std::move(config));
+    if (auto valid = impl->server_config->validate(); !valid) (void)impl->fail(valid.error());
+    return Connection(std::move(impl));
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -45,12 +48,22 @@ Connection::~Connection() = default;
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 
+namespace {
+// The name the client connects to: an IP literal (not sent), or a DNS host name (sent as SNI
+// without a trailing dot, RFC 6066 3).
+Status check_server_name(std::string_view name) {
+    if (name.empty() || is_ip_literal(name)) return {};
+    if (auto problem = host_name_problem(host_name_for_sni(name)))
+        return make_error(
+            AlertDescription::internal_error,
+            "server_name is neither an IP address nor a valid DNS host name: " + *problem);
+    return {};
+}
+}  // namespace
+
 void Connection::Impl::start_client() {
-    if (!client_config->verifier)
-        return refuse_to_start(make_error(AlertDescription::internal_error,
-                                          "client configuration has no certificate verifier (use "
-                                          "make_x509_verifier, or make_insecure_verifier "
-                                          "deliberately)"));
+    // A configuration that cannot work is refused before anything is sent.
+    if (auto valid = client_config->validate(); !valid) return refuse_to_start(valid.error());
     // An empty name would let any certificate from a trusted CA pass for this server.
     if (negotiated.server_name.empty() && !client_config->skip_host_name_verification)
         return refuse_to_start(make_error(
@@ -59,6 +72,8 @@ void Connection::Impl::start_client() {
             "pass the host name (or IP address) to Connection::client, or set "
             "ClientConfig::skip_host_name_verification = true to accept any host whose "
             "certificate the verifier accepts"));
+    if (auto valid = check_server_name(negotiated.server_name); !valid)
+        return refuse_to_start(valid.error());
     if (auto status = send_client_hello(*this); !status) (void)fail(std::move(status).error());
 }
 
@@ -81,6 +96,7 @@ Status Connection::Impl::fail(Error e) {
     }
     state = Closed{};
     handshake_in.clear();
+    alert_in.reset();
     unsent.consume(unsent.size());
     master_secret.clear();
     keys.reset();
@@ -112,7 +128,7 @@ void Connection::Impl::send_alert(AlertLevel level, AlertDescription description
 [[gnu::always_inline]] inline Status Connection::Impl::process_records() {
     while (!error && !received_close && records.has_header()) {
         // Once the handshake is done, application data is opened straight into `received`.
-        auto next = records.next_record(handshake_complete ? &received : nullptr);
+        auto next = records.next_record(handshake_complete && !alert_in ? &received : nullptr);
         if (!next) return fail(std::move(next).error());
         if (!next->has_value()) break;
         const Record& record = **next;
@@ -135,7 +151,7 @@ Status Connection::feed(ByteView data) {
         if (data.empty()) return {};
         return make_error(AlertDescription::unexpected_message, "data received after close_notify");
     }
-    if (c.handshake_complete && c.handshake_in.empty()) {
+    if (c.handshake_complete && c.handshake_in.empty() && !c.alert_in) {
         // The steady state: whole application-data records are opened straight into `received`
         // without the general dispatch; whatever else there is goes through it below.
         auto opened = c.records.open_application_data(data, c.received);
@@ -158,6 +174,10 @@ Status Connection::Impl::process_record(const Record& record) {
         return make_error(
             AlertDescription::unexpected_message,
             "a " + to_string(record.type) + " record arrived in the middle of a handshake message");
+    if (record.type != ContentType::alert && alert_in)
+        return make_error(
+            AlertDescription::unexpected_message,
+            "a " + to_string(record.type) + " record arrived in the middle of an alert");
     if (record.fragment.empty()) {
         if (record.type != ContentType::application_data)
             return make_error(AlertDescription::unexpected_message,
@@ -178,7 +198,7 @@ Status Connection::Impl::process_record(const Record& record) {
         case ContentType::handshake:
             return process_handshake_bytes(record.fragment);
         case ContentType::alert:
-            return process_alert(record.fragment);
+            return process_alerts(record.fragment);
         case ContentType::change_cipher_spec:
             return process_change_cipher_spec(record.fragment);
         case ContentType::application_data:
@@ -188,6 +208,19 @@ Status Connection::Impl::process_record(const Record& record) {
     }
 }
 
+namespace {
+size_t message_limit(const Limits& limits, HandshakeType type) {
+    switch (type) {
+        case HandshakeType::client_hello:
+            return limits.max_client_hello;
+        case HandshakeType::certificate:
+            return limits.max_certificate_message;
+        default:
+            return limits.max_handshake_message;
+    }
+}
+}  // namespace
+
 Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
     handshake_in.insert(handshake_in.end(), fragment.begin(), fragment.end());
     size_t offset = 0;
@@ -195,9 +228,7 @@ Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
         ByteView rest = ByteView(handshake_in).subspan(offset);
         auto header = HandshakeHeader::peek(rest);
         if (!header) break;
-        const size_t limit = header->type == HandshakeType::certificate
-                                 ? config.limits.max_certificate_message
-                                 : config.limits.max_handshake_message;
+        const size_t limit = message_limit(config.limits, header->type);
         if (header->length > limit)
             return make_error(AlertDescription::illegal_parameter,
                               to_string(header->type) + " of " + std::to_string(header->length) +
@@ -212,6 +243,23 @@ Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
     }
     handshake_in.erase(handshake_in.begin(),
                        handshake_in.begin() + static_cast<std::ptrdiff_t>(offset));
+    return {};
+}
+
+// RFC 5246 6.2.1: alerts, like handshake messages, may be coalesced into one record or split across
+// records. Each whole alert is handled in order; a trailing half waits for the next alert record.
+// Nothing after close_notify is read (RFC 5246 7.2.1).
+Status Connection::Impl::process_alerts(ByteView fragment) {
+    size_t at = 0;
+    if (alert_in && !fragment.empty()) {
+        const uint8_t alert[2] = {*alert_in, fragment[0]};
+        alert_in.reset();
+        TLS_TRY(process_alert(alert));
+        at = 1;
+    }
+    for (; fragment.size() - at >= 2 && !received_close; at += 2)
+        TLS_TRY(process_alert(fragment.subspan(at, 2)));
+    if (at < fragment.size() && !received_close) alert_in = fragment[at];
     return {};
 }
 
@@ -283,11 +331,15 @@ Status Connection::Impl::dispatch(const Message& message) {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-void Connection::Impl::send_handshake(HandshakeType type, ByteView body) {
-    const size_t start = handshake_out.size();
-    Writer w(handshake_out);
-    write_handshake(w, type, body);
+Status Connection::Impl::add_to_flight(size_t start, bool encoded, HandshakeType type) {
+    if (!encoded) {
+        handshake_out.resize(start);
+        return make_error(
+            AlertDescription::internal_error,
+            "cannot encode our " + to_string(type) + ": a field does not fit its length limits");
+    }
     transcript.add(ByteView(handshake_out).subspan(start));
+    return {};
 }
 
 Status Connection::Impl::flush_handshake() {
@@ -310,7 +362,7 @@ Status Connection::Impl::send_finished() {
     const auto hash = transcript.hash(suite->prf_hash);
     const auto verify_data = compute_verify_data(*suite, master_secret, is_client, hash);
     Finished finished{Bytes(verify_data.begin(), verify_data.end())};
-    send_handshake(HandshakeType::finished, finished.serialize());
+    TLS_TRY(send_message(finished));
     return flush_handshake();
 }
 

@@ -32,6 +32,11 @@ struct Connection::Impl {
     Bytes handshake_out;       // messages of the current flight, coalesced into records
     size_t empty_records = 0;  // consecutive records that carried nothing
     size_t warning_alerts = 0;
+    // The first byte of an alert split across records (RFC 5246 6.2.1).
+    std::optional<uint8_t> alert_in;
+    // The peer's requests to renegotiate, each refused with no_renegotiation (apart from
+    // warning_alerts, which counts the peer's warnings only).
+    size_t renegotiation_requests = 0;
 
     // ---- handshake ----
     HandshakeState state;
@@ -72,7 +77,17 @@ struct Connection::Impl {
 
     // ---- used by the handshake roles ----
     crypto::Random& random() const { return *config.random; }
-    void send_handshake(HandshakeType type, ByteView body);
+    // Appends msg, framed with its Msg::kType, to the flight and the transcript. A message that
+    // cannot be encoded (a field outside its protocol limits) is an internal_error, and nothing of
+    // it is kept: its bytes are never sent.
+    template <typename Msg>
+    Status send_message(const Msg& msg) {
+        const size_t start = handshake_out.size();
+        Writer w(handshake_out);
+        write_message(w, msg);
+        return add_to_flight(start, w.ok(), Msg::kType);
+    }
+    Status add_to_flight(size_t start, bool encoded, HandshakeType type);
     Status flush_handshake();
     Status send_change_cipher_spec();
     Status send_finished();
@@ -92,7 +107,8 @@ struct Connection::Impl {
     Status process_records();
     Status process_record(const Record& record);
     Status process_handshake_bytes(ByteView fragment);
-    Status process_alert(ByteView fragment);
+    Status process_alerts(ByteView fragment);
+    Status process_alert(ByteView alert);
     Status process_change_cipher_spec(ByteView fragment);
     Status process_application_data(ByteView fragment);
     Status dispatch(const Message& message);

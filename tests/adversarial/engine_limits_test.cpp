@@ -4,8 +4,9 @@
 // (CertificateMessageLongerThanItsLimit), floods of empty records
 // (TooManyConsecutiveEmptyApplicationDataRecords) and of warning alerts (TooManyWarningAlerts,
 // WarningAlertsDuringTheHandshakeAreCountedToo). Here, through the engine rather than the message
-// parsers: the ClientHello extension count cap, cipher suite lists up to the length field's
-// maximum, and certificate chains longer than Limits::max_chain_length (both roles).
+// parsers: ClientHellos with many extensions and of the largest size the format allows (bounded by
+// size, not by extension count), cipher suite lists up to the length field's maximum, and
+// certificate chains longer than Limits::max_chain_length (both roles).
 #include <gtest/gtest.h>
 
 #include "support/engine_pair.h"
@@ -20,6 +21,7 @@ using namespace tls12_test;
 namespace {
 
 constexpr size_t kMaxRecordPlaintext = 16384;
+constexpr uint8_t kHandshake = 22;
 
 // Feeds one handshake message to `victim` in plaintext records of at most 2^14 bytes.
 Status feed_message(Connection& victim, const Bytes& message) {
@@ -57,34 +59,70 @@ size_t extension_count(const Bytes& body) {
     return count;
 }
 
+void long_suite_list(ClientHello& hello, size_t count);
+
 // Adds unknown extensions until the hello carries `total` extensions.
 void pad_extensions(ClientHello& hello, size_t total) {
     for (uint16_t type = 0xfa00; extension_count(hello.serialize()) < total; ++type)
         hello.extensions.unknown.emplace_back(type, Bytes{});
 }
 
-// ---- extension count ------------------------------------------------------------------------
+// ---- extension count and ClientHello size -------------------------------------------------
 
-TEST(EngineLimits, ClientHelloWith64ExtensionsIsServed) {
+// Handshake messages are bounded by size, not by how many extensions they carry: a ClientHello
+// with hundreds of extensions (GREASE, padding, new features) is served.
+TEST(EngineLimits, ClientHelloWithManyExtensionsIsServed) {
     Mitm m;
     auto hello = take_client_hello(m);
-    pad_extensions(hello, kMaxExtensions);
-    ASSERT_EQ(extension_count(hello.serialize()), 64u);
+    pad_extensions(hello, 1000);
+    ASSERT_EQ(extension_count(hello.serialize()), 1000u);
     ASSERT_TRUE(feed_message(m.server, frame_message(hello)));
     EXPECT_FALSE(m.server.failed());
     EXPECT_TRUE(m.server.wants_write()) << "no ServerHello";
 }
 
-TEST(EngineLimits, ClientHelloWith65ExtensionsIsADecodeError) {
-    Mitm m;
+// The largest ClientHello the wire format allows: every vector at its maximum (session_id 32,
+// cipher_suites 2^16-2, compression_methods 255, extensions 2^16-1 bytes), 131396 bytes, which is
+// also OpenSSL 3's limit (CLIENT_HELLO_MAX_LENGTH).
+ClientHello largest_client_hello(Mitm& m) {
     auto hello = take_client_hello(m);
-    pad_extensions(hello, kMaxExtensions + 1);
-    ASSERT_EQ(extension_count(hello.serialize()), 65u);
-    const auto status = feed_message(m.server, frame_message(hello));
-    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::decode_error));
-    ASSERT_FALSE(status.ok());
-    EXPECT_NE(status.error().reason.find("more than 64"), std::string::npos)
-        << status.error().reason;
+    hello.session_id.assign(32, 0x5a);
+    long_suite_list(hello, 0x7FFF - 1);
+    hello.compression_methods.clear();
+    for (int method = 0; method < 255; ++method)
+        hello.compression_methods.push_back(static_cast<uint8_t>(method));
+    // Many empty extensions, then one (padding, RFC 7685) that fills the block to 2^16-1 bytes.
+    for (uint16_t type = 0x2000; type < 0x2000 + 2000; ++type)
+        hello.extensions.unknown.emplace_back(type, Bytes{});
+    const size_t block = hello.extensions.serialize(ExtensionContext::client_hello).size() - 2;
+    hello.extensions.unknown.emplace_back(21, Bytes(0xFFFF - block - 4, 0));
+    return hello;
+}
+
+TEST(EngineLimits, LargestPossibleClientHelloIsServed) {
+    Mitm m;
+    const auto hello = largest_client_hello(m);
+    const auto message = frame_message(hello);
+    ASSERT_EQ(message.size() - 4, 131396u);
+    const auto parsed = ClientHello::parse(ByteView(message).subspan(4));
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+    ASSERT_TRUE(parsed.value() == hello);
+    ASSERT_TRUE(feed_message(m.server, message));
+    EXPECT_FALSE(m.server.failed());
+    EXPECT_TRUE(m.server.wants_write()) << "no ServerHello";
+    EXPECT_EQ(m.server.negotiated().cipher_suite, hello.cipher_suites.back());
+}
+
+// A ClientHello announced longer than any well-formed one is refused at its header, before any
+// of it is buffered: the size limit is what bounds the memory a peer can make us hold.
+TEST(EngineLimits, ClientHelloLongerThanTheLimitIsRefusedAtItsHeader) {
+    Mitm m;
+    drive_to(m, Stage::server_expect_client_hello);
+    const size_t length = Limits{}.max_client_hello + 1;
+    const uint8_t header[] = {1, static_cast<uint8_t>(length >> 16),
+                              static_cast<uint8_t>(length >> 8), static_cast<uint8_t>(length)};
+    const auto status = m.inject(m.server, std::nullopt, kHandshake, header);
+    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
 }
 
 // ---- cipher suite list -----------------------------------------------------------------------
@@ -112,22 +150,23 @@ TEST(EngineLimits, CipherSuiteListAsLongAsTheHandshakeLimitAllows) {
     EXPECT_EQ(m.server.negotiated().cipher_suite, hello.cipher_suites.back());
 }
 
-// The field's own maximum (2^16-2 bytes, 32767 suites) makes a ClientHello longer than
-// Limits::max_handshake_message: refused at the message header, before any of it is buffered.
+// The field's own maximum (2^16-2 bytes, 32767 suites) makes a ClientHello longer than 64 KiB,
+// which the default ClientHello limit serves. With the limit lowered below it, the same list is
+// refused at the message header, before any of it is buffered.
 TEST(EngineLimits, CipherSuiteListOfTheMaximumFieldLength) {
-    Mitm m;
+    Mitm::Options options;
+    options.server = [](ServerConfig& s) { s.limits.max_client_hello = 64 * 1024; };
+    Mitm m(options);
     auto hello = take_client_hello(m);
     long_suite_list(hello, 0x7FFF - 1);
     ASSERT_EQ(hello.cipher_suites.size() * 2, 0xFFFEu);
     const auto message = frame_message(hello);
-    ASSERT_GT(message.size() - 4, Limits{}.max_handshake_message);
+    ASSERT_GT(message.size() - 4, size_t{64 * 1024});
     const auto status = feed_message(m.server, message);
     EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
 
-    // With the limit raised to the largest ClientHello, the same list is served.
-    Mitm::Options options;
-    options.server = [](ServerConfig& s) { s.limits.max_handshake_message = 0x20000; };
-    Mitm big(options);
+    // With the default limit, the same list is served.
+    Mitm big;
     auto hello2 = take_client_hello(big);
     long_suite_list(hello2, 0x7FFF - 1);
     ASSERT_TRUE(feed_message(big.server, frame_message(hello2)));

@@ -173,7 +173,7 @@ class Generator {
 };
 
 // Bump when the generated files change, so stale shared caches are not reused.
-constexpr const char* kPkiVersion = "v2";
+constexpr const char* kPkiVersion = "v3";
 
 bool env_flag(const char* name) {
     const char* v = std::getenv(name);
@@ -203,8 +203,8 @@ std::string make_temp_dir(const std::string& prefix) {
     return tmpl;
 }
 
-// /tmp/tls12-test-pki-v2-<uid>-<yyyymm>: shared by the test processes of one user (ctest runs
-// every test in its own process), regenerated monthly so validity periods stay comfortable.
+// /tmp/tls12-test-pki-<version>-<uid>-<yyyymm>: shared by the test processes of one user (ctest
+// runs every test in its own process), regenerated monthly so validity periods stay comfortable.
 std::string shared_pki_dir() {
     const auto now = std::chrono::system_clock::now();
     const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(now)};
@@ -280,6 +280,11 @@ void generate(TestPki& p, const std::string& dir, bool generate_files) {
     p.client_cert = at("client.pem");
     p.client_chain = at("client.chain.pem");
     p.client_key = at("client.key");
+
+    leaf("client_ec256", "ecdsa256.key", "/CN=tls12 test client P-256", "client");
+    p.client_ec256_cert = at("client_ec256.pem");
+    p.client_ec256_chain = at("client_ec256.chain.pem");
+    p.client_ec256_key = p.ecdsa256_key;
 
     // Leaves for localhost with explicit validity dates: `openssl ca`, chained to the
     // intermediate.

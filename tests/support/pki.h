@@ -44,6 +44,8 @@ struct TestPki {
 
     // Client certificate (CN=tls12 test client, clientAuth EKU only), signed by the intermediate.
     std::string client_cert, client_chain, client_key;
+    // The same with a P-256 key (CN=tls12 test client P-256; the ecdsa256 key).
+    std::string client_ec256_cert, client_ec256_chain, client_ec256_key;
 
     // Leaf valid 2020-01-01 .. 2021-01-01 only (same key as the server).
     std::string expired_cert, expired_chain, expired_key;

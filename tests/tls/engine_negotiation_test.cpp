@@ -259,6 +259,71 @@ TEST(EngineNegotiation, ClientHelloWithoutNullCompression) {
     EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
 }
 
+// RFC 8422 5.1.2: a client that lists RFC 8422 curves must accept uncompressed points; if its
+// ec_point_formats lacks them the server aborts with illegal_parameter (instead of falling back
+// to an RSA key exchange, which the client also offers here).
+TEST(EngineNegotiation, EcPointFormatsWithoutUncompressed) {
+    for (const Bytes& formats : {Bytes{1}, Bytes{2, 1}, Bytes{0x7f}}) {
+        Mitm m;
+        const auto status = deliver_client_hello(
+            m, [&](ClientHello& h) { h.extensions.ec_point_formats = formats; });
+        EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
+        ASSERT_FALSE(status.ok());
+        EXPECT_NE(status.error().reason.find("uncompressed"), std::string::npos)
+            << status.error().reason;
+    }
+    // Uncompressed among others is fine (and ECDHE is chosen).
+    Mitm m;
+    ASSERT_TRUE(deliver_client_hello(m, [](ClientHello& h) {
+        h.extensions.ec_point_formats = Bytes{1, 0, 2};
+    }));
+    EXPECT_TRUE(m.server.wants_write());
+    EXPECT_TRUE(m.server.negotiated().group.has_value());
+}
+
+// ---- server_name -------------------------------------------------------------------------------
+
+// A server_name extension carrying `name` as its one host_name, written raw (our serializer
+// refuses anything but a DNS name).
+void set_raw_server_name(ClientHello& hello, const std::string& name) {
+    hello.extensions.server_name.reset();
+    Bytes data = {static_cast<uint8_t>((name.size() + 3) >> 8),
+                  static_cast<uint8_t>(name.size() + 3), 0, static_cast<uint8_t>(name.size() >> 8),
+                  static_cast<uint8_t>(name.size())};
+    data.insert(data.end(), name.begin(), name.end());
+    hello.extensions.unknown.emplace_back(0, data);
+}
+
+// RFC 6066 3: HostName is an ASCII DNS name without a trailing dot. Anything else (here terminal
+// escapes that would rewrite a log viewer's screen, UTF-8, a trailing dot) is refused with
+// illegal_parameter before the name is used or kept anywhere.
+TEST(EngineNegotiation, ServerNameThatIsNotADnsNameIsRefused) {
+    for (const std::string name :
+         {"\x1b]0;owned\x07\x1b[2J.example", "caf\xc3\xa9.example", "localhost.", "local host"}) {
+        SCOPED_TRACE(testing::PrintToString(name));
+        Mitm m;
+        const auto status =
+            deliver_client_hello(m, [&](ClientHello& h) { set_raw_server_name(h, name); });
+        EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
+        EXPECT_EQ(m.server.negotiated().server_name, "");
+        ASSERT_FALSE(status.ok());
+        for (char ch : status.error().reason)
+            EXPECT_TRUE(ch >= 0x20 && ch < 0x7f)
+                << "raw byte in the reason: " << status.error().reason;
+    }
+}
+
+// IP literals (forbidden by RFC 6066 3 but sent by some clients) are served as if no name had
+// been sent: the default certificate, no server_name acknowledgement.
+TEST(EngineNegotiation, ServerNameThatIsAnIpLiteralIsIgnored) {
+    Mitm m;
+    ASSERT_TRUE(
+        deliver_client_hello(m, [](ClientHello& h) { set_raw_server_name(h, "127.0.0.1"); }));
+    EXPECT_TRUE(m.server.wants_write());
+    EXPECT_EQ(m.server.negotiated().server_name, "");
+    EXPECT_FALSE(server_hello_sent(m).extensions.server_name_ack);
+}
+
 // ---- extensions ------------------------------------------------------------------------------
 
 TEST(EngineNegotiation, UnsolicitedExtensionsInTheServerHello) {

@@ -1,6 +1,7 @@
 // The record layer under attack, through the engine: tampered, truncated, replayed and reordered
-// ciphertext; oversized records and handshake messages; empty records; alert floods; content types
-// interleaved with a partial handshake message; application data too early.
+// ciphertext; oversized records and handshake messages; empty records; alert floods; alerts
+// coalesced into and split across records; content types interleaved with a partial handshake
+// message or alert; application data too early.
 #include <gtest/gtest.h>
 
 #include "support/engine_pair.h"
@@ -232,7 +233,7 @@ TEST(EngineRecord, ProtectedRecordOfExactly2To14IsFine) {
 }
 
 TEST(EngineRecord, HandshakeMessageLongerThanTheLimit) {
-    const size_t limit = Limits{}.max_handshake_message;
+    const Limits limits;
     for (auto stage : {Stage::server_expect_client_hello, Stage::client_expect_server_hello,
                        Stage::client_established}) {
         SCOPED_TRACE(stage_name(stage));
@@ -241,6 +242,9 @@ TEST(EngineRecord, HandshakeMessageLongerThanTheLimit) {
         auto& victim = victim_of(m, stage);
         const auto type =
             victim.is_client() ? HandshakeType::server_hello : HandshakeType::client_hello;
+        // A ClientHello has its own (larger) limit.
+        const size_t limit = type == HandshakeType::client_hello ? limits.max_client_hello
+                                                                 : limits.max_handshake_message;
         const size_t length = limit + 1;
         const uint8_t header[] = {static_cast<uint8_t>(type), static_cast<uint8_t>(length >> 16),
                                   static_cast<uint8_t>(length >> 8), static_cast<uint8_t>(length)};
@@ -341,18 +345,111 @@ TEST(EngineRecord, NoRenegotiationWarningDuringTheHandshakeFails) {
 }
 
 TEST(EngineRecord, MalformedAlerts) {
-    struct Case {
-        std::vector<uint8_t> payload;
-        AlertDescription expected;
-    };
-    for (const auto& [payload, expected] : {Case{{2}, AlertDescription::decode_error},
-                                            Case{{2, 40, 0}, AlertDescription::decode_error},
-                                            Case{{3, 40}, AlertDescription::illegal_parameter}}) {
+    // An alert level other than warning or fatal, alone or after a good alert in the same record.
+    for (const auto& payload : {std::vector<uint8_t>{3, 40}, std::vector<uint8_t>{1, 90, 0, 0}}) {
         Mitm m;
         const auto seq = drive_to(m, Stage::server_established);
         const auto status = m.inject(m.server, seq, kAlert, payload);
-        EXPECT_TRUE(failed_with_alert(m, m.server, status, expected));
+        EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::illegal_parameter));
     }
+}
+
+// ---- alerts across and within records (RFC 5246 6.2.1: messages of one content type may be
+// coalesced into a record or fragmented across records, alerts included) ----------------------
+
+constexpr auto kUserCanceled = static_cast<uint8_t>(AlertDescription::user_canceled);
+
+TEST(EngineRecord, TwoAlertsInOneRecord) {
+    Mitm m;
+    const auto seq = drive_to(m, Stage::client_established);
+    const uint8_t two[] = {1, kUserCanceled, 1, 0};  // a warning, then close_notify
+    ASSERT_TRUE(m.inject(m.client, seq, kAlert, two));
+    EXPECT_FALSE(m.client.failed());
+    EXPECT_TRUE(m.client.peer_closed());
+}
+
+TEST(EngineRecord, WarningThenFatalAlertInOneRecord) {
+    Mitm m;
+    const auto seq = drive_to(m, Stage::server_established);
+    const uint8_t two[] = {1, kUserCanceled, 2, 40};
+    const auto status = m.inject(m.server, seq, kAlert, two);
+    EXPECT_TRUE(ended_by_peer_alert(m, m.server, status, AlertDescription::handshake_failure));
+}
+
+// Nothing after close_notify is read (RFC 5246 7.2.1), not even the rest of its record.
+TEST(EngineRecord, AlertsAfterCloseNotifyInItsRecordAreIgnored) {
+    Mitm m;
+    const auto seq = drive_to(m, Stage::client_established);
+    const uint8_t record[] = {1, 0, 2, 40, 7};
+    ASSERT_TRUE(m.inject(m.client, seq, kAlert, record));
+    EXPECT_FALSE(m.client.failed());
+    EXPECT_TRUE(m.client.peer_closed());
+}
+
+TEST(EngineRecord, AlertSplitAcrossRecords) {
+    // close_notify in two protected records after the handshake.
+    {
+        Mitm m;
+        const auto seq = drive_to(m, Stage::client_established);
+        const uint8_t level[] = {1};
+        const uint8_t description[] = {0};
+        ASSERT_TRUE(m.inject(m.client, *seq, kAlert, level));
+        EXPECT_FALSE(m.client.peer_closed());
+        EXPECT_FALSE(m.client.failed());
+        ASSERT_TRUE(m.inject(m.client, *seq + 1, kAlert, description));
+        EXPECT_TRUE(m.client.peer_closed());
+        EXPECT_FALSE(m.client.failed());
+    }
+    // A fatal alert in two plaintext records during the handshake, with a whole warning
+    // coalesced in front of its first half.
+    {
+        Mitm m;
+        drive_to(m, Stage::server_expect_client_key_exchange);
+        const uint8_t first[] = {1, kUserCanceled, 2};
+        const uint8_t second[] = {40};
+        ASSERT_TRUE(m.inject(m.server, std::nullopt, kAlert, first));
+        EXPECT_FALSE(m.server.failed());
+        const auto status = m.inject(m.server, std::nullopt, kAlert, second);
+        EXPECT_TRUE(ended_by_peer_alert(m, m.server, status, AlertDescription::handshake_failure));
+    }
+}
+
+// Like a partial handshake message, half an alert may only be followed by the rest of it.
+TEST(EngineRecord, HalfAnAlertThenAnotherContentType) {
+    for (uint8_t type : {kHandshake, kCcs, kApplicationData}) {
+        SCOPED_TRACE(std::to_string(type));
+        Mitm m;
+        const auto seq = drive_to(m, Stage::server_established);
+        const uint8_t level[] = {1};
+        ASSERT_TRUE(m.inject(m.server, *seq, kAlert, level));
+        const auto payload = type == kCcs ? std::vector<uint8_t>{1} : bytes_of("data");
+        const auto status = m.inject(m.server, *seq + 1, type, payload);
+        EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::unexpected_message));
+        EXPECT_EQ(m.server.available(), 0u);
+    }
+    // The same during the handshake, in plaintext.
+    Mitm m;
+    drive_to(m, Stage::server_expect_client_hello);
+    const uint8_t level[] = {2};
+    ASSERT_TRUE(m.inject(m.server, std::nullopt, kAlert, level));
+    const auto status = m.deliver(m.server);
+    EXPECT_TRUE(failed_with_alert(m, m.server, status, AlertDescription::unexpected_message));
+}
+
+// The warning-alert cap counts the peer's warnings only, not the no_renegotiation warnings we
+// send when it asks to renegotiate (those requests have a cap of their own).
+TEST(EngineRecord, OurNoRenegotiationRepliesDoNotCountAsPeerWarnings) {
+    Mitm m;
+    auto seq = *drive_to(m, Stage::client_established);
+    const auto hello_request = frame_handshake(HandshakeType::hello_request, {});
+    for (size_t i = 0; i < 3; ++i)
+        ASSERT_TRUE(m.inject(m.client, seq++, kHandshake, hello_request));
+    const uint8_t warning[] = {1, kUserCanceled};
+    const size_t limit = Limits{}.max_warning_alerts;
+    for (size_t i = 0; i < limit; ++i)
+        ASSERT_TRUE(m.inject(m.client, seq++, kAlert, warning)) << "warning " << i + 1;
+    const auto status = m.inject(m.client, seq++, kAlert, warning);
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::unexpected_message));
 }
 
 // RFC 5246 6.2.1: a handshake message may span records, but no other record type may come in

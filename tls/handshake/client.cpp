@@ -1,18 +1,11 @@
 // The client role: ClientHello, then the server's flight, our key exchange and Finished.
-#include <cctype>
 
 #include "tls/connection_impl.h"
+#include "tls/host_name.h"
 #include "tls/msgs/msgs.h"
 
 namespace tls {
 namespace {
-
-bool is_ip_literal(std::string_view host) {
-    if (host.find(':') != std::string_view::npos) return true;  // IPv6
-    return !host.empty() && std::all_of(host.begin(), host.end(), [](char ch) {
-        return std::isdigit(static_cast<unsigned char>(ch)) || ch == '.';
-    });
-}
 
 template <typename T>
 Error parse_error(Result<T>&& result) {
@@ -178,8 +171,9 @@ Result<HandshakeState> on_server_key_exchange(Connection::Impl& c, ExpectServerK
 
 // ---- ServerHelloDone: our flight ----
 
-Result<Bytes> client_key_exchange(Connection::Impl& c, const ExpectServerHelloDone& state,
-                                  crypto::SecretBytes& premaster) {
+Result<ClientKeyExchange> client_key_exchange(Connection::Impl& c,
+                                              const ExpectServerHelloDone& state,
+                                              crypto::SecretBytes& premaster) {
     ClientKeyExchange cke;
     if (!c.suite->ecdhe()) {
         // RFC 5246 7.4.7.1: client_version (the version offered) followed by 46 random bytes.
@@ -189,7 +183,7 @@ Result<Bytes> client_key_exchange(Connection::Impl& c, const ExpectServerHelloDo
         premaster[1] = 3;
         cke.kind = KeyExchangeKind::rsa;
         cke.exchange_keys = state.server_key.rsa_encrypt_pkcs1(premaster.view(), c.random());
-        return cke.serialize();
+        return cke;
     }
     const auto group = *to_kex_group(state.server_params->group);
     crypto::KeyExchange ephemeral(group, c.random());
@@ -202,7 +196,7 @@ Result<Bytes> client_key_exchange(Connection::Impl& c, const ExpectServerHelloDo
     cke.kind = KeyExchangeKind::ecdhe;
     const auto pub = ephemeral.public_value();
     cke.exchange_keys.assign(pub.begin(), pub.end());
-    return cke.serialize();
+    return cke;
 }
 
 // The configured client certificate and the scheme to sign with, if it answers the server's
@@ -213,11 +207,8 @@ std::optional<SignatureScheme> client_certificate_scheme(const ClientConfig& con
     const auto type = config.certificate->key->type();
     const uint8_t wanted = type == crypto::KeyType::rsa ? kCertTypeRsaSign : kCertTypeEcdsaSign;
     if (!contains(request.certificate_types, wanted)) return std::nullopt;
-    for (auto scheme : config.signature_schemes)
-        if (contains(request.supported_signature_algorithms, scheme) &&
-            scheme_fits_key(scheme, type))
-            return scheme;
-    return std::nullopt;
+    return choose_signature_scheme(config.signature_schemes, request.supported_signature_algorithms,
+                                   type);
 }
 
 Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHelloDone state,
@@ -231,12 +222,12 @@ Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHel
         client_scheme = client_certificate_scheme(*c.client_config, *state.certificate_request);
         Certificate certificate;
         if (client_scheme) certificate.chain = c.client_config->certificate->chain;
-        c.send_handshake(HandshakeType::certificate, certificate.serialize());
+        TLS_TRY(c.send_message(certificate));
     }
     crypto::SecretBytes premaster;
     auto cke = client_key_exchange(c, state, premaster);
     if (!cke) return parse_error(std::move(cke));
-    c.send_handshake(HandshakeType::client_key_exchange, *cke);
+    TLS_TRY(c.send_message(*cke));
     c.derive_master_secret(premaster.view());
     c.derive_keys();
     if (client_scheme) {
@@ -245,7 +236,7 @@ Result<HandshakeState> on_server_hello_done(Connection::Impl& c, ExpectServerHel
         verify.scheme = *client_scheme;
         verify.signature = c.client_config->certificate->key->sign(
             *to_signature_algorithm(*client_scheme), c.transcript.all(), c.random());
-        c.send_handshake(HandshakeType::certificate_verify, verify.serialize());
+        TLS_TRY(c.send_message(verify));
     }
     TLS_TRY(c.send_change_cipher_spec());
     TLS_TRY(c.send_finished());
@@ -332,8 +323,9 @@ Status send_client_hello(Connection::Impl& c) {
     if (config.fallback) hello.cipher_suites.push_back(CipherSuite::TLS_FALLBACK_SCSV);
 
     Extensions& ext = hello.extensions;
-    if (!c.negotiated.server_name.empty() && !is_ip_literal(c.negotiated.server_name)) {
-        ext.server_name = c.negotiated.server_name;  // RFC 6066 3: no IP literals in SNI
+    // RFC 6066 3: no IP literals and no trailing dot in SNI.
+    if (auto sni = host_name_for_sni(c.negotiated.server_name); !sni.empty()) {
+        ext.server_name = std::move(sni);
         c.sent_server_name = true;
     }
     if (any_ecdhe) {
@@ -348,7 +340,12 @@ Status send_client_hello(Connection::Impl& c) {
     ext.renegotiation_info = Bytes{};  // RFC 5746: signal secure renegotiation (and never do it)
     if (!config.alpn_protocols.empty()) ext.alpn = config.alpn_protocols;
 
-    c.send_handshake(HandshakeType::client_hello, hello.serialize());
+    if (auto sent = c.send_message(hello); !sent) {
+        // E.g. a ticket too long to fit beside our other extensions: forget the session, so the
+        // next connection does not fail the same way.
+        if (c.offered_session) config.session_cache->remove(c.session_key);
+        return sent;
+    }
     return c.flush_handshake();
 }
 
@@ -407,7 +404,7 @@ Result<HandshakeState> handle_client_message(Connection::Impl& c, HandshakeState
             auto request = HelloRequest::parse(m->body);
             if (!request) return parse_error(std::move(request));
             // RFC 5746 / 5246 7.4.1.1: we never renegotiate; tell the server and carry on.
-            if (++c.warning_alerts > c.config.limits.max_warning_alerts)
+            if (++c.renegotiation_requests > c.config.limits.max_warning_alerts)
                 return make_error(AlertDescription::unexpected_message,
                                   "server keeps asking to renegotiate");
             c.send_alert(AlertLevel::warning, AlertDescription::no_renegotiation);

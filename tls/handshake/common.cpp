@@ -45,18 +45,45 @@ std::optional<crypto::SignatureAlgorithm> to_signature_algorithm(SignatureScheme
 bool scheme_fits_key(SignatureScheme scheme, crypto::KeyType key) noexcept {
     const auto algorithm = to_signature_algorithm(scheme);
     if (!algorithm) return false;
+    const bool ecdsa = algorithm->padding == crypto::SignaturePadding::ecdsa;
     switch (key) {
         case crypto::KeyType::rsa:
-            return algorithm->padding != crypto::SignaturePadding::ecdsa;
-        // TLS 1.2 does not tie the curve to the hash, but we keep the TLS 1.3 pairing: it is what
-        // every peer offers and it keeps the choice unambiguous.
+            return !ecdsa;
+        // RFC 5246 7.4.1.4.1: in TLS 1.2 the scheme names the hash and the key names the curve;
+        // RFC 8446 4.2.3: when TLS 1.2 is negotiated, implementations MUST accept a signature on
+        // any curve they advertised. The curve-hash pairing of the names is TLS 1.3's.
+        case crypto::KeyType::ecdsa_p256:
+        case crypto::KeyType::ecdsa_p384:
+            return ecdsa;
+        default:
+            return false;
+    }
+}
+
+namespace {
+// The TLS 1.3 pairing: the hash of the curve's strength.
+bool hash_matches_curve(SignatureScheme scheme, crypto::KeyType key) noexcept {
+    switch (key) {
         case crypto::KeyType::ecdsa_p256:
             return scheme == SignatureScheme::ecdsa_secp256r1_sha256;
         case crypto::KeyType::ecdsa_p384:
             return scheme == SignatureScheme::ecdsa_secp384r1_sha384;
         default:
-            return false;
+            return true;
     }
+}
+}  // namespace
+
+std::optional<SignatureScheme> choose_signature_scheme(std::span<const SignatureScheme> ours,
+                                                       std::span<const SignatureScheme> peer,
+                                                       crypto::KeyType key) {
+    std::optional<SignatureScheme> other_hash;
+    for (auto scheme : ours) {
+        if (!contains(peer, scheme) || !scheme_fits_key(scheme, key)) continue;
+        if (hash_matches_curve(scheme, key)) return scheme;
+        if (!other_hash) other_hash = scheme;
+    }
+    return other_hash;
 }
 
 bool key_fits_suite(crypto::KeyType key, SuiteKex kex) noexcept {

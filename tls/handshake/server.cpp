@@ -29,7 +29,7 @@ std::shared_ptr<Session> session_to_keep(const Connection::Impl& c) {
     return session;
 }
 
-void send_new_session_ticket(Connection::Impl& c) {
+Status send_new_session_ticket(Connection::Impl& c) {
     const ServerConfig& config = *c.server_config;
     const auto now = config.clock();
     const auto session = session_to_keep(c);
@@ -41,7 +41,7 @@ void send_new_session_ticket(Connection::Impl& c) {
     // Empty when the session is too large to seal (RFC 5077 3.3 allows an empty ticket once the
     // extension was acknowledged); the client then keeps the session ID, if any.
     ticket.ticket = config.ticket_keys->seal(*session, now);
-    c.send_handshake(HandshakeType::new_session_ticket, ticket.serialize());
+    return c.send_message(ticket);
 }
 
 // What the server settles on from a ClientHello.
@@ -103,6 +103,7 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
     const auto& client_schemes = ext.signature_algorithms ? *ext.signature_algorithms : no_schemes;
 
     const auto certificates = candidate_certificates(config, ext);
+    bool no_scheme = false;  // a suite and certificate fit, but no signature scheme did
     for (auto suite : config.cipher_suites) {
         const SuiteInfo* info = find_suite(suite);
         if (!info || !contains(hello.cipher_suites, suite)) continue;
@@ -111,16 +112,49 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
             if (!key_fits_suite(cert->key->type(), info->kex)) continue;
             if (!client_takes_curve(ext, cert->key->type())) continue;
             if (!info->ecdhe()) return Selection{info, cert, std::nullopt, std::nullopt};
-            for (auto scheme : config.signature_schemes) {
-                if (contains(client_schemes, scheme) && scheme_fits_key(scheme, cert->key->type()))
-                    return Selection{info, cert, group, scheme};
-            }
+            if (auto scheme = choose_signature_scheme(config.signature_schemes, client_schemes,
+                                                      cert->key->type()))
+                return Selection{info, cert, group, *scheme};
+            no_scheme = true;
         }
+    }
+    if (no_scheme) {
+        std::string offered;
+        for (auto scheme : client_schemes)
+            offered += (offered.empty() ? "" : ", ") + to_string(scheme);
+        return make_error(AlertDescription::handshake_failure,
+                          "no signature scheme in common: the client's signature_algorithms (" +
+                              offered + ") accept none that our certificates can make");
     }
     return make_error(AlertDescription::handshake_failure,
                       "no cipher suite in common: client offered " +
                           describe_list(hello.cipher_suites) +
                           (group ? "" : " (and no supported group in common)"));
+}
+
+// RFC 8422 5.1.2: "If the client sends the extension and the extension does not contain the
+// uncompressed point format, and the client has used the Supported Groups extension to indicate
+// support for any of the curves defined in this specification, then the server MUST abort the
+// handshake and return an illegal_parameter alert."
+Status check_point_formats(const Extensions& ext) {
+    if (!ext.ec_point_formats || contains(*ext.ec_point_formats, uint8_t{0}) ||
+        !ext.supported_groups)
+        return {};
+    for (auto group : *ext.supported_groups) {
+        switch (group) {
+            case NamedGroup::secp256r1:
+            case NamedGroup::secp384r1:
+            case NamedGroup::secp521r1:
+            case NamedGroup::x25519:
+            case NamedGroup::x448:
+                return make_error(AlertDescription::illegal_parameter,
+                                  "client lists " + to_string(group) +
+                                      " but its ec_point_formats lacks uncompressed");
+            default:
+                break;
+        }
+    }
+    return {};
 }
 
 Status check_version(const ClientHello& hello) {
@@ -237,8 +271,8 @@ Result<HandshakeState> resume(Connection::Impl& c, const ClientHello& hello,
     // RFC 5077 3.4: echo the client's session ID; renew the ticket when one was used.
     c.session_id = hello.session_id;
     c.issue_ticket = config.ticket_keys && hello.extensions.session_ticket.has_value();
-    c.send_handshake(HandshakeType::server_hello, server_hello(c, hello).serialize());
-    if (c.issue_ticket) send_new_session_ticket(c);
+    TLS_TRY(c.send_message(server_hello(c, hello)));
+    if (c.issue_ticket) TLS_TRY(send_new_session_ticket(c));
     c.derive_keys();
     TLS_TRY(c.send_change_cipher_spec());
     TLS_TRY(c.send_finished());
@@ -258,6 +292,7 @@ Result<HandshakeState> on_client_hello(Connection::Impl& c, const HandshakeMessa
     if (!contains(hello.compression_methods, uint8_t{0}))
         return make_error(AlertDescription::illegal_parameter,
                           "client does not offer null compression");
+    TLS_TRY(check_point_formats(ext));
     // RFC 5746 3.6: an initial ClientHello carries an empty renegotiation_info or the SCSV.
     if (ext.renegotiation_info && !ext.renegotiation_info->empty())
         return make_error(AlertDescription::handshake_failure,
@@ -306,10 +341,9 @@ Result<HandshakeState> full_handshake(Connection::Impl& c, const ClientHello& he
 
     ServerHello reply = server_hello(c, hello);
     if (chosen.suite->ecdhe() && ext.ec_point_formats) reply.extensions.ec_point_formats = Bytes{0};
-    c.send_handshake(HandshakeType::server_hello, reply.serialize());
+    TLS_TRY(c.send_message(reply));
 
-    c.send_handshake(HandshakeType::certificate,
-                     Certificate{chosen.certificate->chain}.serialize());
+    TLS_TRY(c.send_message(Certificate{chosen.certificate->chain}));
 
     std::optional<crypto::KeyExchange> ephemeral_slot;
     if (chosen.suite->ecdhe()) {
@@ -323,16 +357,16 @@ Result<HandshakeState> full_handshake(Connection::Impl& c, const ClientHello& he
             server_key_exchange_signed_data(c.client_random, c.server_random, kex.params.encode());
         kex.signature = chosen.certificate->key->sign(*to_signature_algorithm(kex.scheme),
                                                       signed_data, c.random());
-        c.send_handshake(HandshakeType::server_key_exchange, kex.serialize());
+        TLS_TRY(c.send_message(kex));
     }
     const bool ask_for_certificate = config.client_auth != ClientAuth::none;
     if (ask_for_certificate) {
         CertificateRequest request;
         request.certificate_types = {kCertTypeRsaSign, kCertTypeEcdsaSign};
         request.supported_signature_algorithms = config.signature_schemes;
-        c.send_handshake(HandshakeType::certificate_request, request.serialize());
+        TLS_TRY(c.send_message(request));
     }
-    c.send_handshake(HandshakeType::server_hello_done, ServerHelloDone{}.serialize());
+    TLS_TRY(c.send_message(ServerHelloDone{}));
     TLS_TRY(c.flush_handshake());
     if (ask_for_certificate)
         return HandshakeState{
@@ -453,7 +487,7 @@ Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState
         if (auto* m = expect_handshake(message, T::finished)) {
             TLS_TRY(c.check_finished(*m));
             if (!fin->abbreviated) {
-                if (c.issue_ticket) send_new_session_ticket(c);
+                if (c.issue_ticket) TLS_TRY(send_new_session_ticket(c));
                 TLS_TRY(c.send_change_cipher_spec());
                 TLS_TRY(c.send_finished());
             }
@@ -463,7 +497,7 @@ Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState
     } else if (std::holds_alternative<Established>(state)) {
         if (expect_handshake(message, T::client_hello)) {
             // RFC 5746: renegotiation is refused. The client may carry on with the session.
-            if (++c.warning_alerts > c.config.limits.max_warning_alerts)
+            if (++c.renegotiation_requests > c.config.limits.max_warning_alerts)
                 return make_error(AlertDescription::unexpected_message,
                                   "client keeps trying to renegotiate");
             c.send_alert(AlertLevel::warning, AlertDescription::no_renegotiation);

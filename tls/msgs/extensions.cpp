@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tls/host_name.h"
 #include "tls/msgs/handshake.h"
 #include "tls/msgs/parse_util.h"
 
@@ -38,6 +39,7 @@ Status parse_server_name(ByteView data, Extensions& ext) {
     Reader r(data);
     Reader list = r.sub16(1, 0xFFFF);
     if (!r.finish()) return malformed(ExtensionType::server_name);
+    bool seen_host_name = false;
     while (!list.empty()) {
         uint8_t name_type = list.u8();
         ByteView name = list.vec16(1, 0xFFFF);
@@ -45,10 +47,18 @@ Status parse_server_name(ByteView data, Extensions& ext) {
         if (name_type != 0) continue;
         // RFC 6066 3: "The ServerNameList MUST NOT contain more than one name of the same
         // name_type."
-        if (ext.server_name) return illegal("more than one host_name in server_name");
-        if (std::find(name.begin(), name.end(), uint8_t{0}) != name.end())
-            return illegal("NUL byte in server_name host_name");
-        ext.server_name = std::string(name.begin(), name.end());
+        if (seen_host_name) return illegal("more than one host_name in server_name");
+        seen_host_name = true;
+        const std::string_view host(reinterpret_cast<const char*>(name.data()), name.size());
+        // RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"." Some
+        // clients send them all the same (Python's ssl module before 3.7, bpo-32185); a server
+        // can serve them its default certificate, so they are ignored rather than refused.
+        if (is_ip_literal(host)) continue;
+        // RFC 6066 3: an ASCII DNS host name without a trailing dot. Nothing else is kept (the
+        // name reaches certificate selection, sessions and logs); the reason never repeats it.
+        if (auto problem = host_name_problem(host))
+            return illegal("server_name host_name is not a DNS host name: " + *problem);
+        ext.server_name = std::string(host);
     }
     return Status::success();
 }
@@ -172,18 +182,16 @@ Result<Extensions> Extensions::parse(Reader& r, ExtensionContext ctx) {
     if (r.empty()) return ext;  // RFC 5246 7.4.1.2: the extensions block may be absent
     Reader block = r.sub16(0, 0xFFFF);
     if (!r.finish()) return decode("extensions block");
-    std::vector<uint16_t> seen;
+    // One bit per extension type: a block may hold thousands of extensions, and finding a
+    // duplicate must not cost a scan per extension.
+    std::vector<bool> seen(0x10000);
     while (!block.empty()) {
-        if (seen.size() == kMaxExtensions)
-            return decode("extensions block: more than " + std::to_string(kMaxExtensions) +
-                          " extensions");
         uint16_t type = block.u16();
         ByteView data = block.vec16(0, 0xFFFF);
         if (!block.ok()) return decode("extension header");
         // RFC 5246 7.4.1.4: "There MUST NOT be more than one extension of the same type."
-        if (std::find(seen.begin(), seen.end(), type) != seen.end())
-            return illegal("duplicate extension " + ext_name(type));
-        seen.push_back(type);
+        if (seen[type]) return illegal("duplicate extension " + ext_name(type));
+        seen[type] = true;
         if (!known_in(type, ctx)) {
             ext.unknown.emplace_back(type, Bytes(data.begin(), data.end()));
             continue;
@@ -223,6 +231,8 @@ void write_body(Writer& w, const Extensions& e, ExtensionContext ctx) {
         w.vec8(*e.renegotiation_info);
     }
     if (client && e.server_name) {
+        // RFC 6066 3: an ASCII DNS host name, never an IP literal.
+        if (is_ip_literal(*e.server_name) || host_name_problem(*e.server_name)) w.fail();
         auto g = open_ext(w, ExtensionType::server_name);
         auto list = w.prefix16();
         w.u8(0);  // host_name
@@ -283,6 +293,7 @@ void Extensions::serialize(Writer& w, ExtensionContext ctx) const {
 Bytes Extensions::serialize(ExtensionContext ctx) const {
     Writer w;
     serialize(w, ctx);
+    if (!w.ok()) return {};  // no bytes rather than malformed ones
     return w.take();
 }
 

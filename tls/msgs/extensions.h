@@ -17,8 +17,10 @@ namespace tls {
 enum class ExtensionContext { client_hello, server_hello };
 
 struct Extensions {
-    // server_name (RFC 6066 3). ClientHello: the host_name (type 0) entry; other name types are
-    // skipped. ServerHello: the extension is empty and only acknowledges -> server_name_ack.
+    // server_name (RFC 6066 3). ClientHello: the host_name (type 0) entry, an ASCII DNS host name
+    // without a trailing dot (anything else is illegal_parameter), except that an IP literal is
+    // ignored as if absent; other name types are skipped. ServerHello: the extension is empty and
+    // only acknowledges -> server_name_ack.
     std::optional<std::string> server_name;  // client_hello only
     bool server_name_ack = false;            // server_hello only
     // supported_groups (RFC 8422 5.1.1), client_hello only.
@@ -45,8 +47,8 @@ struct Extensions {
 
     // Parses the optional extensions block at the end of a hello: if r is empty, no extensions
     // (returns an empty Extensions); otherwise a vec16 <0..2^16-1> that must fill r exactly.
-    // Duplicate type -> illegal_parameter; malformed -> decode_error; more than kMaxExtensions
-    // -> decode_error.
+    // Duplicate type -> illegal_parameter; malformed -> decode_error. Any number of extensions
+    // is accepted (the engine bounds a handshake message by its size).
     static Result<Extensions> parse(Reader& r, ExtensionContext ctx);
     // Parses a complete extensions block (the vec16 including its length) with nothing after it;
     // an empty view means no extensions.
@@ -58,7 +60,7 @@ struct Extensions {
     // Writes nothing at all when there is nothing to write. Fields that do not belong to ctx
     // are not written. Values outside protocol limits mark the writer failed.
     void serialize(Writer& w, ExtensionContext ctx) const;
-    Bytes serialize(ExtensionContext ctx) const;
+    Bytes serialize(ExtensionContext ctx) const;  // empty when a value is outside its limits
 
     // True when nothing would be written in ctx.
     bool empty(ExtensionContext ctx) const;

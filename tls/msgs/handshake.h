@@ -18,7 +18,6 @@ inline constexpr uint32_t kMaxHandshakeBodyLength = 0xFFFFFF;  // uint24 length 
 inline constexpr size_t kRandomSize = 32;
 inline constexpr size_t kMaxSessionIdSize = 32;
 inline constexpr size_t kVerifyDataSize = 12;  // RFC 5246 7.4.9, all our suites
-inline constexpr size_t kMaxExtensions = 64;   // more than this in one hello is refused
 
 using Random = std::array<uint8_t, kRandomSize>;
 
@@ -37,6 +36,15 @@ struct HandshakeHeader {
 // type | uint24 length | body. A body longer than 2^24-1 marks the writer failed.
 void write_handshake(Writer& w, HandshakeType type, ByteView body);
 Bytes frame_handshake(HandshakeType type, ByteView body);
+
+// Writes any message struct that has kType and serialize(Writer&), with its header. A field
+// outside its limits marks w failed (check w.ok()).
+template <typename Msg>
+void write_message(Writer& w, const Msg& msg) {
+    w.u8(static_cast<uint8_t>(Msg::kType));
+    auto body = w.prefix24();
+    msg.serialize(w);
+}
 
 // Frames any message struct that has kType and serialize(): frame_message(ClientHello{...}).
 template <typename Msg>

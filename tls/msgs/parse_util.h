@@ -19,11 +19,14 @@ inline Error illegal(std::string what) {
     return make_error(AlertDescription::illegal_parameter, std::move(what));
 }
 
-// The serialize() convenience: writes msg into a fresh buffer.
+// The serialize() convenience: writes msg into a fresh buffer. A message that cannot be encoded
+// (a field outside its limits) gives no bytes at all, never malformed ones; the engine writes
+// through serialize(Writer&) and checks the writer instead.
 template <typename Msg>
 Bytes to_bytes(const Msg& msg) {
     Writer w;
     msg.serialize(w);
+    if (!w.ok()) return {};
     return w.take();
 }
 
