@@ -15,7 +15,7 @@
 //       moves in both directions.
 //   cbc_timing_kind/<mac>/<kind>/<ciphertext bytes>/iterations:2000
 //       One kind only, a fixed 2000 iterations: for instruction counts under callgrind, e.g.
-//         valgrind --tool=callgrind --toggle-collect='tls::CbcProtection::open*'
+//         valgrind --tool=callgrind --toggle-collect='tls12::CbcProtection::open*'
 //           build/bench/tls12_bench --benchmark_filter='cbc_timing_kind/sha256/pad0/1024/'
 //       (Ir of the run / 2000 = instructions per open; equal counts for the three kinds mean no
 //       padding-dependent code path.)
@@ -31,10 +31,10 @@
 #include <string>
 #include <vector>
 
-#include "crypto/cbc.h"
-#include "crypto/random.h"
-#include "tls/record/cbc_protection.h"
-#include "tls/suites.h"
+#include <tls12/crypto/cbc.h>
+#include <tls12/crypto/random.h>
+#include <tls12/tls/record/cbc_protection.h>
+#include <tls12/tls/suites.h>
 
 namespace {
 
@@ -43,34 +43,35 @@ constexpr const char* kKindNames[kKinds] = {"pad0", "pad255", "badpad"};
 
 struct MacSuite {
     const char* token;
-    tls::CipherSuite suite;
+    tls12::CipherSuite suite;
 };
 constexpr MacSuite kMacSuites[] = {
-    {"sha256", tls::CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256},
-    {"sha1", tls::CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA},
+    {"sha256", tls12::CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256},
+    {"sha1", tls12::CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA},
 };
 
 // A protection keyed for opening and one record of each kind (IV + n bytes of ciphertext).
 struct Fixture {
-    const tls::SuiteInfo& suite;
-    std::shared_ptr<crypto::Random> random = crypto::deterministic_random(13);
-    crypto::Bytes key = random->bytes(16);
-    crypto::Bytes mac_key;
-    tls::CbcProtection protection;
-    std::array<crypto::Bytes, kKinds> records;
+    const tls12::SuiteInfo& suite;
+    std::shared_ptr<tls12::crypto::Random> random = tls12::crypto::deterministic_random(13);
+    tls12::crypto::Bytes key = random->bytes(16);
+    tls12::crypto::Bytes mac_key;
+    tls12::CbcProtection protection;
+    std::array<tls12::crypto::Bytes, kKinds> records;
 
-    Fixture(tls::CipherSuite cipher_suite, size_t n)
-        : suite(*tls::find_suite(cipher_suite)),
+    Fixture(tls12::CipherSuite cipher_suite, size_t n)
+        : suite(*tls12::find_suite(cipher_suite)),
           mac_key(random->bytes(suite.mac_key_size)),
-          protection(suite, mac_key, key, crypto::AeadUse::open_only, false, *random) {
-        crypto::AesCbc cipher(key, crypto::CbcDirection::encrypt);
+          protection(suite, mac_key, key, tls12::crypto::AeadUse::open_only, false, *random) {
+        tls12::crypto::AesCbc cipher(key, tls12::crypto::CbcDirection::encrypt);
         for (int kind = 0; kind < kKinds; ++kind) {
-            crypto::Bytes data = random->bytes(n);  // plaintext and a MAC that will not match
+            tls12::crypto::Bytes data =
+                random->bytes(n);  // plaintext and a MAC that will not match
             const size_t padding_length = kind == pad0 ? 0 : 255;
             std::fill(data.end() - static_cast<std::ptrdiff_t>(padding_length) - 1, data.end(),
                       static_cast<uint8_t>(padding_length));
             if (kind == badpad) data[n - 100] ^= 0x01;
-            const crypto::Bytes iv = random->bytes(crypto::cbc_block_size);
+            const tls12::crypto::Bytes iv = random->bytes(tls12::crypto::cbc_block_size);
             cipher.encrypt(iv, data);
             records[kind] = iv;
             records[kind].insert(records[kind].end(), data.begin(), data.end());
@@ -78,9 +79,9 @@ struct Fixture {
     }
 
     // Opens a copy of the record of kind in work (which must be as large); false if it opened.
-    bool open(int kind, crypto::Bytes& work) {
+    bool open(int kind, tls12::crypto::Bytes& work) {
         std::memcpy(work.data(), records[kind].data(), work.size());
-        return !protection.open(tls::ContentType::application_data, work);
+        return !protection.open(tls12::ContentType::application_data, work);
     }
 };
 
@@ -110,10 +111,10 @@ Stats stats(std::vector<uint64_t>& v) {
     return {static_cast<double>(v[half]), half ? sum / static_cast<double>(half) : 0.0};
 }
 
-void cbc_timing(benchmark::State& state, tls::CipherSuite suite) {
+void cbc_timing(benchmark::State& state, tls12::CipherSuite suite) {
     const auto n = static_cast<size_t>(state.range(0));
     Fixture f(suite, n);
-    crypto::Bytes work(crypto::cbc_block_size + n);
+    tls12::crypto::Bytes work(tls12::crypto::cbc_block_size + n);
     std::array<std::vector<uint64_t>, kKinds> samples;
     for (auto& s : samples) s.reserve(static_cast<size_t>(state.max_iterations));
     uint64_t round = 0;
@@ -123,7 +124,7 @@ void cbc_timing(benchmark::State& state, tls::CipherSuite suite) {
             const int kind = static_cast<int>((round + static_cast<uint64_t>(i)) % kKinds);
             std::memcpy(work.data(), f.records[kind].data(), work.size());
             const uint64_t start = ticks();
-            const auto result = f.protection.open(tls::ContentType::application_data, work);
+            const auto result = f.protection.open(tls12::ContentType::application_data, work);
             const uint64_t stop = ticks();
             all_failed = all_failed && !result;
             samples[kind].push_back(stop - start);
@@ -144,10 +145,10 @@ void cbc_timing(benchmark::State& state, tls::CipherSuite suite) {
         s[badpad].fast_half_mean - s[pad0].fast_half_mean;
 }
 
-void cbc_timing_kind(benchmark::State& state, tls::CipherSuite suite, int kind) {
+void cbc_timing_kind(benchmark::State& state, tls12::CipherSuite suite, int kind) {
     const auto n = static_cast<size_t>(state.range(0));
     Fixture f(suite, n);
-    crypto::Bytes work(crypto::cbc_block_size + n);
+    tls12::crypto::Bytes work(tls12::crypto::cbc_block_size + n);
     bool all_failed = true;
     for (auto _ : state) all_failed = f.open(kind, work) && all_failed;
     if (!all_failed) state.SkipWithError("a record with a wrong MAC opened");

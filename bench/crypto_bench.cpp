@@ -4,15 +4,15 @@
 
 #include <string>
 
-#include "crypto/aead.h"
-#include "crypto/kex.h"
-#include "crypto/keys.h"
-#include "crypto/random.h"
+#include <tls12/crypto/aead.h>
+#include <tls12/crypto/kex.h>
+#include <tls12/crypto/keys.h>
+#include <tls12/crypto/random.h>
 #include "support.h"
 
 namespace {
 
-using namespace crypto;
+using namespace tls12::crypto;
 
 constexpr AeadAlgorithm kAeads[] = {AeadAlgorithm::aes128_gcm, AeadAlgorithm::aes256_gcm,
                                     AeadAlgorithm::chacha20_poly1305};

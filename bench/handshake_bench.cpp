@@ -7,9 +7,9 @@
 // Every iteration runs a whole handshake between a fresh client and a fresh server in one thread;
 // a monotonic clock times each call into either side (creation, feed/SSL_do_handshake, taking its
 // output, destruction; see SideClock) and the benchmark reports the chosen side's sum as manual
-// time, so items_per_second is handshakes per second that side alone could do on one core. The client
-// verifies the chain (one CA, leaf for "localhost"); no session cache or tickets: every handshake
-// is full. Both sides sign with rsa_pss_rsae_sha256.
+// time, so items_per_second is handshakes per second that side alone could do on one core. The
+// client verifies the chain (one CA, leaf for "localhost"); no session cache or tickets: every
+// handshake is full. Both sides sign with rsa_pss_rsae_sha256.
 #include <benchmark/benchmark.h>
 #include <openssl/ssl.h>
 
@@ -61,12 +61,12 @@ void handshake_ours(benchmark::State& state, Kx kx, Side side) {
     const auto server_config = our_server_config(suite_for(kx));
     for (auto _ : state) {
         SideClock c, s;
-        std::optional<tls::Connection> client, server;
-        c.run([&] { client.emplace(tls::Connection::client(client_config, "localhost")); });
-        s.run([&] { server.emplace(tls::Connection::server(server_config)); });
-        auto move = [](tls::Connection& from, SideClock& from_clock, tls::Connection& to,
+        std::optional<tls12::Connection> client, server;
+        c.run([&] { client.emplace(tls12::Connection::client(client_config, "localhost")); });
+        s.run([&] { server.emplace(tls12::Connection::server(server_config)); });
+        auto move = [](tls12::Connection& from, SideClock& from_clock, tls12::Connection& to,
                        SideClock& to_clock) {
-            tls::ByteView out;
+            tls12::ByteView out;
             from_clock.run([&] { out = from.pending_output(); });
             if (out.empty()) return false;
             to_clock.run([&] { (void)to.feed(out); });

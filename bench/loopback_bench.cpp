@@ -5,10 +5,10 @@
 // A server thread accepts one connection and echoes everything back; the client sends
 // TLS12_BENCH_LOOPBACK_BYTES (default 64 MiB; scripts/bench uses 1 GiB) lock-step in 16 KiB
 // writes, each read back completely before the next is sent (as examples/echo_client does),
-// then closes with close_notify. Ours: net::TlsListener / net::connect_tls (the blocking Stream
-// the examples use). OpenSSL: libssl on plain blocking sockets, TCP_NODELAY like ours. The time
-// includes TCP connect and the handshake; bytes_per_second counts payload bytes once (each byte
-// is sealed and opened twice on its way there and back).
+// then closes with close_notify. Ours: tls12::net::TlsListener / tls12::net::connect_tls (the
+// blocking Stream the examples use). OpenSSL: libssl on plain blocking sockets, TCP_NODELAY like
+// ours. The time includes TCP connect and the handshake; bytes_per_second counts payload bytes once
+// (each byte is sealed and opened twice on its way there and back).
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
 #include <netinet/in.h>
@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/stream.h"
+#include <tls12/net/stream.h>
 #include "support.h"
 
 namespace {
@@ -46,12 +46,12 @@ void loopback_ours(benchmark::State& state, Suite suite) {
     const auto server_config = our_server_config(ecdhe_rsa_suite(suite));
     const auto client_config = our_client_config(ecdhe_rsa_suite(suite));
     const std::vector<uint8_t> data = payload(kChunk);
-    net::TlsListener listener("127.0.0.1", 0, server_config);
+    tls12::net::TlsListener listener("127.0.0.1", 0, server_config);
     for (auto _ : state) {
         std::string server_error;
         std::thread server([&] {
             try {
-                net::Stream s = listener.accept();
+                tls12::net::Stream s = listener.accept();
                 std::vector<uint8_t> buf(kChunk);
                 while (size_t n = s.read(buf)) s.write(std::span<const uint8_t>(buf.data(), n));
                 s.close();
@@ -61,8 +61,8 @@ void loopback_ours(benchmark::State& state, Suite suite) {
         });
         std::string client_error;
         try {
-            net::Stream c =
-                net::connect_tls("127.0.0.1", listener.port(), client_config, {}, "localhost");
+            tls12::net::Stream c = tls12::net::connect_tls("127.0.0.1", listener.port(),
+                                                           client_config, {}, "localhost");
             std::vector<uint8_t> back(kChunk);
             for (uint64_t sent = 0; sent < total;) {
                 const size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, total - sent));

@@ -62,10 +62,10 @@ bool echo(OurPair& p, const std::vector<uint8_t>& data) {
 }
 
 // Builds n idle pairs; returns the per-endpoint split, optionally shrinking first.
-Split ours_round(size_t n, bool shrink, const std::shared_ptr<const tls::ClientConfig>& cc,
-                 const std::shared_ptr<const tls::ServerConfig>& sc) {
+Split ours_round(size_t n, bool shrink, const std::shared_ptr<const tls12::ClientConfig>& cc,
+                 const std::shared_ptr<const tls12::ServerConfig>& sc) {
     const std::vector<uint8_t> data = payload(kEcho);
-    std::vector<tls::Connection> clients, servers;
+    std::vector<tls12::Connection> clients, servers;
     clients.reserve(n);
     servers.reserve(n);
     const HeapStats before = heap_stats();

@@ -70,8 +70,8 @@ void finish(benchmark::State& state, size_t n, const AllocMeter& allocs) {
 // Reads the plaintext where it lies (received_data()/consume_received()), the input-side
 // counterpart of taking records from pending_output(); receive() would add a memcpy into a buffer
 // of the caller's. OpenSSL has no in-place read: SSL_read always copies.
-size_t read_all(tls::Connection& server) {
-    const tls::ByteView plaintext = server.received_data();
+size_t read_all(tls12::Connection& server) {
+    const tls12::ByteView plaintext = server.received_data();
     benchmark::DoNotOptimize(plaintext.data());
     server.consume_received(plaintext.size());
     return plaintext.size();
@@ -80,8 +80,8 @@ size_t read_all(tls::Connection& server) {
 void record_ours(benchmark::State& state, Suite suite, Op op) {
     const size_t n = static_cast<size_t>(state.range(0));
     OurPair pair = our_connected_pair(ecdhe_rsa_suite(suite));
-    tls::Connection& client = pair.client;
-    tls::Connection& server = pair.server;
+    tls12::Connection& client = pair.client;
+    tls12::Connection& server = pair.server;
     const std::vector<uint8_t> data = payload(n);
 
     // Warm up: every buffer reaches its steady-state size before counting.
@@ -100,7 +100,7 @@ void record_ours(benchmark::State& state, Suite suite, Op op) {
                     state.SkipWithError("send failed");
                     break;
                 }
-                const tls::ByteView wire = client.pending_output();
+                const tls12::ByteView wire = client.pending_output();
                 benchmark::DoNotOptimize(wire.data());
                 client.consume_output(wire.size());
             }
@@ -130,7 +130,7 @@ void record_ours(benchmark::State& state, Suite suite, Op op) {
             size_t next = 0;
             auto refill = [&] {
                 for (size_t i = 0; i < batch; ++i) (void)client.send(data);
-                const tls::ByteView sealed = client.pending_output();
+                const tls12::ByteView sealed = client.pending_output();
                 wire.assign(sealed.begin(), sealed.end());
                 client.consume_output(sealed.size());
                 records.clear();
@@ -153,7 +153,7 @@ void record_ours(benchmark::State& state, Suite suite, Op op) {
                     state.ResumeTiming();
                 }
                 const auto [at, len] = records[next++];
-                if (!server.feed(tls::ByteView(wire.data() + at, len)) || read_all(server) != n) {
+                if (!server.feed(tls12::ByteView(wire.data() + at, len)) || read_all(server) != n) {
                     state.SkipWithError("record did not open");
                     break;
                 }

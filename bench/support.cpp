@@ -16,9 +16,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "tls/x509_verifier.h"
-#include "x509/certificate.h"
-#include "x509/trust_store.h"
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/certificate.h>
+#include <tls12/x509/trust_store.h>
 
 // ---- malloc replacement (see HeapStats) ------------------------------------------------------
 // glibc supports replacing malloc by defining these symbols in the executable; we forward to its
@@ -263,16 +263,16 @@ const char* token(Suite s) {
     }
 }
 
-tls::CipherSuite ecdhe_rsa_suite(Suite s) {
+tls12::CipherSuite ecdhe_rsa_suite(Suite s) {
     switch (s) {
         case Suite::aes128gcm:
-            return tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+            return tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
         case Suite::aes256gcm:
-            return tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384;
+            return tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384;
         case Suite::aes128cbcsha256:
-            return tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256;
+            return tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256;
         default:
-            return tls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256;
+            return tls12::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256;
     }
 }
 
@@ -293,9 +293,9 @@ const char* token(Kx k) {
     return k == Kx::rsa ? "rsa" : "ecdhe_x25519";
 }
 
-tls::CipherSuite suite_for(Kx k) {
-    return k == Kx::rsa ? tls::CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256
-                        : tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+tls12::CipherSuite suite_for(Kx k) {
+    return k == Kx::rsa ? tls12::CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256
+                        : tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
 }
 
 const char* openssl_suite_for(Kx k) {
@@ -305,15 +305,15 @@ const char* openssl_suite_for(Kx k) {
 // ---- ours -----------------------------------------------------------------------------------
 namespace {
 
-tls::ByteView as_bytes(const std::string& s) {
+tls12::ByteView as_bytes(const std::string& s) {
     return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 template <class Config>
-void pin_parameters(Config& config, tls::CipherSuite suite) {
+void pin_parameters(Config& config, tls12::CipherSuite suite) {
     config.cipher_suites = {suite};
-    config.groups = {tls::NamedGroup::x25519};
-    config.signature_schemes = {tls::SignatureScheme::rsa_pss_rsae_sha256};
+    config.groups = {tls12::NamedGroup::x25519};
+    config.signature_schemes = {tls12::SignatureScheme::rsa_pss_rsae_sha256};
     // Every handshake full, like the OpenSSL side (no session cache, no tickets). Written so it
     // compiles whichever of these knobs the engine has.
     if constexpr (requires { config.session_cache = nullptr; }) config.session_cache = nullptr;
@@ -323,31 +323,32 @@ void pin_parameters(Config& config, tls::CipherSuite suite) {
 
 }  // namespace
 
-std::shared_ptr<const tls::ServerConfig> our_server_config(tls::CipherSuite suite) {
-    static const tls::CertifiedKey certified = [] {
-        tls::CertifiedKey k;
-        k.chain = x509::parse_certificates_pem(pki().leaf_pem);
-        k.key = std::make_shared<const crypto::PrivateKey>(
-            x509::parse_private_key(as_bytes(pki().key_pem)));
+std::shared_ptr<const tls12::ServerConfig> our_server_config(tls12::CipherSuite suite) {
+    static const tls12::CertifiedKey certified = [] {
+        tls12::CertifiedKey k;
+        k.chain = tls12::x509::parse_certificates_pem(pki().leaf_pem);
+        k.key = std::make_shared<const tls12::crypto::PrivateKey>(
+            tls12::x509::parse_private_key(as_bytes(pki().key_pem)));
         return k;
     }();
-    tls::ServerConfig config;
+    tls12::ServerConfig config;
     pin_parameters(config, suite);
     config.certificates = {certified};
-    return std::make_shared<const tls::ServerConfig>(std::move(config));
+    return std::make_shared<const tls12::ServerConfig>(std::move(config));
 }
 
-std::shared_ptr<const tls::ClientConfig> our_client_config(tls::CipherSuite suite) {
-    static const auto verifier = tls::make_x509_verifier(
-        x509::TrustStore::from_certificates(x509::parse_certificates_pem(pki().ca_pem)));
-    tls::ClientConfig config;
+std::shared_ptr<const tls12::ClientConfig> our_client_config(tls12::CipherSuite suite) {
+    static const auto verifier =
+        tls12::make_x509_verifier(tls12::x509::TrustStore::from_certificates(
+            tls12::x509::parse_certificates_pem(pki().ca_pem)));
+    tls12::ClientConfig config;
     pin_parameters(config, suite);
     config.verifier = verifier;
-    return std::make_shared<const tls::ClientConfig>(std::move(config));
+    return std::make_shared<const tls12::ClientConfig>(std::move(config));
 }
 
-bool pump(tls::Connection& from, tls::Connection& to) {
-    const tls::ByteView out = from.pending_output();
+bool pump(tls12::Connection& from, tls12::Connection& to) {
+    const tls12::ByteView out = from.pending_output();
     if (out.empty()) return false;
     const size_t n = out.size();
     (void)to.feed(out);  // failures show up in failed()
@@ -365,14 +366,14 @@ bool our_handshake(OurPair& pair) {
            pair.server.is_handshake_complete();
 }
 
-OurPair our_connected_pair(tls::CipherSuite suite) {
+OurPair our_connected_pair(tls12::CipherSuite suite) {
     return our_connected_pair(our_client_config(suite), our_server_config(suite));
 }
 
-OurPair our_connected_pair(std::shared_ptr<const tls::ClientConfig> client,
-                           std::shared_ptr<const tls::ServerConfig> server) {
-    OurPair pair{tls::Connection::client(std::move(client), "localhost"),
-                 tls::Connection::server(std::move(server))};
+OurPair our_connected_pair(std::shared_ptr<const tls12::ClientConfig> client,
+                           std::shared_ptr<const tls12::ServerConfig> server) {
+    OurPair pair{tls12::Connection::client(std::move(client), "localhost"),
+                 tls12::Connection::server(std::move(server))};
     if (!our_handshake(pair)) {
         const auto& err = pair.client.error() ? pair.client.error() : pair.server.error();
         throw std::runtime_error("our handshake failed: " +

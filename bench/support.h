@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "tls/config.h"
-#include "tls/connection.h"
+#include <tls12/tls/config.h>
+#include <tls12/tls/connection.h>
 
 namespace bench {
 
@@ -45,32 +45,32 @@ enum class Suite { aes128gcm, aes256gcm, chacha20poly1305, aes128cbcsha256 };
 inline constexpr Suite kSuites[] = {Suite::aes128gcm, Suite::aes256gcm, Suite::chacha20poly1305};
 const char* token(Suite s);
 // ECDHE_RSA suite for the bulk cipher.
-tls::CipherSuite ecdhe_rsa_suite(Suite s);
+tls12::CipherSuite ecdhe_rsa_suite(Suite s);
 const char* openssl_ecdhe_rsa_suite(Suite s);
 
 enum class Kx { ecdhe_x25519, rsa };
 const char* token(Kx k);
 // The AES-128-GCM suite with that key exchange.
-tls::CipherSuite suite_for(Kx k);
+tls12::CipherSuite suite_for(Kx k);
 const char* openssl_suite_for(Kx k);
 
 // ---- ours -----------------------------------------------------------------------------------
 // One suite, group x25519, signature scheme rsa_pss_rsae_sha256 (what OpenSSL picks by default),
 // no resumption (no session cache, no tickets),
 // the client verifying the chain against the CA with the x509 verifier.
-std::shared_ptr<const tls::ServerConfig> our_server_config(tls::CipherSuite suite);
-std::shared_ptr<const tls::ClientConfig> our_client_config(tls::CipherSuite suite);
+std::shared_ptr<const tls12::ServerConfig> our_server_config(tls12::CipherSuite suite);
+std::shared_ptr<const tls12::ClientConfig> our_client_config(tls12::CipherSuite suite);
 
 struct OurPair {
-    tls::Connection client;
-    tls::Connection server;
+    tls12::Connection client;
+    tls12::Connection server;
 };
 // Moves every pending byte of from into to (no copy: to.feed() reads from's output buffer).
-bool pump(tls::Connection& from, tls::Connection& to);
+bool pump(tls12::Connection& from, tls12::Connection& to);
 // Client and server created and handshaken in memory; throws on failure.
-OurPair our_connected_pair(tls::CipherSuite suite);
-OurPair our_connected_pair(std::shared_ptr<const tls::ClientConfig> client,
-                           std::shared_ptr<const tls::ServerConfig> server);
+OurPair our_connected_pair(tls12::CipherSuite suite);
+OurPair our_connected_pair(std::shared_ptr<const tls12::ClientConfig> client,
+                           std::shared_ptr<const tls12::ServerConfig> server);
 bool our_handshake(OurPair& pair);
 
 // ---- OpenSSL --------------------------------------------------------------------------------

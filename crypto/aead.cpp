@@ -1,6 +1,6 @@
 // AEADs for the record layer. The key schedule (AES round keys, GHASH tables, ChaCha key) is done
 // once in the constructor; seal/open only resynchronise with the nonce, so no call allocates.
-#include "crypto/aead.h"
+#include <tls12/crypto/aead.h>
 
 #include <optional>
 #include <stdexcept>
@@ -11,7 +11,7 @@
 #include <cryptopp/gcm.h>
 #include <cryptopp/poly1305.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 size_t aead_key_size(AeadAlgorithm algorithm) noexcept {
     switch (algorithm) {
@@ -199,4 +199,4 @@ bool Aead::open(ByteView nonce, ByteView aad, ByteView ciphertext, MutableByteVi
     return ok;
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

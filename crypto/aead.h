@@ -3,9 +3,9 @@
 
 #include <memory>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 enum class AeadAlgorithm : uint8_t { aes128_gcm, aes256_gcm, chacha20_poly1305 };
 
@@ -51,4 +51,4 @@ class Aead {
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -1,10 +1,10 @@
 // Byte helpers: wiping, constant-time comparison, the SecretBytes container and hex.
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
 #include <cstring>
 #include <stdexcept>
 
-namespace crypto {
+namespace tls12::crypto {
 
 void secure_wipe(void* data, size_t size) noexcept {
     if (data == nullptr || size == 0) return;
@@ -96,13 +96,13 @@ Bytes from_hex(std::string_view hex) {
     return out;
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto
 
-namespace crypto {
+namespace tls12::crypto {
 
 bool BytesLess::operator()(ByteView a, ByteView b) const noexcept {
     if (a.size() != b.size()) return a.size() < b.size();
     return !a.empty() && std::memcmp(a.data(), b.data(), a.size()) < 0;
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -9,7 +9,10 @@
 #include <string_view>
 #include <vector>
 
-namespace crypto {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::crypto {
 
 using Bytes = std::vector<uint8_t>;
 using ByteView = std::span<const uint8_t>;
@@ -65,4 +68,5 @@ inline ByteView as_bytes(std::string_view s) {
     return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto
+#pragma GCC visibility pop

@@ -1,5 +1,5 @@
 // AES-CBC over Crypto++'s CBC_Mode<AES> with no padding scheme: ProcessData on whole blocks.
-#include "crypto/cbc.h"
+#include <tls12/crypto/cbc.h>
 
 #include <stdexcept>
 #include <variant>
@@ -7,7 +7,7 @@
 #include <cryptopp/aes.h>
 #include <cryptopp/modes.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 struct AesCbc::Impl {
     std::variant<CryptoPP::CBC_Mode<CryptoPP::AES>::Encryption,
@@ -48,4 +48,4 @@ void AesCbc::decrypt(ByteView iv, MutableByteView data) {
     if (!data.empty()) mode.ProcessData(data.data(), data.data(), data.size());
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 constexpr size_t cbc_block_size = 16;
 
@@ -53,4 +53,4 @@ constexpr uint32_t ct_select(uint32_t mask, uint32_t a, uint32_t b) noexcept {
     return (a & mask) | (b & ~mask);
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

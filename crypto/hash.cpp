@@ -1,12 +1,12 @@
 // SHA-1/SHA-2 over Crypto++, held by value so copies (transcript snapshots) are cheap.
-#include "crypto/hash.h"
+#include <tls12/crypto/hash.h>
 
 #include <stdexcept>
 #include <variant>
 
 #include <cryptopp/sha.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 size_t digest_size(HashAlgorithm algorithm) noexcept {
     switch (algorithm) {
@@ -101,4 +101,4 @@ Bytes hash(HashAlgorithm algorithm, ByteView data) {
     return h.finish();
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -3,9 +3,12 @@
 
 #include <memory>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
-namespace crypto {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::crypto {
 
 enum class HashAlgorithm : uint8_t { sha1, sha256, sha384, sha512 };
 
@@ -13,7 +16,7 @@ size_t digest_size(HashAlgorithm algorithm) noexcept;
 const char* to_string(HashAlgorithm algorithm) noexcept;
 
 class Hash {
-public:
+  public:
     explicit Hash(HashAlgorithm algorithm);
     ~Hash();
     Hash(Hash&&) noexcept;
@@ -29,7 +32,7 @@ public:
     // Digest of everything so far; the state is reset for reuse.
     Bytes finish();
 
-private:
+  private:
     struct Impl;
     HashAlgorithm algorithm_;
     std::unique_ptr<Impl> impl_;
@@ -37,4 +40,5 @@ private:
 
 Bytes hash(HashAlgorithm algorithm, ByteView data);
 
-}  // namespace crypto
+}  // namespace tls12::crypto
+#pragma GCC visibility pop

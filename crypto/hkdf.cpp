@@ -1,13 +1,13 @@
 // RFC 5869 over our Hmac (keyed once per call, reset between blocks).
-#include "crypto/hkdf.h"
+#include <tls12/crypto/hkdf.h>
 
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
-#include "crypto/hmac.h"
+#include <tls12/crypto/hmac.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 SecretBytes hkdf_extract(HashAlgorithm algorithm, ByteView salt, ByteView ikm) {
     Hmac mac(algorithm, salt);
@@ -46,4 +46,4 @@ SecretBytes hkdf(HashAlgorithm algorithm, ByteView salt, ByteView ikm, ByteView 
     return okm;
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -2,9 +2,9 @@
 // (RFC 8446 7.1) is built on.
 #pragma once
 
-#include "crypto/hash.h"
+#include <tls12/crypto/hash.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 // HKDF-Extract(salt, IKM) = HMAC-Hash(salt, IKM): the pseudorandom key, digest_size(algorithm)
 // bytes. An empty salt stands for HashLen zero bytes (RFC 5869 2.2), which HMAC pads alike.
@@ -19,4 +19,4 @@ void hkdf_expand(HashAlgorithm algorithm, ByteView prk, ByteView info, MutableBy
 SecretBytes hkdf(HashAlgorithm algorithm, ByteView salt, ByteView ikm, ByteView info,
                  size_t length);
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -1,6 +1,6 @@
 // HMAC over Crypto++'s HMAC<H>, keyed once; finish() resets to the keyed state. The constant-time
 // variant finishes the inner hash on the compression function (Crypto++'s static Transform).
-#include "crypto/hmac.h"
+#include <tls12/crypto/hmac.h>
 
 #include <algorithm>
 #include <bit>
@@ -11,7 +11,7 @@
 #include <cryptopp/hmac.h>
 #include <cryptopp/sha.h>
 
-namespace crypto {
+namespace tls12::crypto {
 namespace {
 
 // Hides a value from the optimiser: what it computes from it cannot be specialised into
@@ -293,4 +293,4 @@ Bytes hmac(HashAlgorithm algorithm, ByteView key, ByteView data) {
     return out;
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -3,9 +3,9 @@
 
 #include <memory>
 
-#include "crypto/hash.h"
+#include <tls12/crypto/hash.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 class Hmac {
   public:
@@ -41,4 +41,4 @@ class Hmac {
 
 Bytes hmac(HashAlgorithm algorithm, ByteView key, ByteView data);
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -1,5 +1,5 @@
 // Ephemeral key agreement: X25519 (RFC 7748) and ECDH on secp256r1/secp384r1 (uncompressed points).
-#include "crypto/kex.h"
+#include <tls12/crypto/kex.h>
 
 #include <stdexcept>
 
@@ -8,7 +8,7 @@
 #include <cryptopp/secblock.h>
 #include <cryptopp/xed25519.h>
 
-namespace crypto {
+namespace tls12::crypto {
 namespace {
 
 // Lets Crypto++ draw from our Random interface (deterministic in tests).
@@ -150,4 +150,4 @@ std::optional<SecretBytes> KeyExchange::agree(ByteView peer) const {
     }
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

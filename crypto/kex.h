@@ -4,10 +4,10 @@
 #include <memory>
 #include <optional>
 
-#include "crypto/bytes.h"
-#include "crypto/random.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/crypto/random.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 enum class KexGroup : uint8_t { x25519, secp256r1, secp384r1 };
 
@@ -44,4 +44,4 @@ class KeyExchange {
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -1,6 +1,6 @@
 // RSA and ECDSA keys over Crypto++: DER loading, signatures, PKCS#1 v1.5 key transport, and the
 // constant-time RSA premaster decryption of RFC 5246 7.4.7.1.
-#include "crypto/keys.h"
+#include <tls12/crypto/keys.h>
 
 #include <algorithm>
 #include <cstring>
@@ -16,7 +16,7 @@
 #include <cryptopp/rsa.h>
 #include <cryptopp/sha.h>
 
-namespace crypto {
+namespace tls12::crypto {
 namespace {
 
 using CryptoPP::Integer;
@@ -494,4 +494,4 @@ SecretBytes PrivateKey::rsa_decrypt_premaster(ByteView ciphertext, uint16_t clie
     return result;
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

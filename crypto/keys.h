@@ -5,10 +5,13 @@
 #include <optional>
 #include <stdexcept>
 
-#include "crypto/hash.h"
-#include "crypto/random.h"
+#include <tls12/crypto/hash.h>
+#include <tls12/crypto/random.h>
 
-namespace crypto {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::crypto {
 
 enum class KeyType : uint8_t { rsa, ecdsa_p256, ecdsa_p384 };
 enum class SignaturePadding : uint8_t { pkcs1v15, pss, ecdsa };
@@ -25,12 +28,12 @@ struct SignatureAlgorithm {
 
 // Thrown for unusable key material given by the local user (not by a peer).
 class KeyError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class PublicKey {
-public:
+  public:
     // From a DER SubjectPublicKeyInfo (RSA or EC P-256/P-384). Throws KeyError.
     static PublicKey from_spki_der(ByteView spki);
     ~PublicKey();
@@ -53,7 +56,7 @@ public:
     // modulus length. For tests that craft malformed premaster ciphertexts.
     Bytes rsa_raw_public(ByteView m) const;
 
-private:
+  private:
     friend class PrivateKey;  // public_key() builds the Impl directly
     struct Impl;
     explicit PublicKey(std::unique_ptr<Impl> impl);
@@ -61,7 +64,7 @@ private:
 };
 
 class PrivateKey {
-public:
+  public:
     // PKCS#8 PrivateKeyInfo (RSA or EC), PKCS#1 RSAPrivateKey, or SEC1 ECPrivateKey DER.
     // Throws KeyError.
     static PrivateKey from_pkcs8_der(ByteView der);
@@ -92,10 +95,11 @@ public:
     SecretBytes rsa_decrypt_premaster(ByteView ciphertext, uint16_t client_version,
                                       Random& random) const;
 
-private:
+  private:
     struct Impl;
     explicit PrivateKey(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace crypto
+}  // namespace tls12::crypto
+#pragma GCC visibility pop

@@ -1,14 +1,14 @@
 // RFC 5246 section 5: PRF(secret, label, seed) = P_<hash>(secret, label + seed), where
 //   P_hash(secret, seed) = HMAC(secret, A(1) + seed) + HMAC(secret, A(2) + seed) + ...
 //   A(0) = seed, A(i) = HMAC(secret, A(i-1)).
-#include "crypto/prf.h"
+#include <tls12/crypto/prf.h>
 
 #include <algorithm>
 #include <cstring>
 
-#include "crypto/hmac.h"
+#include <tls12/crypto/hmac.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 void tls12_prf(HashAlgorithm algorithm, ByteView secret, std::string_view label, ByteView seed,
                MutableByteView out) {
@@ -40,4 +40,4 @@ void tls12_prf(HashAlgorithm algorithm, ByteView secret, std::string_view label,
     secure_wipe(block, sizeof block);
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -4,12 +4,12 @@
 
 #include <string_view>
 
-#include "crypto/hash.h"
+#include <tls12/crypto/hash.h>
 
-namespace crypto {
+namespace tls12::crypto {
 
 // Fills out entirely. algorithm is the suite's PRF hash (SHA-256 or SHA-384).
 void tls12_prf(HashAlgorithm algorithm, ByteView secret, std::string_view label, ByteView seed,
                MutableByteView out);
 
-}  // namespace crypto
+}  // namespace tls12::crypto

@@ -1,5 +1,5 @@
 // System and deterministic random sources behind the Random interface.
-#include "crypto/random.h"
+#include <tls12/crypto/random.h>
 
 #include <pthread.h>
 
@@ -11,7 +11,7 @@
 #include <cryptopp/chacha.h>
 #include <cryptopp/osrng.h>
 
-namespace crypto {
+namespace tls12::crypto {
 namespace {
 
 // fork() copies the pool's key and seed into the child. Crypto++ only mixes the time of day
@@ -89,4 +89,4 @@ std::shared_ptr<Random> deterministic_random(uint64_t seed) {
     return std::make_shared<DeterministicRandom>(seed);
 }
 
-}  // namespace crypto
+}  // namespace tls12::crypto

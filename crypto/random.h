@@ -4,9 +4,12 @@
 #include <cstdint>
 #include <memory>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
-namespace crypto {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::crypto {
 
 class Random {
   public:
@@ -29,4 +32,5 @@ std::shared_ptr<Random> system_random();
 // It repeats by design, in a forked child too.
 std::shared_ptr<Random> deterministic_random(uint64_t seed);
 
-}  // namespace crypto
+}  // namespace tls12::crypto
+#pragma GCC visibility pop

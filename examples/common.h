@@ -16,11 +16,11 @@
 #include <utility>
 #include <vector>
 
-#include "net/error.h"
-#include "tls/config.h"
-#include "tls/connection.h"
-#include "tls/x509_verifier.h"
-#include "x509/trust_store.h"
+#include <tls12/net/error.h>
+#include <tls12/tls/config.h>
+#include <tls12/tls/connection.h>
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/trust_store.h>
 
 namespace examples {
 
@@ -48,8 +48,8 @@ inline std::string printable(std::string_view text) {
 
 // "ECDHE-RSA-AES128-GCM-SHA256,TLS_RSA_WITH_AES_128_GCM_SHA256" -> suites, in the given order.
 // Unknown names throw std::invalid_argument listing every valid name.
-inline std::vector<tls::CipherSuite> parse_suites(const std::string& list) {
-    std::vector<tls::CipherSuite> suites;
+inline std::vector<tls12::CipherSuite> parse_suites(const std::string& list) {
+    std::vector<tls12::CipherSuite> suites;
     std::vector<std::string> unknown;
     std::stringstream in(list);
     std::string name;
@@ -57,7 +57,7 @@ inline std::vector<tls::CipherSuite> parse_suites(const std::string& list) {
         const auto first = name.find_first_not_of(" \t");
         if (first == std::string::npos) continue;
         name = name.substr(first, name.find_last_not_of(" \t") - first + 1);
-        if (auto suite = tls::cipher_suite_from_name(name))
+        if (auto suite = tls12::cipher_suite_from_name(name))
             suites.push_back(*suite);
         else
             unknown.push_back(name);
@@ -67,12 +67,12 @@ inline std::vector<tls::CipherSuite> parse_suites(const std::string& list) {
         for (size_t i = 0; i < unknown.size(); ++i) msg += (i ? ", '" : " '") + unknown[i] + "'";
         msg += "\nvalid names (OpenSSL style or IANA):";
         size_t width = 0;
-        for (auto s : tls::supported_cipher_suites())
-            width = std::max(width, tls::openssl_name(s).size());
-        for (auto s : tls::supported_cipher_suites()) {
-            const std::string short_name = tls::openssl_name(s);
+        for (auto s : tls12::supported_cipher_suites())
+            width = std::max(width, tls12::openssl_name(s).size());
+        for (auto s : tls12::supported_cipher_suites()) {
+            const std::string short_name = tls12::openssl_name(s);
             msg += "\n  " + short_name + std::string(width - short_name.size() + 2, ' ') +
-                   tls::to_string(s);
+                   tls12::to_string(s);
         }
         throw std::invalid_argument(msg);
     }
@@ -100,7 +100,7 @@ inline std::vector<std::string> parse_alpn(const std::string& list) {
 // environment variable when no file was given; the library itself never reads the environment).
 // Returns an empty callback when neither names a file. The file is opened once, in append mode;
 // writes from concurrent connections are serialized and flushed line by line.
-inline tls::KeyLogCallback make_key_log(const std::string& path_flag, std::string* used_path) {
+inline tls12::KeyLogCallback make_key_log(const std::string& path_flag, std::string* used_path) {
     std::string path = path_flag;
     if (path.empty()) {
         const char* env = std::getenv("SSLKEYLOGFILE");
@@ -126,26 +126,27 @@ inline tls::KeyLogCallback make_key_log(const std::string& path_flag, std::strin
 
 // The verifier for a client: --insecure accepts anything, --ca FILE trusts that bundle, otherwise
 // the system store.
-inline std::shared_ptr<const tls::CertificateVerifier> make_verifier(const std::string& ca_file,
-                                                                     bool insecure) {
-    if (insecure) return tls::make_insecure_verifier();
-    return tls::make_x509_verifier(ca_file.empty() ? x509::TrustStore::system()
-                                                   : x509::TrustStore::from_pem_file(ca_file));
+inline std::shared_ptr<const tls12::CertificateVerifier> make_verifier(const std::string& ca_file,
+                                                                       bool insecure) {
+    if (insecure) return tls12::make_insecure_verifier();
+    return tls12::make_x509_verifier(ca_file.empty()
+                                         ? tls12::x509::TrustStore::system()
+                                         : tls12::x509::TrustStore::from_pem_file(ca_file));
 }
 
 // What was negotiated, as (label, value) pairs in a fixed order.
 inline std::vector<std::pair<std::string, std::string>> describe(
-    const tls::NegotiatedParameters& p) {
+    const tls12::NegotiatedParameters& p) {
     std::vector<std::pair<std::string, std::string>> out;
-    out.emplace_back("protocol", p.version == tls::ProtocolVersion::tls12
+    out.emplace_back("protocol", p.version == tls12::ProtocolVersion::tls12
                                      ? "TLS 1.2"
-                                     : tls::to_string(p.version));
-    out.emplace_back("cipher suite", p.cipher_suite ? tls::to_string(*p.cipher_suite) + " (" +
-                                                          tls::openssl_name(*p.cipher_suite) + ")"
+                                     : tls12::to_string(p.version));
+    out.emplace_back("cipher suite", p.cipher_suite ? tls12::to_string(*p.cipher_suite) + " (" +
+                                                          tls12::openssl_name(*p.cipher_suite) + ")"
                                                     : "none");
-    out.emplace_back("group", p.group ? tls::to_string(*p.group) : "none (RSA key exchange)");
+    out.emplace_back("group", p.group ? tls12::to_string(*p.group) : "none (RSA key exchange)");
     out.emplace_back("signature scheme",
-                     p.signature_scheme ? tls::to_string(*p.signature_scheme) : "none");
+                     p.signature_scheme ? tls12::to_string(*p.signature_scheme) : "none");
     out.emplace_back("extended master secret", p.extended_master_secret ? "yes" : "no");
     out.emplace_back("server name", p.server_name.empty() ? "(none)" : p.server_name);
     out.emplace_back("alpn", p.alpn.empty() ? "(none)" : p.alpn);
@@ -155,10 +156,10 @@ inline std::vector<std::pair<std::string, std::string>> describe(
 }
 
 // One line for a log: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 x25519 sni=localhost".
-inline std::string summary(const tls::NegotiatedParameters& p) {
-    std::string s = p.cipher_suite ? tls::to_string(*p.cipher_suite) : "no-suite";
+inline std::string summary(const tls12::NegotiatedParameters& p) {
+    std::string s = p.cipher_suite ? tls12::to_string(*p.cipher_suite) : "no-suite";
     s += " ";
-    s += p.group ? tls::to_string(*p.group) : "no-group";
+    s += p.group ? tls12::to_string(*p.group) : "no-group";
     if (!p.server_name.empty()) s += " sni=" + p.server_name;
     s += " alpn=" + (p.alpn.empty() ? std::string("-") : p.alpn);
     s += std::string(" resumed=") + (p.resumed ? "yes" : "no");
@@ -169,11 +170,11 @@ inline std::string summary(const tls::NegotiatedParameters& p) {
 inline std::string describe_current_exception() {
     try {
         throw;
-    } catch (const net::TlsError& e) {
-        return "alert " + tls::to_string(e.alert()) + ": " + e.reason();
-    } catch (const net::TruncationError& e) {
+    } catch (const tls12::net::TlsError& e) {
+        return "alert " + tls12::to_string(e.alert()) + ": " + e.reason();
+    } catch (const tls12::net::TruncationError& e) {
         return std::string("truncated: ") + e.what();
-    } catch (const net::TimeoutError& e) {
+    } catch (const tls12::net::TimeoutError& e) {
         return std::string("timeout: ") + e.what();
     } catch (const std::exception& e) {
         return e.what();

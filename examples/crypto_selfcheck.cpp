@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "crypto/aead.h"
-#include "crypto/hash.h"
-#include "crypto/kex.h"
-#include "crypto/keys.h"
-#include "crypto/prf.h"
-#include "crypto/random.h"
+#include <tls12/crypto/aead.h>
+#include <tls12/crypto/hash.h>
+#include <tls12/crypto/kex.h>
+#include <tls12/crypto/keys.h>
+#include <tls12/crypto/prf.h>
+#include <tls12/crypto/random.h>
 
-using namespace crypto;
+using namespace tls12::crypto;
 
 namespace {
 

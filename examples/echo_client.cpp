@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <tls12/net/stream.h>
 #include "common.h"
-#include "net/stream.h"
 
 namespace {
 
@@ -71,14 +71,14 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
-    std::shared_ptr<const tls::ClientConfig> config;
+    std::shared_ptr<const tls12::ClientConfig> config;
     try {
-        auto cfg = std::make_shared<tls::ClientConfig>();
+        auto cfg = std::make_shared<tls12::ClientConfig>();
         cfg->verifier = examples::make_verifier(ca_file, insecure);
         if (!suites.empty()) cfg->cipher_suites = examples::parse_suites(suites);
         if (!alpn.empty()) cfg->alpn_protocols = examples::parse_alpn(alpn);
         if (!cert_file.empty())
-            cfg->certificate = tls::CertifiedKey::from_pem_files(cert_file, key_file);
+            cfg->certificate = tls12::CertifiedKey::from_pem_files(cert_file, key_file);
         std::string keylog_path;
         cfg->key_log = examples::make_key_log(keylog_file, &keylog_path);
         if (cfg->key_log)
@@ -90,13 +90,13 @@ int main(int argc, char** argv) {
     }
     if (insecure) std::cerr << "echo_client: WARNING: server certificate not verified\n";
 
-    net::StreamOptions options;
+    tls12::net::StreamOptions options;
     options.connect_timeout = options.handshake_timeout = options.io_timeout =
         std::chrono::milliseconds(timeout_ms);
 
-    net::Stream stream = [&]() -> net::Stream {
+    tls12::net::Stream stream = [&]() -> tls12::net::Stream {
         try {
-            return net::connect_tls(host, port, config, options, server_name);
+            return tls12::net::connect_tls(host, port, config, options, server_name);
         } catch (...) {
             std::cerr << "echo_client: connection to " << host << ":" << port
                       << " failed: " << examples::printable(examples::describe_current_exception())
@@ -147,7 +147,8 @@ int main(int argc, char** argv) {
     // the previous connection.
     for (unsigned i = 1; i <= reconnect; ++i) {
         try {
-            net::Stream again = net::connect_tls(host, port, config, options, server_name);
+            tls12::net::Stream again =
+                tls12::net::connect_tls(host, port, config, options, server_name);
             std::cerr << "reconnect " << i
                       << ": resumed: " << (again.negotiated().resumed ? "yes" : "no") << "\n";
             again.close();

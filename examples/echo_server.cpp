@@ -25,8 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include <tls12/net/stream.h>
 #include "common.h"
-#include "net/stream.h"
 
 namespace {
 
@@ -104,7 +104,7 @@ std::string html_escape(const std::string& s) {
 // Echoes until the client sends close_notify, counting the bytes echoed. Data that arrived
 // together with the close_notify cannot be echoed: the close ends both directions (RFC 5246
 // 7.2.1), so it is only counted.
-void serve_echo(net::Stream& stream, size_t& echoed, size_t& not_echoed) {
+void serve_echo(tls12::net::Stream& stream, size_t& echoed, size_t& not_echoed) {
     std::vector<uint8_t> buffer(16 * 1024);
     for (;;) {
         const size_t n = stream.read(buffer);
@@ -119,7 +119,7 @@ void serve_echo(net::Stream& stream, size_t& echoed, size_t& not_echoed) {
 }
 
 // Reads the request head (up to the blank line) and answers with a page about the connection.
-std::string serve_http(net::Stream& stream) {
+std::string serve_http(tls12::net::Stream& stream) {
     constexpr size_t max_head = 16 * 1024;
     std::string head;
     std::vector<uint8_t> buffer(4096);
@@ -148,7 +148,7 @@ std::string serve_http(net::Stream& stream) {
     return "answered \"" + request_line + "\"";
 }
 
-void handle(net::Stream stream, uint64_t id, bool http, Connections& connections) {
+void handle(tls12::net::Stream stream, uint64_t id, bool http, Connections& connections) {
     const std::string peer = stream.peer_address();
     std::string outcome;
     size_t echoed = 0, not_echoed = 0;
@@ -256,12 +256,12 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    std::unique_ptr<net::TlsListener> listener;
+    std::unique_ptr<tls12::net::TlsListener> listener;
     try {
-        auto config = std::make_shared<tls::ServerConfig>();
+        auto config = std::make_shared<tls12::ServerConfig>();
         for (size_t i = 0; i < cert_files.size(); ++i)
             config->certificates.push_back(
-                tls::CertifiedKey::from_pem_files(cert_files[i], key_files[i]));
+                tls12::CertifiedKey::from_pem_files(cert_files[i], key_files[i]));
         if (!suites.empty()) config->cipher_suites = examples::parse_suites(suites);
         if (!alpn.empty()) config->alpn_protocols = examples::parse_alpn(alpn);
         std::string keylog_path;
@@ -271,15 +271,15 @@ int main(int argc, char** argv) {
                       << std::endl;
         if (require_client_cert || request_client_cert) {
             config->client_auth =
-                require_client_cert ? tls::ClientAuth::require : tls::ClientAuth::request;
+                require_client_cert ? tls12::ClientAuth::require : tls12::ClientAuth::request;
             config->client_verifier =
-                tls::make_x509_verifier(x509::TrustStore::from_pem_file(ca_file));
+                tls12::make_x509_verifier(tls12::x509::TrustStore::from_pem_file(ca_file));
         }
-        net::StreamOptions options;
+        tls12::net::StreamOptions options;
         options.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
         options.io_timeout = std::chrono::milliseconds(idle_timeout_ms);
-        listener = std::make_unique<net::TlsListener>(
-            host, port, std::shared_ptr<const tls::ServerConfig>(std::move(config)), options);
+        listener = std::make_unique<tls12::net::TlsListener>(
+            host, port, std::shared_ptr<const tls12::ServerConfig>(std::move(config)), options);
     } catch (const std::exception& e) {
         std::cerr << "echo_server: " << e.what() << std::endl;
         return 1;
@@ -299,7 +299,7 @@ int main(int argc, char** argv) {
     uint64_t next_id = 1;
     for (;;) {
         try {
-            net::Stream stream = listener->accept();
+            tls12::net::Stream stream = listener->accept();
             const uint64_t id = next_id++;
             if (connections.count() >= max_connections) {
                 // Over the limit: close the TCP connection right away (no handshake, no thread).
@@ -315,7 +315,7 @@ int main(int argc, char** argv) {
                 connections.remove(id);  // no thread: the stream closes right here
                 throw;
             }
-        } catch (const net::ClosedError&) {
+        } catch (const tls12::net::ClosedError&) {
             break;
         } catch (const std::exception& e) {
             // E.g. out of descriptors: keep serving, without spinning.

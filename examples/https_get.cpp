@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <tls12/net/stream.h>
 #include "common.h"
-#include "net/stream.h"
 
 namespace {
 
@@ -73,7 +73,7 @@ std::string lower(std::string s) {
 // Buffered reader over the stream; tracks whether the peer ended with close_notify.
 class Reader {
   public:
-    explicit Reader(net::Stream& s) : stream_(s) {}
+    explicit Reader(tls12::net::Stream& s) : stream_(s) {}
 
     // More bytes into the buffer; false at the clean end of the stream.
     bool fill() {
@@ -106,7 +106,7 @@ class Reader {
     }
 
   private:
-    net::Stream& stream_;
+    tls12::net::Stream& stream_;
     std::string buffer_;
 };
 
@@ -128,14 +128,14 @@ int main(int argc, char** argv) {
 
     try {
         const Url url = parse_url(url_text);
-        auto config = std::make_shared<tls::ClientConfig>();
+        auto config = std::make_shared<tls12::ClientConfig>();
         config->verifier = examples::make_verifier(ca_file, insecure);
         config->alpn_protocols = {"http/1.1"};
-        net::StreamOptions options;
+        tls12::net::StreamOptions options;
         options.connect_timeout = options.handshake_timeout = options.io_timeout =
             std::chrono::milliseconds(timeout_ms);
 
-        net::Stream stream = net::connect_tls(url.host, url.port, config, options);
+        tls12::net::Stream stream = tls12::net::connect_tls(url.host, url.port, config, options);
         if (verbose)
             for (const auto& [label, value] : examples::describe(stream.negotiated()))
                 std::cerr << "* " << examples::printable(label + ": " + value) << "\n";

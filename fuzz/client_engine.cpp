@@ -3,11 +3,11 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/support/fuzz_common.h"
+#include "support/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    tls::Connection client =
-        tls::Connection::client(tls12_fuzz::client_config(), tls12_fuzz::kServerName);
+    tls12::Connection client =
+        tls12::Connection::client(tls12_fuzz::client_config(), tls12_fuzz::kServerName);
     (void)client.take_output();  // the ClientHello
     tls12_fuzz::Chunker chunks(data, size);
     tls12_fuzz::pump(client, chunks);

@@ -11,12 +11,12 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "fuzz/support/fuzz_common.h"
-#include "tls/config.h"
+#include <tls12/tls/config.h>
+#include "support/fuzz_common.h"
 
 namespace {
 
-using tls::CipherSuite;
+using tls12::CipherSuite;
 
 constexpr std::array kSuites = {
     CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
@@ -25,11 +25,11 @@ constexpr std::array kSuites = {
     CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
 };
 
-bool handshake(tls::Connection& client, tls::Connection& server) {
+bool handshake(tls12::Connection& client, tls12::Connection& server) {
     for (int i = 0; i < 20; ++i) {
-        const tls::Bytes to_server = client.take_output();
+        const tls12::Bytes to_server = client.take_output();
         if (!to_server.empty() && !server.feed(to_server).ok()) return false;
-        const tls::Bytes to_client = server.take_output();
+        const tls12::Bytes to_client = server.take_output();
         if (!to_client.empty() && !client.feed(to_client).ok()) return false;
         if (to_server.empty() && to_client.empty()) break;
     }
@@ -41,28 +41,28 @@ bool handshake(tls::Connection& client, tls::Connection& server) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const CipherSuite suite = kSuites[data[0] % kSuites.size()];
-    auto client_config = std::make_shared<tls::ClientConfig>(*tls12_fuzz::client_config());
+    auto client_config = std::make_shared<tls12::ClientConfig>(*tls12_fuzz::client_config());
     client_config->cipher_suites = {suite};  // listing a CBC suite by name enables it
-    auto server_config = std::make_shared<tls::ServerConfig>(*tls12_fuzz::server_config());
-    server_config->cipher_suites = tls::with_legacy_cbc(tls::supported_cipher_suites());
-    tls::Connection client = tls::Connection::client(client_config, tls12_fuzz::kServerName);
-    tls::Connection server = tls::Connection::server(server_config);
+    auto server_config = std::make_shared<tls12::ServerConfig>(*tls12_fuzz::server_config());
+    server_config->cipher_suites = tls12::with_legacy_cbc(tls12::supported_cipher_suites());
+    tls12::Connection client = tls12::Connection::client(client_config, tls12_fuzz::kServerName);
+    tls12::Connection server = tls12::Connection::server(server_config);
     if (!handshake(client, server)) std::abort();  // our own pair must connect
 
     tls12_fuzz::Chunker chunks(data + 1, size - 1);
-    for (tls::ByteView chunk = chunks.next(); !chunk.empty(); chunk = chunks.next()) {
-        tls::Status status;
+    for (tls12::ByteView chunk = chunks.next(); !chunk.empty(); chunk = chunks.next()) {
+        tls12::Status status;
         if ((chunk[0] & 1) != 0 && chunk.size() >= 2) {
             if (!client.send(chunk.subspan(2)).ok()) std::abort();
-            const tls::Bytes records = client.take_output();
+            const tls12::Bytes records = client.take_output();
             const size_t cut = records.empty() ? 0 : chunk[1] % records.size();
-            status = server.feed(tls::ByteView(records).first(cut));
-            if (status.ok()) status = server.feed(tls::ByteView(records).subspan(cut));
+            status = server.feed(tls12::ByteView(records).first(cut));
+            if (status.ok()) status = server.feed(tls12::ByteView(records).subspan(cut));
         } else {
             status = server.feed(chunk);
         }
         // Read half in place and the rest by copy, so both readers see every delivery.
-        const tls::ByteView in_place = server.received_data();
+        const tls12::ByteView in_place = server.received_data();
         server.consume_received(in_place.size() / 2);
         uint8_t sink[4096];
         while (server.receive(sink) > 0) {

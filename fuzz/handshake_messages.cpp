@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "tls/msgs/msgs.h"
+#include <tls12/tls/msgs/msgs.h>
 
 namespace {
 
@@ -16,11 +16,11 @@ namespace {
 
 // parse -> serialize -> parse must give back the same value.
 template <typename Msg, typename Parse>
-void round_trip(const char* name, tls::ByteView body, Parse parse) {
-    tls::Result<Msg> first = parse(body);
+void round_trip(const char* name, tls12::ByteView body, Parse parse) {
+    tls12::Result<Msg> first = parse(body);
     if (!first.ok()) return;
-    tls::Bytes encoded = first->serialize();
-    tls::Result<Msg> second = parse(encoded);
+    tls12::Bytes encoded = first->serialize();
+    tls12::Result<Msg> second = parse(encoded);
     if (!second.ok()) {
         std::fprintf(stderr, "%s: re-parse failed: %s\n", name, second.error().message().c_str());
         fail(name);
@@ -28,11 +28,11 @@ void round_trip(const char* name, tls::ByteView body, Parse parse) {
     if (!(*second == *first)) fail(name);
 }
 
-void extensions_round_trip(const char* name, tls::ByteView body, tls::ExtensionContext ctx) {
-    auto first = tls::Extensions::parse(body, ctx);
+void extensions_round_trip(const char* name, tls12::ByteView body, tls12::ExtensionContext ctx) {
+    auto first = tls12::Extensions::parse(body, ctx);
     if (!first.ok()) return;
-    tls::Bytes encoded = first->serialize(ctx);
-    auto second = tls::Extensions::parse(encoded, ctx);
+    tls12::Bytes encoded = first->serialize(ctx);
+    auto second = tls12::Extensions::parse(encoded, ctx);
     if (!second.ok()) {
         std::fprintf(stderr, "%s: re-parse failed: %s\n", name, second.error().message().c_str());
         fail(name);
@@ -45,8 +45,8 @@ void extensions_round_trip(const char* name, tls::ByteView body, tls::ExtensionC
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const uint8_t selector = data[0];
-    const tls::ByteView body(data + 1, size - 1);
-    using namespace tls;
+    const tls12::ByteView body(data + 1, size - 1);
+    using namespace tls12;
     switch (selector % 17) {
         case 0:
             round_trip<ClientHello>("ClientHello", body,

@@ -3,20 +3,20 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/support/fuzz_common.h"
-#include "tls/record/record_layer.h"
+#include <tls12/tls/record/record_layer.h>
+#include "support/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tls12_fuzz::Chunker chunks(data, size);
-    tls::RecordLayer layer;
-    for (tls::ByteView chunk = chunks.next(); !chunk.empty(); chunk = chunks.next()) {
+    tls12::RecordLayer layer;
+    for (tls12::ByteView chunk = chunks.next(); !chunk.empty(); chunk = chunks.next()) {
         layer.feed(chunk);
         for (;;) {
             auto rec = layer.next_record();
             if (!rec.ok()) return 0;  // a header error ends the connection
             if (!rec->has_value()) break;
-            const tls::Record& r = **rec;
-            if (r.fragment.size() > tls::kMaxCiphertextFragment) __builtin_trap();
+            const tls12::Record& r = **rec;
+            if (r.fragment.size() > tls12::kMaxCiphertextFragment) __builtin_trap();
             // Touch every byte so ASan checks the fragment really is in bounds.
             volatile uint8_t sum = 0;
             for (uint8_t b : r.fragment) sum = sum + b;

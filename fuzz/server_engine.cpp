@@ -2,11 +2,11 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/support/fuzz_common.h"
+#include "support/fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tls12_fuzz::Chunker chunks(data, size);
-    tls::Connection server = tls::Connection::server(tls12_fuzz::server_config());
+    tls12::Connection server = tls12::Connection::server(tls12_fuzz::server_config());
     tls12_fuzz::pump(server, chunks);
     return 0;
 }

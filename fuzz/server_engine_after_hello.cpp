@@ -5,14 +5,14 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "fuzz/support/fuzz_common.h"
+#include "support/fuzz_common.h"
 
 namespace {
 
-const tls::Bytes& client_hello() {
-    static const tls::Bytes hello = [] {
-        tls::Connection client =
-            tls::Connection::client(tls12_fuzz::client_config(), tls12_fuzz::kServerName);
+const tls12::Bytes& client_hello() {
+    static const tls12::Bytes hello = [] {
+        tls12::Connection client =
+            tls12::Connection::client(tls12_fuzz::client_config(), tls12_fuzz::kServerName);
         return client.take_output();
     }();
     return hello;
@@ -21,7 +21,7 @@ const tls::Bytes& client_hello() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    tls::Connection server = tls::Connection::server(tls12_fuzz::server_config());
+    tls12::Connection server = tls12::Connection::server(tls12_fuzz::server_config());
     if (!server.feed(client_hello()).ok()) std::abort();  // our own hello must be accepted
     (void)server.take_output();
     tls12_fuzz::Chunker chunks(data, size);

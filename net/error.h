@@ -1,15 +1,18 @@
 // Exceptions thrown by the blocking socket layer. net::Error is a socket-level failure (resolve,
-// connect, send, recv, timeouts); net::TlsError carries the tls::Error (alert + reason) that ended
-// a TLS connection. Both are std::runtime_error, and TlsError is a net::Error, so one
-// `catch (const net::Error&)` handles everything a Stream can throw.
+// connect, send, recv, timeouts); net::TlsError carries the tls12::Error (alert + reason) that
+// ended a TLS connection. Both are std::runtime_error, and TlsError is a net::Error, so one `catch
+// (const net::Error&)` handles everything a Stream can throw.
 #pragma once
 
 #include <stdexcept>
 #include <string>
 
-#include "tls/error.h"
+#include <tls12/tls/error.h>
 
-namespace net {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::net {
 
 class Error : public std::runtime_error {
   public:
@@ -31,14 +34,14 @@ class ClosedError : public Error {
 // The TLS engine failed: a fatal alert was sent or received. error() says which alert and why.
 class TlsError : public Error {
   public:
-    explicit TlsError(tls::Error error)
+    explicit TlsError(tls12::Error error)
         : Error("tls: " + error.message()), error_(std::move(error)) {}
-    const tls::Error& error() const noexcept { return error_; }
-    tls::AlertDescription alert() const noexcept { return error_.alert; }
+    const tls12::Error& error() const noexcept { return error_; }
+    tls12::AlertDescription alert() const noexcept { return error_.alert; }
     const std::string& reason() const noexcept { return error_.reason; }
 
   private:
-    tls::Error error_;
+    tls12::Error error_;
 };
 
 // write() after the peer sent close_notify: its side of the stream ended cleanly, and TLS 1.2
@@ -57,4 +60,5 @@ class TruncationError : public Error {
     using Error::Error;
 };
 
-}  // namespace net
+}  // namespace tls12::net
+#pragma GCC visibility pop

@@ -1,4 +1,4 @@
-#include "net/socket.h"
+#include <tls12/net/socket.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <optional>
 #include <vector>
 
-namespace net {
+namespace tls12::net {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -351,4 +351,4 @@ void Listener::close() noexcept {
     }
 }
 
-}  // namespace net
+}  // namespace tls12::net

@@ -11,9 +11,12 @@
 #include <string>
 #include <utility>
 
-#include "net/error.h"
+#include <tls12/net/error.h>
 
-namespace net {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::net {
 
 using std::chrono::milliseconds;
 
@@ -101,4 +104,5 @@ class Listener {
     std::atomic<bool> closed_{false};
 };
 
-}  // namespace net
+}  // namespace tls12::net
+#pragma GCC visibility pop

@@ -1,10 +1,10 @@
-#include "net/stream.h"
+#include <tls12/net/stream.h>
 
 #include <algorithm>
 #include <array>
 #include <utility>
 
-namespace net {
+namespace tls12::net {
 namespace {
 
 // Big enough for one full TLS record (16 KiB plaintext + expansion) in a single recv().
@@ -14,7 +14,7 @@ constexpr size_t write_chunk = 64 * 1024;
 
 }  // namespace
 
-Stream::Stream(Socket socket, tls::Connection connection, StreamOptions options)
+Stream::Stream(Socket socket, tls12::Connection connection, StreamOptions options)
     : socket_(std::move(socket)), conn_(std::move(connection)), options_(options) {}
 
 Stream::Deadline Stream::deadline_after(milliseconds timeout) {
@@ -57,12 +57,12 @@ bool Stream::fill(const Deadline& deadline, const char* what, milliseconds total
                            " ms (no data from peer)");
     }
     if (n == 0) return false;
-    tls::Status status = conn_.feed(std::span<const uint8_t>(buffer.data(), n));
+    tls12::Status status = conn_.feed(std::span<const uint8_t>(buffer.data(), n));
     if (!status.ok()) fail(std::move(status).error());
     return true;
 }
 
-void Stream::fail(tls::Error error) {
+void Stream::fail(tls12::Error error) {
     // The engine queued its fatal alert: get it to the peer before reporting (best effort, short).
     try {
         flush(deadline_after(milliseconds(1000)), "sending the alert", milliseconds(1000));
@@ -85,7 +85,7 @@ void Stream::fail_peer_closed() {
 
 void Stream::check_failed() {
     if (conn_.failed()) {
-        tls::Error error = conn_.error() ? *conn_.error() : tls::Error{};
+        tls12::Error error = conn_.error() ? *conn_.error() : tls12::Error{};
         if (error.reason.empty()) error.reason = "connection failed";
         fail(std::move(error));
     }
@@ -136,7 +136,7 @@ void Stream::write(std::span<const uint8_t> data) {
         const size_t n = std::min(data.size(), write_chunk);
         check_failed();
         if (conn_.peer_closed()) fail_peer_closed();
-        tls::Status status = conn_.send(data.first(n));
+        tls12::Status status = conn_.send(data.first(n));
         if (!status.ok()) fail(std::move(status).error());
         flush(deadline_after(total), "write", total);
         data = data.subspan(n);
@@ -164,7 +164,7 @@ void Stream::close() {
 }
 
 Stream connect_tls(const std::string& host, uint16_t port,
-                   std::shared_ptr<const tls::ClientConfig> config, StreamOptions options,
+                   std::shared_ptr<const tls12::ClientConfig> config, StreamOptions options,
                    std::string server_name) {
     if (!config) throw std::invalid_argument("connect_tls: no client config");
     Socket socket = Socket::connect(host, port, options.connect_timeout);
@@ -173,14 +173,14 @@ Stream connect_tls(const std::string& host, uint16_t port,
     // Sessions are cached per server endpoint, so a later connect_tls() to it can resume.
     std::string session_key = server_name + "@" + host + ":" + std::to_string(port);
     Stream stream(std::move(socket),
-                  tls::Connection::client(std::move(config), server_name, std::move(session_key)),
+                  tls12::Connection::client(std::move(config), server_name, std::move(session_key)),
                   options);
     stream.handshake();
     return stream;
 }
 
 TlsListener::TlsListener(const std::string& host, uint16_t port,
-                         std::shared_ptr<const tls::ServerConfig> config, StreamOptions options)
+                         std::shared_ptr<const tls12::ServerConfig> config, StreamOptions options)
     : listener_(host, port), config_(std::move(config)), options_(options) {
     if (!config_) throw std::invalid_argument("TlsListener: no server config");
 }
@@ -192,7 +192,7 @@ Stream TlsListener::accept(milliseconds timeout) {
     } catch (const Error&) {
         // Not fatal: only latency.
     }
-    return Stream(std::move(socket), tls::Connection::server(config_), options_);
+    return Stream(std::move(socket), tls12::Connection::server(config_), options_);
 }
 
-}  // namespace net
+}  // namespace tls12::net

@@ -1,4 +1,4 @@
-// A blocking TLS stream: a Socket and a tls::Connection and the small "run until" loop between
+// A blocking TLS stream: a Socket and a tls12::Connection and the small "run until" loop between
 // them (BearSSL style): push out what the engine wants to send, feed it what the socket
 // delivers, until the goal of the call (handshake done, data available, all data sent) is met.
 //
@@ -19,12 +19,15 @@
 #include <string>
 #include <string_view>
 
-#include "net/error.h"
-#include "net/socket.h"
-#include "tls/config.h"
-#include "tls/connection.h"
+#include <tls12/net/error.h>
+#include <tls12/net/socket.h>
+#include <tls12/tls/config.h>
+#include <tls12/tls/connection.h>
 
-namespace net {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::net {
 
 struct StreamOptions {
     // Per address tried by connect_tls.
@@ -37,7 +40,7 @@ struct StreamOptions {
 
 class Stream {
   public:
-    Stream(Socket socket, tls::Connection connection, StreamOptions options = {});
+    Stream(Socket socket, tls12::Connection connection, StreamOptions options = {});
     // Closes the socket without close_notify: call close() for a clean shutdown.
     ~Stream() = default;
     Stream(Stream&&) noexcept = default;
@@ -65,12 +68,12 @@ class Stream {
     bool is_handshake_complete() const noexcept { return conn_.is_handshake_complete(); }
     // The peer sent close_notify.
     bool peer_closed() const noexcept { return conn_.peer_closed(); }
-    const tls::NegotiatedParameters& negotiated() const noexcept { return conn_.negotiated(); }
+    const tls12::NegotiatedParameters& negotiated() const noexcept { return conn_.negotiated(); }
     const StreamOptions& options() const noexcept { return options_; }
     std::string peer_address() const { return socket_.peer_address(); }
 
     // The parts, for callers that need more than the blocking API (e.g. poll on the socket).
-    tls::Connection& connection() noexcept { return conn_; }
+    tls12::Connection& connection() noexcept { return conn_; }
     Socket& socket() noexcept { return socket_; }
 
   private:
@@ -84,13 +87,13 @@ class Stream {
     // Waits for bytes and feeds them to the engine. False on TCP EOF.
     bool fill(const Deadline& deadline, const char* what, milliseconds total);
     // Throws TlsError for the engine's recorded failure after sending its fatal alert.
-    [[noreturn]] void fail(tls::Error error);
+    [[noreturn]] void fail(tls12::Error error);
     // Delivers the close_notify the engine owes the peer, then throws PeerClosedError.
     [[noreturn]] void fail_peer_closed();
     void check_failed();
 
     Socket socket_;
-    tls::Connection conn_;
+    tls12::Connection conn_;
     StreamOptions options_;
     bool closed_ = false;
 };
@@ -98,7 +101,7 @@ class Stream {
 // TCP connect + TLS handshake + certificate verification against config->verifier.
 // server_name (default: host) is sent as SNI and matched against the certificate.
 Stream connect_tls(const std::string& host, uint16_t port,
-                   std::shared_ptr<const tls::ClientConfig> config, StreamOptions options = {},
+                   std::shared_ptr<const tls12::ClientConfig> config, StreamOptions options = {},
                    std::string server_name = {});
 
 // A Listener that hands out server Streams. accept() returns as soon as TCP is accepted: the
@@ -106,7 +109,7 @@ Stream connect_tls(const std::string& host, uint16_t port,
 class TlsListener {
   public:
     TlsListener(const std::string& host, uint16_t port,
-                std::shared_ptr<const tls::ServerConfig> config, StreamOptions options = {});
+                std::shared_ptr<const tls12::ServerConfig> config, StreamOptions options = {});
 
     Stream accept(milliseconds timeout = no_timeout);
     uint16_t port() const noexcept { return listener_.port(); }
@@ -117,8 +120,9 @@ class TlsListener {
 
   private:
     Listener listener_;
-    std::shared_ptr<const tls::ServerConfig> config_;
+    std::shared_ptr<const tls12::ServerConfig> config_;
     StreamOptions options_;
 };
 
-}  // namespace net
+}  // namespace tls12::net
+#pragma GCC visibility pop

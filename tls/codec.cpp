@@ -1,10 +1,10 @@
-#include "tls/codec.h"
+#include <tls12/tls/codec.h>
 
 #include <algorithm>
 #include <cstring>
 #include <utility>
 
-namespace tls {
+namespace tls12 {
 
 // ---- Reader ----
 
@@ -174,4 +174,4 @@ void Writer::LengthPrefix::close() noexcept {
     w_ = nullptr;
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -14,10 +14,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "crypto/bytes.h"
-#include "tls/types.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/tls/types.h>
 
-namespace tls {
+namespace tls12 {
 
 class Reader {
   public:
@@ -145,4 +145,4 @@ class Writer {
     bool failed_ = false;
 };
 
-}  // namespace tls
+}  // namespace tls12

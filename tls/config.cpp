@@ -3,11 +3,11 @@
 // message (or a silently skipped setting) later.
 #include <string>
 
-#include "tls/config.h"
-#include "tls/handshake/common.h"
-#include "tls/suites.h"
+#include <tls12/tls/config.h>
+#include <tls12/tls/handshake/common.h>
+#include <tls12/tls/suites.h>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 Error invalid(const std::string& what) {
@@ -95,4 +95,4 @@ Status ServerConfig::validate() const {
     return {};
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -9,14 +9,17 @@
 #include <string>
 #include <vector>
 
-#include "crypto/keys.h"
-#include "crypto/random.h"
-#include "tls/error.h"
-#include "tls/session.h"
-#include "tls/types.h"
-#include "tls/verifier.h"
+#include <tls12/crypto/keys.h>
+#include <tls12/crypto/random.h>
+#include <tls12/tls/error.h>
+#include <tls12/tls/session.h>
+#include <tls12/tls/types.h>
+#include <tls12/tls/verifier.h>
 
-namespace tls {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12 {
 
 // Guards against peers that try to exhaust memory or spin the engine.
 struct Limits {
@@ -144,4 +147,5 @@ struct ServerConfig : CommonConfig {
     Status validate() const;
 };
 
-}  // namespace tls
+}  // namespace tls12
+#pragma GCC visibility pop

@@ -2,10 +2,10 @@
 #include <memory>
 #include <stdexcept>
 
-#include "tls/config.h"
-#include "x509/certificate.h"
+#include <tls12/tls/config.h>
+#include <tls12/x509/certificate.h>
 
-namespace tls {
+namespace tls12 {
 
 CertifiedKey CertifiedKey::from_pem_files(const std::string& chain_file,
                                           const std::string& key_file) {
@@ -29,4 +29,4 @@ ServerConfig ServerConfig::from_pem_files(const std::string& chain_file,
     return config;
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,14 +1,14 @@
-#include "tls/connection.h"
+#include <tls12/tls/connection.h>
 
 #include <cstring>
 
-#include "tls/connection_impl.h"
-#include "tls/host_name.h"
-#include "tls/msgs/alert.h"
-#include "tls/msgs/change_cipher_spec.h"
-#include "tls/msgs/finished.h"
+#include <tls12/tls/connection_impl.h>
+#include <tls12/tls/host_name.h>
+#include <tls12/tls/msgs/alert.h>
+#include <tls12/tls/msgs/change_cipher_spec.h>
+#include <tls12/tls/msgs/finished.h>
 
-namespace tls {
+namespace tls12 {
 
 // ---------------------------------------------------------------------------------------------
 // Construction
@@ -383,7 +383,8 @@ void Connection::Impl::derive_master_secret(ByteView premaster) {
         master_secret =
             derive_extended_master_secret(*suite, premaster, transcript.hash(suite->prf_hash));
     } else {
-        master_secret = tls::derive_master_secret(*suite, premaster, client_random, server_random);
+        master_secret =
+            tls12::derive_master_secret(*suite, premaster, client_random, server_random);
     }
     if (config.key_log) config.key_log(key_log_line(client_random, master_secret));
 }
@@ -585,4 +586,4 @@ Error unexpected(const HandshakeState& state, const Message& message) {
                       what + " is not allowed in state " + state_name(state));
 }
 
-}  // namespace tls
+}  // namespace tls12

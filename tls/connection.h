@@ -10,10 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "tls/config.h"
-#include "tls/error.h"
+#include <tls12/tls/config.h>
+#include <tls12/tls/error.h>
 
-namespace tls {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12 {
 
 // What was agreed, queryable once the handshake is complete (fields fill in as it progresses).
 struct NegotiatedParameters {
@@ -102,4 +105,5 @@ std::optional<CipherSuite> cipher_suite_from_name(std::string_view name);
 // OpenSSL-style name of a suite.
 std::string openssl_name(CipherSuite suite);
 
-}  // namespace tls
+}  // namespace tls12
+#pragma GCC visibility pop

@@ -4,15 +4,15 @@
 #include <memory>
 #include <optional>
 
-#include "crypto/bytes.h"
-#include "tls/connection.h"
-#include "tls/handshake/common.h"
-#include "tls/handshake/key_schedule.h"
-#include "tls/handshake/states.h"
-#include "tls/record/record_layer.h"
-#include "tls/session.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/tls/connection.h>
+#include <tls12/tls/handshake/common.h>
+#include <tls12/tls/handshake/key_schedule.h>
+#include <tls12/tls/handshake/states.h>
+#include <tls12/tls/record/record_layer.h>
+#include <tls12/tls/session.h>
 
-namespace tls {
+namespace tls12 {
 
 struct Connection::Impl {
     Impl(std::shared_ptr<const ClientConfig> client, std::string server_name, std::string key);
@@ -132,4 +132,4 @@ void forget_server_session(Connection::Impl& c);
 
 Error unexpected(const HandshakeState& state, const Message& message);
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,9 +1,9 @@
-#include "tls/error.h"
+#include <tls12/tls/error.h>
 
-namespace tls {
+namespace tls12 {
 
 std::string Error::message() const {
     return to_string(alert) + ": " + reason;
 }
 
-}  // namespace tls
+}  // namespace tls12

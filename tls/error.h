@@ -1,5 +1,5 @@
-// One error type carries the alert: every protocol failure is an Error holding the alert to send and
-// a readable reason. Results that can fail are Result<T>.
+// One error type carries the alert: every protocol failure is an Error holding the alert to send
+// and a readable reason. Results that can fail are Result<T>.
 #pragma once
 
 #include <optional>
@@ -7,9 +7,12 @@
 #include <utility>
 #include <variant>
 
-#include "tls/types.h"
+#include <tls12/tls/types.h>
 
-namespace tls {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12 {
 
 struct Error {
     AlertDescription alert = AlertDescription::internal_error;
@@ -26,7 +29,7 @@ inline Error make_error(AlertDescription alert, std::string reason) {
 // A value or an Error; the engine's parsers and state handlers return these instead of throwing.
 template <typename T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
     Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
 
@@ -41,13 +44,13 @@ public:
     const Error& error() const& { return std::get<1>(v_); }
     Error&& error() && { return std::get<1>(std::move(v_)); }
 
-private:
+  private:
     std::variant<T, Error> v_;
 };
 
 // For operations that produce nothing but may fail.
 class [[nodiscard]] Status {
-public:
+  public:
     Status() = default;
     Status(Error error) : error_(std::move(error)) {}
     static Status success() { return {}; }
@@ -57,16 +60,16 @@ public:
     const Error& error() const& { return *error_; }
     Error&& error() && { return std::move(*error_); }
 
-private:
+  private:
     std::optional<Error> error_;
 };
 
-}  // namespace tls
+}  // namespace tls12
+#pragma GCC visibility pop
 
 // Propagates a failed Status/Result out of the current function (which returns Status or Result).
-#define TLS_TRY(expr)                                     \
-    do {                                                  \
-        auto&& tls_try_result_ = (expr);                  \
-        if (!tls_try_result_.ok())                        \
-            return std::move(tls_try_result_).error();    \
+#define TLS_TRY(expr)                                                         \
+    do {                                                                      \
+        auto&& tls_try_result_ = (expr);                                      \
+        if (!tls_try_result_.ok()) return std::move(tls_try_result_).error(); \
     } while (0)

@@ -1,9 +1,9 @@
-#include "tls/host_name.h"
+#include <tls12/tls/host_name.h>
 
 #include <algorithm>
 #include <cstdio>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 bool is_digit(char ch) noexcept {
@@ -70,4 +70,4 @@ std::string host_name_for_sni(std::string_view name) {
     return std::string(name);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace tls {
+namespace tls12 {
 
 // Whether name is an IP address literal rather than a DNS name: digits and dots only (IPv4), or
 // hex digits, dots and at least two colons (IPv6), either optionally in brackets and with a
@@ -26,4 +26,4 @@ std::optional<std::string> host_name_problem(std::string_view name);
 // empty name), else the name without a trailing dot (RFC 6066 3; as Go and curl do).
 std::string host_name_for_sni(std::string_view name);
 
-}  // namespace tls
+}  // namespace tls12

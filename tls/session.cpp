@@ -1,11 +1,11 @@
-#include "tls/session.h"
+#include <tls12/tls/session.h>
 
 #include <algorithm>
 
-#include "crypto/aead.h"
-#include "tls/codec.h"
+#include <tls12/crypto/aead.h>
+#include <tls12/tls/codec.h>
 
-namespace tls {
+namespace tls12 {
 
 // ---- ServerSessionCache ----
 
@@ -229,4 +229,4 @@ std::shared_ptr<const Session> TicketKeys::open(ByteView ticket, TimePoint now) 
     return session;
 }
 
-}  // namespace tls
+}  // namespace tls12

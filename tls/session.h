@@ -12,11 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "crypto/bytes.h"
-#include "crypto/random.h"
-#include "tls/types.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/crypto/random.h>
+#include <tls12/tls/types.h>
 
-namespace tls {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12 {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
@@ -103,4 +106,5 @@ class TicketKeys {
     std::vector<std::unique_ptr<Key>> keys_;  // newest first
 };
 
-}  // namespace tls
+}  // namespace tls12
+#pragma GCC visibility pop

@@ -1,13 +1,13 @@
-#include "tls/suites.h"
+#include <tls12/tls/suites.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-#include "tls/config.h"
-#include "tls/connection.h"
+#include <tls12/tls/config.h>
+#include <tls12/tls/connection.h>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 using crypto::AeadAlgorithm;
@@ -117,4 +117,4 @@ std::string openssl_name(CipherSuite suite) {
     return info ? std::string(info->openssl_name) : to_string(suite);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -5,11 +5,11 @@
 #include <span>
 #include <string_view>
 
-#include "crypto/aead.h"
-#include "crypto/hash.h"
-#include "tls/types.h"
+#include <tls12/crypto/aead.h>
+#include <tls12/crypto/hash.h>
+#include <tls12/tls/types.h>
 
-namespace tls {
+namespace tls12 {
 
 enum class SuiteKex : uint8_t { rsa, ecdhe_rsa, ecdhe_ecdsa };
 
@@ -34,4 +34,4 @@ struct SuiteInfo {
 const SuiteInfo* find_suite(CipherSuite suite) noexcept;
 std::span<const SuiteInfo> all_suites() noexcept;
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,8 +1,8 @@
-#include "tls/types.h"
+#include <tls12/tls/types.h>
 
 #include <cstdio>
 
-namespace tls {
+namespace tls12 {
 
 namespace {
 
@@ -248,4 +248,4 @@ std::string to_string(AlertDescription v) {
     }
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -5,9 +5,12 @@
 #include <cstdint>
 #include <string>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
-namespace tls {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12 {
 
 using crypto::Bytes;
 using crypto::ByteView;
@@ -137,4 +140,5 @@ std::string to_string(SignatureScheme v);
 std::string to_string(ExtensionType v);
 std::string to_string(AlertDescription v);
 
-}  // namespace tls
+}  // namespace tls12
+#pragma GCC visibility pop

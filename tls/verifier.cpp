@@ -1,6 +1,6 @@
-#include "tls/verifier.h"
+#include <tls12/tls/verifier.h>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 class InsecureVerifier final : public CertificateVerifier {
@@ -14,4 +14,4 @@ std::shared_ptr<const CertificateVerifier> make_insecure_verifier() {
     return std::make_shared<InsecureVerifier>();
 }
 
-}  // namespace tls
+}  // namespace tls12

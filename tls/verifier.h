@@ -7,9 +7,12 @@
 #include <span>
 #include <string>
 
-#include "tls/error.h"
+#include <tls12/tls/error.h>
 
-namespace tls {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12 {
 
 enum class PeerRole : uint8_t { server, client };
 
@@ -21,14 +24,15 @@ struct VerifyRequest {
 };
 
 class CertificateVerifier {
-public:
+  public:
     virtual ~CertificateVerifier() = default;
-    // Ok, or an Error with the alert to send (bad_certificate, unknown_ca, certificate_expired, ...)
-    // and a reason that names the certificate and what is wrong.
+    // Ok, or an Error with the alert to send (bad_certificate, unknown_ca, certificate_expired,
+    // ...) and a reason that names the certificate and what is wrong.
     virtual Status verify(const VerifyRequest& request) const = 0;
 };
 
 // Accepts anything. For --insecure style testing only; never a default.
 std::shared_ptr<const CertificateVerifier> make_insecure_verifier();
 
-}  // namespace tls
+}  // namespace tls12
+#pragma GCC visibility pop

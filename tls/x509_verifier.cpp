@@ -1,9 +1,9 @@
-#include "tls/x509_verifier.h"
+#include <tls12/tls/x509_verifier.h>
 
 #include <exception>
 #include <utility>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 class X509Verifier final : public CertificateVerifier {
@@ -65,4 +65,4 @@ std::shared_ptr<const CertificateVerifier> make_x509_verifier(x509::TrustStore t
     return std::make_shared<X509Verifier>(std::move(trust), options);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -4,11 +4,14 @@
 
 #include <memory>
 
-#include "tls/verifier.h"
-#include "x509/trust_store.h"
-#include "x509/verify.h"
+#include <tls12/tls/verifier.h>
+#include <tls12/x509/trust_store.h>
+#include <tls12/x509/verify.h>
 
-namespace tls {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12 {
 
 // Verifies the peer's chain with x509::verify_chain(): path to a root of trust, validity at
 // request.now, key usage / EKU for the peer's role (serverAuth for servers, clientAuth for
@@ -27,4 +30,5 @@ std::shared_ptr<const CertificateVerifier> make_x509_verifier(x509::TrustStore t
 //   anything else (usage, constraints, weak)  -> certificate_unknown
 AlertDescription alert_for(x509::VerifyCode code) noexcept;
 
-}  // namespace tls
+}  // namespace tls12
+#pragma GCC visibility pop

@@ -1,4 +1,4 @@
-#include "x509/certificate.h"
+#include <tls12/x509/certificate.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -8,7 +8,7 @@
 #include <optional>
 #include <sstream>
 
-#include "x509/internal.hpp"
+#include <tls12/x509/internal.hpp>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wshadow"
@@ -25,7 +25,7 @@
 #include <botan/x509_key.h>
 #pragma GCC diagnostic pop
 
-namespace x509 {
+namespace tls12::x509 {
 
 // ---------------------------------------------------------------------------------------------
 // Botan glue shared by the layer (declared in internal.hpp).
@@ -517,4 +517,4 @@ std::string format_time(std::chrono::sys_seconds t) {
     return buf;
 }
 
-}  // namespace x509
+}  // namespace tls12::x509

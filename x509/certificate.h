@@ -8,12 +8,15 @@
 #include <string_view>
 #include <vector>
 
-#include "crypto/bytes.h"
-#include "crypto/keys.h"
-#include "x509/error.h"
-#include "x509/hostname.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/crypto/keys.h>
+#include <tls12/x509/error.h>
+#include <tls12/x509/hostname.h>
 
-namespace x509 {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::x509 {
 
 using crypto::Bytes;
 using crypto::ByteView;
@@ -62,4 +65,5 @@ CertificateInfo describe(const Bytes& cert_der);
 // "2024-01-01 00:00:00 UTC"
 std::string format_time(std::chrono::sys_seconds t);
 
-}  // namespace x509
+}  // namespace tls12::x509
+#pragma GCC visibility pop

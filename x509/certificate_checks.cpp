@@ -1,8 +1,8 @@
-#include "x509/certificate_checks.hpp"
+#include <tls12/x509/certificate_checks.hpp>
 
 #include <algorithm>
 
-#include "x509/certificate.h"
+#include <tls12/x509/certificate.h>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wshadow"
@@ -13,7 +13,7 @@
 #include <botan/rsa.h>
 #pragma GCC diagnostic pop
 
-namespace x509::detail {
+namespace tls12::x509::detail {
 namespace {
 
 constexpr const char* kServerAuth = "1.3.6.1.5.5.7.3.1";
@@ -340,4 +340,4 @@ std::optional<VerifyResult> check_path(const std::vector<const ParsedCertificate
     return std::nullopt;
 }
 
-}  // namespace x509::detail
+}  // namespace tls12::x509::detail

@@ -9,10 +9,10 @@
 #include <optional>
 #include <vector>
 
-#include "x509/certificate_fields.hpp"
-#include "x509/verify.h"
+#include <tls12/x509/verify.h>
+#include <tls12/x509/certificate_fields.hpp>
 
-namespace x509::detail {
+namespace tls12::x509::detail {
 
 struct CheckContext {
     Purpose purpose;
@@ -59,4 +59,4 @@ std::optional<VerifyResult> signature_failure(const ParsedCertificate& child, si
 // 6.1.4 (l)).
 std::optional<VerifyResult> check_path(const std::vector<const ParsedCertificate*>& path);
 
-}  // namespace x509::detail
+}  // namespace tls12::x509::detail

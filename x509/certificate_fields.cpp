@@ -1,4 +1,4 @@
-#include "x509/certificate_fields.hpp"
+#include <tls12/x509/certificate_fields.hpp>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wshadow"
@@ -7,7 +7,7 @@
 #include <botan/ber_dec.h>
 #pragma GCC diagnostic pop
 
-namespace x509::detail {
+namespace tls12::x509::detail {
 namespace {
 
 using Botan::BER_Decoder;
@@ -286,4 +286,4 @@ std::vector<GeneralName> constrained_names(const ParsedCertificate& cert) {
     return names;
 }
 
-}  // namespace x509::detail
+}  // namespace tls12::x509::detail

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "x509/internal.hpp"
-#include "x509/name_constraints.h"
+#include <tls12/x509/name_constraints.h>
+#include <tls12/x509/internal.hpp>
 
-namespace x509::detail {
+namespace tls12::x509::detail {
 
 // KeyUsage bits (RFC 5280 4.2.1.3), bit n of the BIT STRING as 1 << n.
 namespace key_usage {
@@ -59,4 +59,4 @@ CertificatePtr parse_certificate(crypto::ByteView der);
 // is no subjectAltName, the subject's emailAddress attributes as rfc822Names.
 std::vector<GeneralName> constrained_names(const ParsedCertificate& cert);
 
-}  // namespace x509::detail
+}  // namespace tls12::x509::detail

@@ -4,11 +4,15 @@
 
 #include <stdexcept>
 
-namespace x509 {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::x509 {
 
 class Error : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
 
-}  // namespace x509
+}  // namespace tls12::x509
+#pragma GCC visibility pop

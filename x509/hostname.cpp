@@ -1,9 +1,9 @@
-#include "x509/hostname.h"
+#include <tls12/x509/hostname.h>
 
 #include <algorithm>
 #include <cstdio>
 
-namespace x509 {
+namespace tls12::x509 {
 namespace {
 
 char lower(char c) {
@@ -180,4 +180,4 @@ bool names_match(const SubjectNames& names, std::string_view host) {
                        [&](const std::string& p) { return dns_name_matches(p, host); });
 }
 
-}  // namespace x509
+}  // namespace tls12::x509

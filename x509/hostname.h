@@ -7,9 +7,12 @@
 #include <string_view>
 #include <vector>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
-namespace x509 {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::x509 {
 
 // The names a certificate is issued for.
 struct SubjectNames {
@@ -40,4 +43,5 @@ bool dns_name_matches(std::string_view pattern, std::string_view host);
 // subjectAltName is not valid for any host name.
 bool names_match(const SubjectNames& names, std::string_view host);
 
-}  // namespace x509
+}  // namespace tls12::x509
+#pragma GCC visibility pop

@@ -20,11 +20,11 @@
 #include <botan/x509cert.h>
 #pragma GCC diagnostic pop
 
-#include "crypto/bytes.h"
-#include "x509/hostname.h"
-#include "x509/trust_store.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/x509/hostname.h>
+#include <tls12/x509/trust_store.h>
 
-namespace x509::detail {
+namespace tls12::x509::detail {
 
 // Parses one DER certificate; throws Botan exceptions (callers translate them).
 Botan::X509_Certificate decode_certificate(crypto::ByteView der);
@@ -48,13 +48,13 @@ std::vector<crypto::Bytes> read_certificate_ders(const std::string& path, bool c
 // "certificate 0 (CN=localhost)"
 std::string certificate_label(size_t index, const Botan::X509_Certificate& cert);
 
-}  // namespace x509::detail
+}  // namespace tls12::x509::detail
 
-namespace x509::detail {
+namespace tls12::x509::detail {
 struct ParsedCertificate;  // certificate_fields.hpp
 }
 
-namespace x509 {
+namespace tls12::x509 {
 
 struct TrustStore::Impl {
     // Parsed once when added, in insertion order (certificates() returns their DER).
@@ -64,4 +64,4 @@ struct TrustStore::Impl {
     std::multimap<std::vector<uint8_t>, size_t> by_subject;
 };
 
-}  // namespace x509
+}  // namespace tls12::x509

@@ -1,10 +1,10 @@
-#include "x509/name_constraints.h"
+#include <tls12/x509/name_constraints.h>
 
 #include <algorithm>
 
-#include "x509/hostname.h"
+#include <tls12/x509/hostname.h>
 
-namespace x509 {
+namespace tls12::x509 {
 namespace {
 
 char lower(char c) {
@@ -326,4 +326,4 @@ std::optional<std::string> check_name(const NameConstraints& constraints, const 
     return shown + " is not inside a permitted subtree (" + list + ")";
 }
 
-}  // namespace x509
+}  // namespace tls12::x509

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
-namespace x509 {
+namespace tls12::x509 {
 
 // The GeneralName choices, numbered as their context tags.
 enum class NameType : uint8_t {
@@ -71,4 +71,4 @@ std::optional<std::string> check_name(const NameConstraints& constraints, const 
 // may be "*" when at least two labels follow it.
 bool valid_dns_name(std::string_view name, bool allow_wildcard);
 
-}  // namespace x509
+}  // namespace tls12::x509

@@ -1,9 +1,9 @@
-#include "x509/path_builder.hpp"
+#include <tls12/x509/path_builder.hpp>
 
 #include <algorithm>
 #include <map>
 
-namespace x509::detail {
+namespace tls12::x509::detail {
 namespace {
 
 // How telling a failure is, most telling first. A problem with a certificate that provably
@@ -238,4 +238,4 @@ PathSearchResult find_path(const std::vector<CertificatePtr>& peer, const TrustS
     return PathSearch(peer, trust, context, limits).run();
 }
 
-}  // namespace x509::detail
+}  // namespace tls12::x509::detail

@@ -7,9 +7,9 @@
 
 #include <vector>
 
-#include "x509/certificate_checks.hpp"
+#include <tls12/x509/certificate_checks.hpp>
 
-namespace x509::detail {
+namespace tls12::x509::detail {
 
 struct PathBuildingLimits {
     size_t max_signature_checks = 100;  // distinct (certificate, issuer key) pairs verified
@@ -25,4 +25,4 @@ struct PathSearchResult {
 PathSearchResult find_path(const std::vector<CertificatePtr>& peer, const TrustStore::Impl& trust,
                            const CheckContext& context, const PathBuildingLimits& limits = {});
 
-}  // namespace x509::detail
+}  // namespace tls12::x509::detail

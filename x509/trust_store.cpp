@@ -1,13 +1,13 @@
-#include "x509/trust_store.h"
+#include <tls12/x509/trust_store.h>
 
 #include <algorithm>
 #include <filesystem>
 
-#include "x509/certificate.h"
-#include "x509/certificate_fields.hpp"
-#include "x509/internal.hpp"
+#include <tls12/x509/certificate.h>
+#include <tls12/x509/certificate_fields.hpp>
+#include <tls12/x509/internal.hpp>
 
-namespace x509 {
+namespace tls12::x509 {
 
 namespace {
 constexpr const char* kSystemBundle = "/etc/ssl/certs/ca-certificates.crt";
@@ -126,4 +126,4 @@ TrustStore TrustStore::from_directory(const std::string& path) {
     return store;
 }
 
-}  // namespace x509
+}  // namespace tls12::x509

@@ -6,10 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "crypto/bytes.h"
-#include "x509/error.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/x509/error.h>
 
-namespace x509 {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::x509 {
 
 class TrustStore {
   public:
@@ -49,4 +52,5 @@ class TrustStore {
     std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace x509
+}  // namespace tls12::x509
+#pragma GCC visibility pop

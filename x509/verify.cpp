@@ -1,13 +1,13 @@
-#include "x509/verify.h"
+#include <tls12/x509/verify.h>
 
 #include <set>
 
-#include "x509/certificate.h"
-#include "x509/certificate_fields.hpp"
-#include "x509/hostname.h"
-#include "x509/path_builder.hpp"
+#include <tls12/x509/certificate.h>
+#include <tls12/x509/hostname.h>
+#include <tls12/x509/certificate_fields.hpp>
+#include <tls12/x509/path_builder.hpp>
 
-namespace x509 {
+namespace tls12::x509 {
 
 const char* to_string(VerifyCode code) noexcept {
     switch (code) {
@@ -133,4 +133,4 @@ VerifyResult verify_chain(std::span<const crypto::Bytes> chain, const TrustStore
     }
 }
 
-}  // namespace x509
+}  // namespace tls12::x509

@@ -20,10 +20,13 @@
 #include <string>
 #include <string_view>
 
-#include "crypto/bytes.h"
-#include "x509/trust_store.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/x509/trust_store.h>
 
-namespace x509 {
+// The public API: exported from libtls12.so (everything else is built hidden).
+#pragma GCC visibility push(default)
+
+namespace tls12::x509 {
 
 enum class Purpose : uint8_t {
     server_auth,  // id-kp-serverAuth: the peer is a TLS server
@@ -85,4 +88,5 @@ VerifyResult verify_chain(std::span<const crypto::Bytes> chain, const TrustStore
                           std::chrono::system_clock::time_point now,
                           const VerifyOptions& options = {});
 
-}  // namespace x509
+}  // namespace tls12::x509
+#pragma GCC visibility pop

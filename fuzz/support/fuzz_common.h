@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "crypto/random.h"
-#include "tls/config.h"
-#include "tls/connection.h"
-#include "tls/verifier.h"
-#include "x509/certificate.h"
+#include <tls12/crypto/random.h>
+#include <tls12/tls/config.h>
+#include <tls12/tls/connection.h>
+#include <tls12/tls/verifier.h>
+#include <tls12/x509/certificate.h>
 
 #ifndef TLS12_FUZZ_DATA_DIR
 #error "TLS12_FUZZ_DATA_DIR must point at fuzz/data"
@@ -29,44 +29,45 @@ inline std::chrono::system_clock::time_point fixed_now() {
     return std::chrono::system_clock::time_point(std::chrono::seconds(1893456000));
 }
 
-inline tls::CertifiedKey load_certified_key(const std::string& name) {
+inline tls12::CertifiedKey load_certified_key(const std::string& name) {
     const std::string dir = TLS12_FUZZ_DATA_DIR;
-    tls::CertifiedKey ck;
-    ck.chain = x509::load_certificate_chain(dir + "/" + name + "_cert.pem");
-    ck.key = std::make_shared<const crypto::PrivateKey>(
-        x509::load_private_key(dir + "/" + name + "_key.pem"));
+    tls12::CertifiedKey ck;
+    ck.chain = tls12::x509::load_certificate_chain(dir + "/" + name + "_cert.pem");
+    ck.key = std::make_shared<const tls12::crypto::PrivateKey>(
+        tls12::x509::load_private_key(dir + "/" + name + "_key.pem"));
     return ck;
 }
 
 // RSA first (the default, and RSA key exchange), ECDSA P-256 for clients that prefer it.
-inline const std::vector<tls::CertifiedKey>& server_certificates() {
-    static const std::vector<tls::CertifiedKey> certs = {load_certified_key("rsa"),
-                                                         load_certified_key("ecdsa")};
+inline const std::vector<tls12::CertifiedKey>& server_certificates() {
+    static const std::vector<tls12::CertifiedKey> certs = {load_certified_key("rsa"),
+                                                           load_certified_key("ecdsa")};
     return certs;
 }
 
 // A fresh server config per input: same seed, same clock, empty caches, fresh ticket keys.
-inline std::shared_ptr<const tls::ServerConfig> server_config(uint64_t seed = kSeed) {
-    auto cfg = std::make_shared<tls::ServerConfig>();
+inline std::shared_ptr<const tls12::ServerConfig> server_config(uint64_t seed = kSeed) {
+    auto cfg = std::make_shared<tls12::ServerConfig>();
     cfg->certificates = server_certificates();
-    cfg->cipher_suites = tls::supported_cipher_suites();
+    cfg->cipher_suites = tls12::supported_cipher_suites();
     cfg->alpn_protocols = {"h2", "http/1.1"};
-    cfg->random = crypto::deterministic_random(seed);
+    cfg->random = tls12::crypto::deterministic_random(seed);
     cfg->clock = fixed_now;
-    cfg->session_cache = std::make_shared<tls::ServerSessionCache>();
-    cfg->ticket_keys = std::make_shared<tls::TicketKeys>(crypto::deterministic_random(seed + 1));
+    cfg->session_cache = std::make_shared<tls12::ServerSessionCache>();
+    cfg->ticket_keys =
+        std::make_shared<tls12::TicketKeys>(tls12::crypto::deterministic_random(seed + 1));
     return cfg;
 }
 
 // A fresh client config per input; it accepts any certificate so the fuzzer can get past it.
-inline std::shared_ptr<const tls::ClientConfig> client_config(uint64_t seed = kSeed) {
-    auto cfg = std::make_shared<tls::ClientConfig>();
-    cfg->verifier = tls::make_insecure_verifier();
-    cfg->cipher_suites = tls::supported_cipher_suites();
+inline std::shared_ptr<const tls12::ClientConfig> client_config(uint64_t seed = kSeed) {
+    auto cfg = std::make_shared<tls12::ClientConfig>();
+    cfg->verifier = tls12::make_insecure_verifier();
+    cfg->cipher_suites = tls12::supported_cipher_suites();
     cfg->alpn_protocols = {"h2", "http/1.1"};
-    cfg->random = crypto::deterministic_random(seed);
+    cfg->random = tls12::crypto::deterministic_random(seed);
     cfg->clock = fixed_now;
-    cfg->session_cache = std::make_shared<tls::ClientSessionCache>();
+    cfg->session_cache = std::make_shared<tls12::ClientSessionCache>();
     return cfg;
 }
 
@@ -86,7 +87,7 @@ class Chunker {
         }
     }
     // The next chunk, empty when the input is used up.
-    tls::ByteView next() {
+    tls12::ByteView next() {
         if (pos_ >= size_) return {};
         size_t n = size_ - pos_;
         if (mode_ != 0) {
@@ -95,7 +96,7 @@ class Chunker {
             state_ ^= state_ << 5;
             n = std::min<size_t>(n, 1 + state_ % (2u * mode_));
         }
-        tls::ByteView out(data_ + pos_, n);
+        tls12::ByteView out(data_ + pos_, n);
         pos_ += n;
         return out;
     }
@@ -111,18 +112,18 @@ class Chunker {
 // Feeds the stream chunk by chunk, draining output and application data, until the input ends or
 // the connection fails. Once the handshake is done it also sends a little data (exercising the
 // write side with the negotiated keys).
-inline void pump(tls::Connection& conn, Chunker& chunks) {
+inline void pump(tls12::Connection& conn, Chunker& chunks) {
     uint8_t sink[4096];
     bool sent = false;
-    for (tls::ByteView chunk = chunks.next(); !chunk.empty(); chunk = chunks.next()) {
-        tls::Status st = conn.feed(chunk);
+    for (tls12::ByteView chunk = chunks.next(); !chunk.empty(); chunk = chunks.next()) {
+        tls12::Status st = conn.feed(chunk);
         (void)conn.take_output();
         while (conn.receive(sink) > 0) {
         }
         if (!st.ok() || conn.failed()) return;
         if (conn.is_handshake_complete() && !sent) {
             sent = true;
-            (void)conn.send(tls::ByteView(reinterpret_cast<const uint8_t*>("ping"), 4));
+            (void)conn.send(tls12::ByteView(reinterpret_cast<const uint8_t*>("ping"), 4));
             (void)conn.take_output();
         }
     }

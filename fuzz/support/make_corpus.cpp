@@ -10,14 +10,14 @@
 #include <iostream>
 #include <string>
 
-#include "fuzz/support/fuzz_common.h"
+#include "fuzz_common.h"
 
 namespace {
 
 using tls12_fuzz::client_config;
 using tls12_fuzz::server_config;
 
-void write_file(const std::string& path, const tls::Bytes& bytes) {
+void write_file(const std::string& path, const tls12::Bytes& bytes) {
     std::ofstream out(path, std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()),
               static_cast<std::streamsize>(bytes.size()));
@@ -25,11 +25,11 @@ void write_file(const std::string& path, const tls::Bytes& bytes) {
 }
 
 struct Streams {
-    tls::Bytes c2s, s2c, c2s_after_hello;
+    tls12::Bytes c2s, s2c, c2s_after_hello;
 };
 
-bool move(tls::Connection& from, tls::Connection& to, tls::Bytes& log) {
-    tls::Bytes out = from.take_output();
+bool move(tls12::Connection& from, tls12::Connection& to, tls12::Bytes& log) {
+    tls12::Bytes out = from.take_output();
     if (out.empty()) return false;
     log.insert(log.end(), out.begin(), out.end());
     (void)to.feed(out);
@@ -37,12 +37,12 @@ bool move(tls::Connection& from, tls::Connection& to, tls::Bytes& log) {
 }
 
 // Handshake, a message each way, close_notify each way.
-Streams run(std::shared_ptr<const tls::ClientConfig> ccfg,
-            std::shared_ptr<const tls::ServerConfig> scfg) {
+Streams run(std::shared_ptr<const tls12::ClientConfig> ccfg,
+            std::shared_ptr<const tls12::ServerConfig> scfg) {
     Streams s;
-    tls::Connection client = tls::Connection::client(std::move(ccfg), tls12_fuzz::kServerName);
-    tls::Connection server = tls::Connection::server(std::move(scfg));
-    tls::Bytes hello = client.take_output();
+    tls12::Connection client = tls12::Connection::client(std::move(ccfg), tls12_fuzz::kServerName);
+    tls12::Connection server = tls12::Connection::server(std::move(scfg));
+    tls12::Bytes hello = client.take_output();
     s.c2s = hello;
     (void)server.feed(hello);
     auto shuttle = [&] {
@@ -58,9 +58,9 @@ Streams run(std::shared_ptr<const tls::ClientConfig> ccfg,
             "handshake failed: " + (client.error() ? client.error()->message() : std::string()) +
             " / " + (server.error() ? server.error()->message() : std::string()));
     const std::string ping = "GET / HTTP/1.0\r\n\r\n", pong = "HTTP/1.0 200 OK\r\n\r\nhello";
-    (void)client.send(tls::ByteView(reinterpret_cast<const uint8_t*>(ping.data()), ping.size()));
+    (void)client.send(tls12::ByteView(reinterpret_cast<const uint8_t*>(ping.data()), ping.size()));
     shuttle();
-    (void)server.send(tls::ByteView(reinterpret_cast<const uint8_t*>(pong.data()), pong.size()));
+    (void)server.send(tls12::ByteView(reinterpret_cast<const uint8_t*>(pong.data()), pong.size()));
     shuttle();
     client.close();
     server.close();
@@ -97,64 +97,63 @@ int main(int argc, char** argv) {
         save("default_ecdhe_rsa", run(client_config(), server_config()), true);
         save("default_ecdsa_server",
              run(client_config(),
-                 tweak<tls::ServerConfig>(
+                 tweak<tls12::ServerConfig>(
                      server_config(),
                      [](auto& c) { c.certificates = {tls12_fuzz::server_certificates()[1]}; })),
              false);
         save("default_rsa_kex_server",
-             run(client_config(), tweak<tls::ServerConfig>(
+             run(client_config(), tweak<tls12::ServerConfig>(
                                       server_config(),
                                       [](auto& c) {
                                           c.cipher_suites = {
-                                              tls::CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256};
+                                              tls12::CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256};
                                       })),
              false);
-        save(
-            "default_cbc_server",
-            run(client_config(),
-                tweak<tls::ServerConfig>(
-                    server_config(),
-                    [](auto& c) {
-                        c.cipher_suites = {tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256};
-                    })),
-            false);
+        save("default_cbc_server",
+             run(client_config(),
+                 tweak<tls12::ServerConfig>(
+                     server_config(),
+                     [](auto& c) {
+                         c.cipher_suites = {
+                             tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256};
+                     })),
+             false);
         save("default_client_auth_request",
-             run(client_config(), tweak<tls::ServerConfig>(server_config(),
-                                                           [](auto& c) {
-                                                               c.client_auth =
-                                                                   tls::ClientAuth::request;
-                                                               c.client_verifier =
-                                                                   tls::make_insecure_verifier();
-                                                           })),
+             run(client_config(),
+                 tweak<tls12::ServerConfig>(server_config(),
+                                            [](auto& c) {
+                                                c.client_auth = tls12::ClientAuth::request;
+                                                c.client_verifier = tls12::make_insecure_verifier();
+                                            })),
              false);
         // Other clients against the fuzz targets' server: their .c2s streams feed
         // fuzz_server_engine.
         save("mtls_client",
-             run(tweak<tls::ClientConfig>(
+             run(tweak<tls12::ClientConfig>(
                      client_config(7),
                      [](auto& c) { c.certificate = tls12_fuzz::server_certificates()[1]; }),
-                 tweak<tls::ServerConfig>(server_config(),
-                                          [](auto& c) {
-                                              c.client_auth = tls::ClientAuth::require;
-                                              c.client_verifier = tls::make_insecure_verifier();
-                                          })),
+                 tweak<tls12::ServerConfig>(server_config(),
+                                            [](auto& c) {
+                                                c.client_auth = tls12::ClientAuth::require;
+                                                c.client_verifier = tls12::make_insecure_verifier();
+                                            })),
              false);
         save("chacha_client",
-             run(tweak<tls::ClientConfig>(
+             run(tweak<tls12::ClientConfig>(
                      client_config(8),
                      [](auto& c) {
                          c.cipher_suites = {
-                             tls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256};
-                         c.groups = {tls::NamedGroup::secp256r1};
+                             tls12::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256};
+                         c.groups = {tls12::NamedGroup::secp256r1};
                      }),
                  server_config()),
              false);
         // Resumption with a ticket: a fresh server with the same seed has the same ticket keys, so
         // the second .c2s replays as an abbreviated handshake.
-        auto cache = std::make_shared<tls::ClientSessionCache>();
+        auto cache = std::make_shared<tls12::ClientSessionCache>();
         auto with_cache = [&](uint64_t seed) {
-            return tweak<tls::ClientConfig>(client_config(seed),
-                                            [&](auto& c) { c.session_cache = cache; });
+            return tweak<tls12::ClientConfig>(client_config(seed),
+                                              [&](auto& c) { c.session_cache = cache; });
         };
         (void)run(with_cache(9), server_config());
         save("resumed_ticket_client", run(with_cache(10), server_config()), false);

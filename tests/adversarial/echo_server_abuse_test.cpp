@@ -18,7 +18,7 @@ namespace {
 // ---- what the abusive clients send -----------------------------------------------------------
 
 // Drives a client engine over a raw socket until the handshake completes (or fails).
-bool engine_handshake(RawSocket& s, tls::Connection& c, std::chrono::milliseconds timeout) {
+bool engine_handshake(RawSocket& s, tls12::Connection& c, std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     uint8_t buffer[16384];
     while (!c.is_handshake_complete() && !c.failed() && Clock::now() < deadline) {
@@ -27,7 +27,7 @@ bool engine_handshake(RawSocket& s, tls::Connection& c, std::chrono::millisecond
         if (::poll(&p, 1, 50) <= 0) continue;
         const auto n = ::recv(s.fd(), buffer, sizeof buffer, 0);
         if (n <= 0) return false;
-        if (!c.feed(tls::ByteView(buffer, static_cast<size_t>(n)))) break;
+        if (!c.feed(tls12::ByteView(buffer, static_cast<size_t>(n)))) break;
     }
     if (c.wants_write()) s.send_all(c.take_output());
     return c.is_handshake_complete();
@@ -226,7 +226,7 @@ std::string run_case(Case kind, uint16_t port, const std::vector<uint8_t>& hello
         }
         case Case::handshake_then_garbage_record:
         case Case::handshake_then_reset: {
-            auto c = tls::Connection::client(tls12_test::client_config(), "localhost");
+            auto c = tls12::Connection::client(tls12_test::client_config(), "localhost");
             const auto started = Clock::now();
             if (!engine_handshake(s, c, 5s)) {
                 const auto ms =

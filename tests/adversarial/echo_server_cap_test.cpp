@@ -18,13 +18,13 @@ TEST(EchoServerCap, ExcessConnectionsAreRefusedCleanly) {
     auto server =
         start_server({"--max-connections", std::to_string(kMax), "--handshake-timeout", "10000"});
 
-    net::StreamOptions options;
+    tls12::net::StreamOptions options;
     options.handshake_timeout = 10s;
     options.io_timeout = 10s;
-    std::vector<net::Stream> held;
+    std::vector<tls12::net::Stream> held;
     for (size_t i = 0; i < kMax; ++i) {
-        held.push_back(net::connect_tls("127.0.0.1", server.port, tls12_test::client_config(),
-                                        options, "localhost"));
+        held.push_back(tls12::net::connect_tls("127.0.0.1", server.port,
+                                               tls12_test::client_config(), options, "localhost"));
         ASSERT_TRUE(held.back().is_handshake_complete());
     }
 
@@ -42,8 +42,8 @@ TEST(EchoServerCap, ExcessConnectionsAreRefusedCleanly) {
     EXPECT_TRUE(server.process.wait_for_output("refused: too many connections", 5s, true))
         << server.process.stderr_text();
     // Through the library: a clean error, not a hang.
-    EXPECT_THROW(net::connect_tls("127.0.0.1", server.port, tls12_test::client_config(), options,
-                                  "localhost"),
+    EXPECT_THROW(tls12::net::connect_tls("127.0.0.1", server.port, tls12_test::client_config(),
+                                         options, "localhost"),
                  std::exception);
 
     // The connections being served still echo.
@@ -65,8 +65,8 @@ TEST(EchoServerCap, ExcessConnectionsAreRefusedCleanly) {
     bool served = false;
     for (int attempt = 0; attempt < 50 && !served; ++attempt) {
         try {
-            auto stream = net::connect_tls("127.0.0.1", server.port, tls12_test::client_config(),
-                                           options, "localhost");
+            auto stream = tls12::net::connect_tls(
+                "127.0.0.1", server.port, tls12_test::client_config(), options, "localhost");
             stream.write("x");
             uint8_t b;
             served = stream.read(std::span<uint8_t>(&b, 1)) == 1;

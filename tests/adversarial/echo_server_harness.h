@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/stream.h"
+#include <tls12/net/stream.h>
 #include "support/engine_pair.h"
 #include "support/pki.h"
 #include "support/process.h"
@@ -186,17 +186,17 @@ class RawSocket {
 
 // A genuine ClientHello record flight from our engine.
 inline std::vector<uint8_t> client_hello_bytes() {
-    auto c = tls::Connection::client(tls12_test::client_config(), "localhost");
+    auto c = tls12::Connection::client(tls12_test::client_config(), "localhost");
     return c.take_output();
 }
 
 // A normal client: handshake and echo through the library's blocking API.
 inline void expect_echo(uint16_t port) {
-    net::StreamOptions options;
+    tls12::net::StreamOptions options;
     options.handshake_timeout = 10s;
     options.io_timeout = 10s;
-    auto stream =
-        net::connect_tls("127.0.0.1", port, tls12_test::client_config(), options, "localhost");
+    auto stream = tls12::net::connect_tls("127.0.0.1", port, tls12_test::client_config(), options,
+                                          "localhost");
     EXPECT_TRUE(stream.is_handshake_complete());
     const std::string message = "still alive after the abuse";
     stream.write(message);

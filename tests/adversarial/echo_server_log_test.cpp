@@ -4,8 +4,8 @@
 // of the examples goes through, and server names that are not DNS names never get that far.
 #include <gtest/gtest.h>
 
+#include "../../examples/common.h"
 #include "adversarial/echo_server_harness.h"
-#include "examples/common.h"
 
 using namespace tls12_adversarial;
 
@@ -37,11 +37,11 @@ testing::AssertionResult only_printable_lines(const std::string& log) {
 TEST(EchoServerLog, RequestLineWithTerminalEscapesIsLoggedEscaped) {
     Server server = start_server({"--http"});
     {
-        net::StreamOptions options;
+        tls12::net::StreamOptions options;
         options.handshake_timeout = 10s;
         options.io_timeout = 10s;
-        auto stream = net::connect_tls("127.0.0.1", server.port, tls12_test::client_config(),
-                                       options, "localhost");
+        auto stream = tls12::net::connect_tls("127.0.0.1", server.port, tls12_test::client_config(),
+                                              options, "localhost");
         stream.write("GET /\x1b]0;owned\x07\x1b[2J\x1b[31m HTTP/1.0\r\n\r\n");
         std::vector<uint8_t> buffer(4096);
         while (stream.read(buffer) != 0) {

@@ -9,13 +9,13 @@
 // certificate chains longer than Limits::max_chain_length (both roles).
 #include <gtest/gtest.h>
 
+#include <tls12/tls/msgs/msgs.h>
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/trust_store.h>
 #include "support/engine_pair.h"
 #include "support/pki.h"
-#include "tls/msgs/msgs.h"
-#include "tls/x509_verifier.h"
-#include "x509/trust_store.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
@@ -214,7 +214,8 @@ TEST(EngineLimits, ClientChainLongerThanTheLimitIsABadCertificate) {
     Mitm::Options options;
     options.server = [](ServerConfig& s) {
         s.client_auth = ClientAuth::request;
-        s.client_verifier = make_x509_verifier(x509::TrustStore::from_pem_file(test_pki().ca_cert));
+        s.client_verifier =
+            make_x509_verifier(tls12::x509::TrustStore::from_pem_file(test_pki().ca_cert));
     };
     Mitm m(options);
     m.pull(m.client);

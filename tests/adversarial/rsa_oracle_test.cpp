@@ -13,13 +13,13 @@
 #include <functional>
 #include <iostream>
 
-#include "crypto/keys.h"
-#include "crypto/random.h"
+#include <tls12/crypto/keys.h>
+#include <tls12/crypto/random.h>
+#include <tls12/tls/msgs/msgs.h>
+#include <tls12/x509/certificate.h>
 #include "support/engine_pair.h"
-#include "tls/msgs/msgs.h"
-#include "x509/certificate.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
@@ -28,9 +28,9 @@ constexpr size_t kPremaster = 48;
 constexpr uint16_t kClientVersion = 0x0303;
 
 // The server certificate's RSA public key (as an attacker sees it: from the leaf on the wire).
-const crypto::PublicKey& server_public_key() {
-    static const crypto::PublicKey key = crypto::PublicKey::from_spki_der(
-        x509::leaf_spki_der(server_chain(ServerKey::rsa2048).at(0)));
+const tls12::crypto::PublicKey& server_public_key() {
+    static const tls12::crypto::PublicKey key = tls12::crypto::PublicKey::from_spki_der(
+        tls12::x509::leaf_spki_der(server_chain(ServerKey::rsa2048).at(0)));
     return key;
 }
 
@@ -39,7 +39,7 @@ size_t modulus_size() {
 }
 
 // A minimal DER walk to the modulus INTEGER of an RSA SubjectPublicKeyInfo.
-crypto::Bytes modulus_bytes() {
+tls12::crypto::Bytes modulus_bytes() {
     const auto spki = server_public_key().spki_der();
     size_t pos = 0;
     auto header = [&](uint8_t tag) {
@@ -59,23 +59,23 @@ crypto::Bytes modulus_bytes() {
     ++pos;                         // unused bits
     header(0x30);                  // RSAPublicKey
     size_t length = header(0x02);  // modulus
-    crypto::Bytes n(spki.begin() + static_cast<ptrdiff_t>(pos),
-                    spki.begin() + static_cast<ptrdiff_t>(pos + length));
+    tls12::crypto::Bytes n(spki.begin() + static_cast<ptrdiff_t>(pos),
+                           spki.begin() + static_cast<ptrdiff_t>(pos + length));
     while (!n.empty() && n.front() == 0) n.erase(n.begin());
     return n;
 }
 
-crypto::Bytes nonzero_random(size_t n) {
-    auto out = crypto::system_random()->bytes(n);
+tls12::crypto::Bytes nonzero_random(size_t n) {
+    auto out = tls12::crypto::system_random()->bytes(n);
     for (auto& b : out)
         if (b == 0) b = 0x5a;
     return out;
 }
 
 // EM = 00 || 02 || PS (nonzero) || 00 || message, k bytes in all.
-crypto::Bytes encoded_message(const crypto::Bytes& message) {
+tls12::crypto::Bytes encoded_message(const tls12::crypto::Bytes& message) {
     const size_t k = modulus_size();
-    crypto::Bytes em{0x00, 0x02};
+    tls12::crypto::Bytes em{0x00, 0x02};
     const auto ps = nonzero_random(k - 3 - message.size());
     em.insert(em.end(), ps.begin(), ps.end());
     em.push_back(0x00);
@@ -83,8 +83,8 @@ crypto::Bytes encoded_message(const crypto::Bytes& message) {
     return em;
 }
 
-crypto::Bytes premaster(size_t size = kPremaster, uint16_t version = kClientVersion) {
-    auto pm = crypto::system_random()->bytes(size);
+tls12::crypto::Bytes premaster(size_t size = kPremaster, uint16_t version = kClientVersion) {
+    auto pm = tls12::crypto::system_random()->bytes(size);
     if (size >= 2) {
         pm[0] = static_cast<uint8_t>(version >> 8);
         pm[1] = static_cast<uint8_t>(version);
@@ -92,13 +92,13 @@ crypto::Bytes premaster(size_t size = kPremaster, uint16_t version = kClientVers
     return pm;
 }
 
-crypto::Bytes encrypt_raw(const crypto::Bytes& em) {
+tls12::crypto::Bytes encrypt_raw(const tls12::crypto::Bytes& em) {
     return server_public_key().rsa_raw_public(em);
 }
 
 struct Kind {
     std::string name;
-    std::function<crypto::Bytes()> ciphertext;
+    std::function<tls12::crypto::Bytes()> ciphertext;
 };
 
 void PrintTo(const Kind& kind, std::ostream* os) {
@@ -133,7 +133,7 @@ std::vector<Kind> malformed_kinds() {
              }},
         Kind{"NoZeroSeparator",
              [] {
-                 crypto::Bytes em{0x00, 0x02};
+                 tls12::crypto::Bytes em{0x00, 0x02};
                  const auto rest = nonzero_random(modulus_size() - 2);
                  em.insert(em.end(), rest.begin(), rest.end());
                  return encrypt_raw(em);
@@ -193,7 +193,7 @@ std::vector<Kind> malformed_kinds() {
                  c.erase(c.begin());
                  return c;
              }},
-        Kind{"AllZeroCiphertext", [] { return crypto::Bytes(modulus_size(), 0); }},
+        Kind{"AllZeroCiphertext", [] { return tls12::crypto::Bytes(modulus_size(), 0); }},
         Kind{"CiphertextEqualToTheModulus", [] { return modulus_bytes(); }},
         Kind{"CiphertextAboveTheModulus",
              [] {
@@ -202,7 +202,7 @@ std::vector<Kind> malformed_kinds() {
                      if (++*it != 0) break;  // n + 1
                  return c;
              }},
-        Kind{"AllOnesCiphertext", [] { return crypto::Bytes(modulus_size(), 0xff); }},
+        Kind{"AllOnesCiphertext", [] { return tls12::crypto::Bytes(modulus_size(), 0xff); }},
     };
 }
 
@@ -232,7 +232,7 @@ std::ostream& operator<<(std::ostream& os, const Observation& o) {
 }
 
 // Runs a handshake with RSA key exchange whose ClientKeyExchange carries `ciphertext`.
-Observation observe(const crypto::Bytes& ciphertext) {
+Observation observe(const tls12::crypto::Bytes& ciphertext) {
     Mitm::Options options;
     options.client = [](ClientConfig& c) {
         c.cipher_suites = {CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256};
@@ -348,12 +348,12 @@ INSTANTIATE_TEST_SUITE_P(Adversarial, RsaOracle, testing::ValuesIn(malformed_kin
 // (measured: all within about 20%, see docs/timing.md).
 TEST(RsaOracleTiming, PrivateKeyOperationRunsForEveryKind) {
     const auto key = server_private_key(ServerKey::rsa2048);
-    auto random = crypto::system_random();
+    auto random = tls12::crypto::system_random();
     using Clock = std::chrono::steady_clock;
     auto kinds = malformed_kinds();
     kinds.insert(kinds.begin(),
                  Kind{"Conformant", [] { return encrypt_raw(encoded_message(premaster())); }});
-    std::vector<crypto::Bytes> inputs;
+    std::vector<tls12::crypto::Bytes> inputs;
     for (auto& k : kinds) inputs.push_back(k.ciphertext());
     constexpr int kRuns = 15;
     std::vector<std::vector<double>> us(kinds.size());

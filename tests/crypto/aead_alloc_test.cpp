@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <new>
 
-#include "crypto/aead.h"
-#include "crypto/random.h"
+#include <tls12/crypto/aead.h>
+#include <tls12/crypto/random.h>
 
 namespace {
 std::atomic<size_t> g_allocations{0};
@@ -114,7 +114,7 @@ int posix_memalign(void** out, size_t align, size_t n) noexcept {
 #endif
 #endif
 
-using namespace crypto;
+using namespace tls12::crypto;
 
 // Counting needs the replaced allocator, which sanitizers forbid: there the tests do not exist.
 #ifdef TLS12_COUNTING_ALLOCATOR

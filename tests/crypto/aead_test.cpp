@@ -2,10 +2,10 @@
 // (RFC 8439 2.8.2), plus tampering and misuse.
 #include <gtest/gtest.h>
 
-#include "crypto/aead.h"
+#include <tls12/crypto/aead.h>
 #include "test_util.h"
 
-using namespace crypto;
+using namespace tls12::crypto;
 using test_util::hex;
 
 namespace {

@@ -3,11 +3,11 @@
 
 #include <thread>
 
-#include "crypto/bytes.h"
-#include "crypto/random.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/crypto/random.h>
 #include "test_util.h"
 
-using namespace crypto;
+using namespace tls12::crypto;
 
 TEST(Bytes, HexRoundTrip) {
     const Bytes b = {0x00, 0x01, 0xab, 0xff};

@@ -4,15 +4,15 @@
 
 #include <algorithm>
 
-#include "crypto/cbc.h"
-#include "crypto/hmac.h"
+#include <tls12/crypto/cbc.h>
+#include <tls12/crypto/hmac.h>
 
-using crypto::AesCbc;
-using crypto::Bytes;
-using crypto::ByteView;
-using crypto::CbcDirection;
-using crypto::from_hex;
-using crypto::to_hex;
+using tls12::crypto::AesCbc;
+using tls12::crypto::Bytes;
+using tls12::crypto::ByteView;
+using tls12::crypto::CbcDirection;
+using tls12::crypto::from_hex;
+using tls12::crypto::to_hex;
 
 namespace {
 
@@ -54,7 +54,7 @@ TEST(AesCbc, Sp800_38aVectors) {
         Bytes data = kPlaintext;
         Bytes iv = kIv;
         for (size_t off = 0; off < data.size(); off += 16) {
-            enc.encrypt(iv, crypto::MutableByteView(data).subspan(off, 16));
+            enc.encrypt(iv, tls12::crypto::MutableByteView(data).subspan(off, 16));
             iv.assign(data.begin() + off, data.begin() + off + 16);
         }
         EXPECT_EQ(data, expected);
@@ -71,30 +71,30 @@ TEST(AesCbc, RejectsBadInput) {
 }
 
 TEST(ConstantTime, Masks) {
-    EXPECT_EQ(crypto::ct_eq_mask(5, 5), 0xffffffffu);
-    EXPECT_EQ(crypto::ct_eq_mask(5, 6), 0u);
-    EXPECT_EQ(crypto::ct_eq_mask(0, 0x80000000u), 0u);
-    EXPECT_EQ(crypto::ct_lt_mask(3, 4), 0xffffffffu);
-    EXPECT_EQ(crypto::ct_lt_mask(4, 4), 0u);
-    EXPECT_EQ(crypto::ct_le_mask(4, 4), 0xffffffffu);
-    EXPECT_EQ(crypto::ct_le_mask(5, 4), 0u);
-    EXPECT_EQ(crypto::ct_select(0xffffffffu, 7, 9), 7u);
-    EXPECT_EQ(crypto::ct_select(0, 7, 9), 9u);
+    EXPECT_EQ(tls12::crypto::ct_eq_mask(5, 5), 0xffffffffu);
+    EXPECT_EQ(tls12::crypto::ct_eq_mask(5, 6), 0u);
+    EXPECT_EQ(tls12::crypto::ct_eq_mask(0, 0x80000000u), 0u);
+    EXPECT_EQ(tls12::crypto::ct_lt_mask(3, 4), 0xffffffffu);
+    EXPECT_EQ(tls12::crypto::ct_lt_mask(4, 4), 0u);
+    EXPECT_EQ(tls12::crypto::ct_le_mask(4, 4), 0xffffffffu);
+    EXPECT_EQ(tls12::crypto::ct_le_mask(5, 4), 0u);
+    EXPECT_EQ(tls12::crypto::ct_select(0xffffffffu, 7, 9), 7u);
+    EXPECT_EQ(tls12::crypto::ct_select(0, 7, 9), 9u);
 }
 
 TEST(HmacConstantTime, MatchesPlainHmacForEveryLength) {
-    for (auto alg : {crypto::HashAlgorithm::sha1, crypto::HashAlgorithm::sha256,
-                     crypto::HashAlgorithm::sha384}) {
-        SCOPED_TRACE(crypto::to_string(alg));
+    for (auto alg : {tls12::crypto::HashAlgorithm::sha1, tls12::crypto::HashAlgorithm::sha256,
+                     tls12::crypto::HashAlgorithm::sha384}) {
+        SCOPED_TRACE(tls12::crypto::to_string(alg));
         const Bytes key(32, 0x5c);
-        crypto::Hmac mac(alg, key);
+        tls12::crypto::Hmac mac(alg, key);
         const Bytes header = from_hex("00000000000000011703030000");
         Bytes data(300);
         for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 7 + 1);
         for (size_t len = 0; len <= data.size(); ++len) {
             Bytes message = header;
             message.insert(message.end(), data.begin(), data.begin() + len);
-            const Bytes expected = crypto::hmac(alg, key, message);
+            const Bytes expected = tls12::crypto::hmac(alg, key, message);
             Bytes got(mac.size());
             mac.mac_constant_time(header, data, 0, len, got);
             ASSERT_EQ(got, expected) << "length " << len;
@@ -103,7 +103,7 @@ TEST(HmacConstantTime, MatchesPlainHmacForEveryLength) {
         mac.update(header);
         Bytes out(mac.size());
         mac.finish(out);
-        EXPECT_EQ(out, crypto::hmac(alg, key, header));
+        EXPECT_EQ(out, tls12::crypto::hmac(alg, key, header));
     }
 }
 
@@ -111,8 +111,11 @@ TEST(HmacConstantTime, MatchesPlainHmacForEveryLength) {
 
 namespace {
 
-size_t block_size(crypto::HashAlgorithm alg) {
-    return alg == crypto::HashAlgorithm::sha384 || alg == crypto::HashAlgorithm::sha512 ? 128 : 64;
+size_t block_size(tls12::crypto::HashAlgorithm alg) {
+    return alg == tls12::crypto::HashAlgorithm::sha384 ||
+                   alg == tls12::crypto::HashAlgorithm::sha512
+               ? 128
+               : 64;
 }
 
 Bytes pattern(size_t n, uint8_t seed) {
@@ -121,26 +124,27 @@ Bytes pattern(size_t n, uint8_t seed) {
     return out;
 }
 
-// mac_constant_time(prefix, data, min_len, len) against crypto::hmac(prefix || data[0..len)) for
-// every len in [min_len, data.size()].
-void expect_matches_plain_hmac(crypto::HashAlgorithm alg, ByteView key, ByteView prefix,
+// mac_constant_time(prefix, data, min_len, len) against tls12::crypto::hmac(prefix || data[0..len))
+// for every len in [min_len, data.size()].
+void expect_matches_plain_hmac(tls12::crypto::HashAlgorithm alg, ByteView key, ByteView prefix,
                                ByteView data, size_t min_len) {
-    crypto::Hmac mac(alg, key);
+    tls12::crypto::Hmac mac(alg, key);
     Bytes message(prefix.begin(), prefix.end());
     message.insert(message.end(), data.begin(), data.end());
     for (size_t len = min_len; len <= data.size(); ++len) {
-        const Bytes expected = crypto::hmac(alg, key, ByteView(message).first(prefix.size() + len));
+        const Bytes expected =
+            tls12::crypto::hmac(alg, key, ByteView(message).first(prefix.size() + len));
         Bytes got(mac.size());
         mac.mac_constant_time(prefix, data, min_len, len, got);
         ASSERT_EQ(to_hex(got), to_hex(expected))
-            << crypto::to_string(alg) << " key " << key.size() << " prefix " << prefix.size()
+            << tls12::crypto::to_string(alg) << " key " << key.size() << " prefix " << prefix.size()
             << " data " << data.size() << " min_len " << min_len << " len " << len;
     }
 }
 
-const crypto::HashAlgorithm kAllMacHashes[] = {
-    crypto::HashAlgorithm::sha1, crypto::HashAlgorithm::sha256, crypto::HashAlgorithm::sha384,
-    crypto::HashAlgorithm::sha512};
+const tls12::crypto::HashAlgorithm kAllMacHashes[] = {
+    tls12::crypto::HashAlgorithm::sha1, tls12::crypto::HashAlgorithm::sha256,
+    tls12::crypto::HashAlgorithm::sha384, tls12::crypto::HashAlgorithm::sha512};
 
 }  // namespace
 
@@ -151,7 +155,7 @@ TEST(HmacConstantTime, EveryLengthAroundBlockBoundaries) {
     const Bytes header = from_hex("00000000000000011703030000");  // the record MAC header size
     for (auto alg : kAllMacHashes) {
         const size_t block = block_size(alg);
-        const Bytes key = pattern(crypto::digest_size(alg), 0x31);
+        const Bytes key = pattern(tls12::crypto::digest_size(alg), 0x31);
         for (size_t n = 0; n <= 2 * block + 2; ++n)
             expect_matches_plain_hmac(alg, key, header, pattern(n, static_cast<uint8_t>(n)), 0);
     }
@@ -163,7 +167,7 @@ TEST(HmacConstantTime, EveryPaddingLengthOfRecordSizes) {
     const Bytes header = from_hex("00000000000000051703030000");
     for (auto alg : kAllMacHashes) {
         const size_t block = block_size(alg);
-        const Bytes key = pattern(crypto::digest_size(alg), 0x47);
+        const Bytes key = pattern(tls12::crypto::digest_size(alg), 0x47);
         for (size_t n : {size_t{256}, size_t{257}, 4 * block - 13, 4 * block - 14, 4 * block + 63,
                          size_t{1024}, size_t{1100}, size_t{16384} + 256}) {
             const size_t min_len = n - std::min<size_t>(256, n);
@@ -189,7 +193,7 @@ TEST(HmacConstantTime, KeysAndPrefixes) {
 }
 
 TEST(HmacConstantTime, RefusesLengthsOutsideTheBounds) {
-    crypto::Hmac mac(crypto::HashAlgorithm::sha256, Bytes(32, 1));
+    tls12::crypto::Hmac mac(tls12::crypto::HashAlgorithm::sha256, Bytes(32, 1));
     const Bytes data(100);
     Bytes out(32);
     EXPECT_THROW(mac.mac_constant_time({}, data, 0, 101, out), std::invalid_argument);
@@ -198,10 +202,10 @@ TEST(HmacConstantTime, RefusesLengthsOutsideTheBounds) {
     Bytes small(31);
     EXPECT_THROW(mac.mac_constant_time({}, data, 0, 10, small), std::invalid_argument);
     mac.mac_constant_time({}, data, 100, 100, out);
-    EXPECT_EQ(out, crypto::hmac(crypto::HashAlgorithm::sha256, Bytes(32, 1), data));
+    EXPECT_EQ(out, tls12::crypto::hmac(tls12::crypto::HashAlgorithm::sha256, Bytes(32, 1), data));
     // A message in progress is not disturbed.
     mac.update(data);
     mac.mac_constant_time({}, data, 0, 7, out);
     mac.finish(out);
-    EXPECT_EQ(out, crypto::hmac(crypto::HashAlgorithm::sha256, Bytes(32, 1), data));
+    EXPECT_EQ(out, tls12::crypto::hmac(tls12::crypto::HashAlgorithm::sha256, Bytes(32, 1), data));
 }

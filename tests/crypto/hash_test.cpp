@@ -1,12 +1,12 @@
 // hash.h, hmac.h, prf.h against published vectors (FIPS 180, RFC 4231, the TLS 1.2 PRF vectors).
 #include <gtest/gtest.h>
 
-#include "crypto/hash.h"
-#include "crypto/hmac.h"
-#include "crypto/prf.h"
+#include <tls12/crypto/hash.h>
+#include <tls12/crypto/hmac.h>
+#include <tls12/crypto/prf.h>
 #include "test_util.h"
 
-using namespace crypto;
+using namespace tls12::crypto;
 using test_util::hex;
 
 TEST(Hash, FipsAbc) {

@@ -2,10 +2,10 @@
 // files (wycheproof_test.cpp) add SHA-256 and SHA-384 edge cases.
 #include <gtest/gtest.h>
 
-#include "crypto/hkdf.h"
+#include <tls12/crypto/hkdf.h>
 #include "test_util.h"
 
-using namespace crypto;
+using namespace tls12::crypto;
 using test_util::hex;
 
 namespace {

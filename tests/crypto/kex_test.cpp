@@ -1,10 +1,10 @@
 // kex.h: RFC 7748 X25519 vectors, ECDH agreement on P-256/P-384 and invalid peer values.
 #include <gtest/gtest.h>
 
-#include "crypto/kex.h"
+#include <tls12/crypto/kex.h>
 #include "test_util.h"
 
-using namespace crypto;
+using namespace tls12::crypto;
 using test_util::FixedRandom;
 using test_util::hex;
 

@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <string>
 
-#include "crypto/keys.h"
+#include <tls12/crypto/keys.h>
 #include "test_keys.h"
 #include "test_util.h"
 
-using namespace crypto;
+using namespace tls12::crypto;
 using test_util::hex;
 
 namespace {

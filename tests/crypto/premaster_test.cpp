@@ -3,11 +3,11 @@
 // first 48 bytes the Random hands out), never the plaintext and never an exception.
 #include <gtest/gtest.h>
 
-#include "crypto/keys.h"
+#include <tls12/crypto/keys.h>
 #include "test_keys.h"
 #include "test_util.h"
 
-using namespace crypto;
+using namespace tls12::crypto;
 using test_util::hex;
 
 namespace {

@@ -8,10 +8,10 @@
 #include <atomic>
 #include <functional>
 
-#include "crypto/kex.h"
-#include "crypto/random.h"
+#include <tls12/crypto/kex.h>
+#include <tls12/crypto/random.h>
 
-using namespace crypto;
+using namespace tls12::crypto;
 
 // Crypto++'s RandomPool mixes the time of day (gettimeofday, microseconds) and time() into each
 // draw, so a parent and a child that share its state repeat each other only when both draw in

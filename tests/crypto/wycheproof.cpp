@@ -10,8 +10,8 @@
 
 namespace wycheproof {
 
-crypto::Bytes Case::bytes(std::string_view field) const {
-    return crypto::from_hex(test.at(field).as_string());
+tls12::crypto::Bytes Case::bytes(std::string_view field) const {
+    return tls12::crypto::from_hex(test.at(field).as_string());
 }
 
 bool Case::has_flag(std::string_view flag) const {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 #include "json.h"
 
 namespace wycheproof {
@@ -26,7 +26,7 @@ struct Case {
     bool acceptable() const { return result() == "acceptable"; }
     bool invalid() const { return result() == "invalid"; }
     // A hex field of the test case.
-    crypto::Bytes bytes(std::string_view field) const;
+    tls12::crypto::Bytes bytes(std::string_view field) const;
     bool has_flag(std::string_view flag) const;
 };
 

@@ -9,15 +9,15 @@
 #include <stdexcept>
 #include <string>
 
-#include "crypto/aead.h"
-#include "crypto/hkdf.h"
-#include "crypto/hmac.h"
-#include "crypto/kex.h"
-#include "crypto/keys.h"
+#include <tls12/crypto/aead.h>
+#include <tls12/crypto/hkdf.h>
+#include <tls12/crypto/hmac.h>
+#include <tls12/crypto/kex.h>
+#include <tls12/crypto/keys.h>
 #include "test_util.h"
 #include "wycheproof.h"
 
-using namespace crypto;
+using namespace tls12::crypto;
 using wycheproof::Case;
 using wycheproof::check;
 using wycheproof::fail;
@@ -249,7 +249,7 @@ void run_premaster_file(const char* file) {
     const auto summary = wycheproof::run(file, "RSAES-PKCS1-v1_5", [&](const Case& c) {
         if (loaded_for != &c.group) {
             key.emplace(PrivateKey::from_pkcs8_der(
-                crypto::from_hex(c.group.at("privateKeyPkcs8").as_string())));
+                tls12::crypto::from_hex(c.group.at("privateKeyPkcs8").as_string())));
             loaded_for = &c.group;
             auto rng = deterministic_random(7);
             Bytes premaster = rng->bytes(48);

@@ -8,10 +8,10 @@
 // MAC-then-encrypt), our_no_etm (our side does not offer / accept it: MAC-then-encrypt).
 #include <gtest/gtest.h>
 
+#include <tls12/tls/connection.h>
+#include <tls12/tls/suites.h>
 #include "interop.h"
 #include "support/pki.h"
-#include "tls/connection.h"
-#include "tls/suites.h"
 
 namespace interop {
 namespace {
@@ -21,12 +21,12 @@ constexpr size_t kData = 256 * 1024;
 enum class Mode { etm, peer_no_etm, our_no_etm };
 
 struct CbcCase {
-    tls::CipherSuite suite;
+    tls12::CipherSuite suite;
     Mode mode;
 
     Case base() const {
         Case c{suite, std::nullopt, false};
-        if (tls::find_suite(suite)->ecdhe()) c.group = tls::NamedGroup::x25519;
+        if (tls12::find_suite(suite)->ecdhe()) c.group = tls12::NamedGroup::x25519;
         c.no_etm = mode == Mode::peer_no_etm;
         return c;
     }
@@ -34,7 +34,7 @@ struct CbcCase {
 };
 
 void PrintTo(const CbcCase& c, std::ostream* os) {
-    *os << tls::openssl_name(c.suite) << " mode " << static_cast<int>(c.mode);
+    *os << tls12::openssl_name(c.suite) << " mode " << static_cast<int>(c.mode);
 }
 
 std::string cbc_case_name(const testing::TestParamInfo<CbcCase>& info) {
@@ -50,13 +50,13 @@ std::string cbc_case_name(const testing::TestParamInfo<CbcCase>& info) {
     return n;
 }
 
-const tls::CipherSuite kAll[] = {
-    tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-    tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
-    tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
-    tls::CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
-    tls::CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
-    tls::CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
+const tls12::CipherSuite kAll[] = {
+    tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+    tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
+    tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
+    tls12::CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA256,
+    tls12::CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA,
+    tls12::CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA,
 };
 
 // Every suite with and without ETM on the peer's side, plus our side declining it once per
@@ -65,32 +65,32 @@ std::vector<CbcCase> openssl_cases() {
     std::vector<CbcCase> out;
     for (auto s : kAll)
         for (Mode m : {Mode::etm, Mode::peer_no_etm}) out.push_back({s, m});
-    out.push_back({tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, Mode::our_no_etm});
-    out.push_back({tls::CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA, Mode::our_no_etm});
+    out.push_back({tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, Mode::our_no_etm});
+    out.push_back({tls12::CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA, Mode::our_no_etm});
     return out;
 }
 
 std::vector<CbcCase> gnutls_cases() {
     std::vector<CbcCase> out;
-    for (auto s : {tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
-                   tls::CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA})
+    for (auto s : {tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+                   tls12::CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA})
         for (Mode m : {Mode::etm, Mode::peer_no_etm}) out.push_back({s, m});
-    out.push_back({tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, Mode::our_no_etm});
+    out.push_back({tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, Mode::our_no_etm});
     return out;
 }
 
-std::shared_ptr<const tls::ClientConfig> our_client(const CbcCase& c) {
+std::shared_ptr<const tls12::ClientConfig> our_client(const CbcCase& c) {
     const Case base = c.base();
-    return tls12_test::client_config([&](tls::ClientConfig& cfg) {
+    return tls12_test::client_config([&](tls12::ClientConfig& cfg) {
         cfg.cipher_suites = {c.suite};
         if (base.group) cfg.groups = base.client_groups();
         cfg.encrypt_then_mac = c.mode != Mode::our_no_etm;
     });
 }
 
-std::shared_ptr<const tls::ServerConfig> our_server(const CbcCase& c) {
+std::shared_ptr<const tls12::ServerConfig> our_server(const CbcCase& c) {
     const Case base = c.base();
-    return tls12_test::server_config(tls12_test::ServerKey::rsa2048, [&](tls::ServerConfig& cfg) {
+    return tls12_test::server_config(tls12_test::ServerKey::rsa2048, [&](tls12::ServerConfig& cfg) {
         cfg.cipher_suites = {c.suite};
         if (base.group) cfg.groups = {*base.group};
         cfg.encrypt_then_mac = c.mode != Mode::our_no_etm;
@@ -117,7 +117,7 @@ TEST_P(CbcOurClientToOpenSsl, QuarterMiBEachWay) {
     if (c.mode == Mode::peer_no_etm) extra.push_back("-no_etm");
     OpenSslServer server = start_openssl_server_for(base, extra);
     try {
-        net::Stream s = connect_to(server.port, our_client(c));
+        tls12::net::Stream s = connect_to(server.port, our_client(c));
         expect_negotiated(s.negotiated(), base);
         EXPECT_EQ(s.negotiated().encrypt_then_mac, c.expect_etm());
         const std::string data = text_lines(kData, 1024, seed_of(c));
@@ -197,7 +197,7 @@ TEST_P(CbcOurClientToGnuTls, QuarterMiBEachWay) {
     const Case base = c.base();
     GnuTlsServer server = start_gnutls_server(base);
     try {
-        net::Stream s = connect_to(server.port, our_client(c));
+        tls12::net::Stream s = connect_to(server.port, our_client(c));
         expect_negotiated(s.negotiated(), base);
         EXPECT_EQ(s.negotiated().encrypt_then_mac, c.expect_etm());
         const std::string data = text_lines(kData, 1024, seed_of(c));

@@ -9,9 +9,9 @@
 // server has only a P-256 certificate.
 #include <gtest/gtest.h>
 
+#include <tls12/x509/certificate.h>
 #include "interop.h"
 #include "support/pki.h"
-#include "x509/certificate.h"
 
 namespace interop {
 namespace {
@@ -35,10 +35,10 @@ TEST(CertificateSelection, EcdsaCertificateSkippedWhenClientLacksItsCurve) {
     const auto& pki = tls12_test::test_pki();
     // ECDSA P-256 first (preferred), RSA as the alternative.
     EchoServer server(
-        tls12_test::server_config(tls12_test::ServerKey::ecdsa_p256, [&](tls::ServerConfig& cfg) {
-            cfg.certificates.push_back({x509::load_certificate_chain(pki.server_chain),
-                                        std::make_shared<const crypto::PrivateKey>(
-                                            x509::load_private_key(pki.server_key))});
+        tls12_test::server_config(tls12_test::ServerKey::ecdsa_p256, [&](tls12::ServerConfig& cfg) {
+            cfg.certificates.push_back({tls12::x509::load_certificate_chain(pki.server_chain),
+                                        std::make_shared<const tls12::crypto::PrivateKey>(
+                                            tls12::x509::load_private_key(pki.server_key))});
         }));
     Process client = x25519_only_client(server.port());
     const auto code = client.wait(20s);
@@ -66,8 +66,8 @@ TEST(CertificateSelection, OnlyEcdsaCertificateOnAnotherCurveIsHandshakeFailure)
     ASSERT_TRUE(outcome->tls_error.has_value()) << outcome->error;
     // We refuse (our alert), rather than sending a certificate the client cannot use and
     // receiving its illegal_parameter.
-    EXPECT_EQ(tls::to_string(outcome->tls_error->alert),
-              tls::to_string(tls::AlertDescription::handshake_failure))
+    EXPECT_EQ(tls12::to_string(outcome->tls_error->alert),
+              tls12::to_string(tls12::AlertDescription::handshake_failure))
         << outcome->tls_error->message() << "\n"
         << peer_output(client);
     EXPECT_TRUE(client.wait_for_output("alert handshake failure", 5s, /*from_stderr=*/true))

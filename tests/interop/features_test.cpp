@@ -10,11 +10,11 @@
 #include <regex>
 #include <thread>
 
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/certificate.h>
+#include <tls12/x509/trust_store.h>
 #include "interop.h"
 #include "support/pki.h"
-#include "tls/x509_verifier.h"
-#include "x509/certificate.h"
-#include "x509/trust_store.h"
 
 namespace interop {
 namespace {
@@ -32,23 +32,23 @@ size_t count(const std::string& text, const std::string& needle) {
     return n;
 }
 
-tls::CertifiedKey certified(const std::string& chain, const std::string& key) {
-    return tls::CertifiedKey::from_pem_files(chain, key);
+tls12::CertifiedKey certified(const std::string& chain, const std::string& key) {
+    return tls12::CertifiedKey::from_pem_files(chain, key);
 }
 
-// A net::TlsListener on 127.0.0.1:0 serving up to `connections` connections one after the other
-// from one thread, all with the same ServerConfig (so the same session cache and ticket keys).
-// Each connection is echoed until the peer closes (close_notify or TCP EOF).
+// A tls12::net::TlsListener on 127.0.0.1:0 serving up to `connections` connections one after the
+// other from one thread, all with the same ServerConfig (so the same session cache and ticket
+// keys). Each connection is echoed until the peer closes (close_notify or TCP EOF).
 class MultiServer {
   public:
-    MultiServer(std::shared_ptr<const tls::ServerConfig> config, size_t connections)
+    MultiServer(std::shared_ptr<const tls12::ServerConfig> config, size_t connections)
         : listener_("127.0.0.1", 0, std::move(config), stream_options()) {
         done_ = std::async(std::launch::async, [this, connections] {
             std::vector<ServerOutcome> all;
             for (size_t i = 0; i < connections; ++i) {
                 ServerOutcome o;
                 try {
-                    net::Stream s = listener_.accept(60s);
+                    tls12::net::Stream s = listener_.accept(60s);
                     o.accepted = true;
                     try {
                         s.handshake();
@@ -57,7 +57,7 @@ class MultiServer {
                             s.write(std::span<const uint8_t>(buffer.data(), n));
                         s.close();
                         o.clean_close = true;
-                    } catch (const net::TlsError& e) {
+                    } catch (const tls12::net::TlsError& e) {
                         o.tls_error = e.error();
                         o.error = e.what();
                     } catch (const std::exception& e) {
@@ -91,7 +91,7 @@ class MultiServer {
     void close() { listener_.close(); }
 
   private:
-    net::TlsListener listener_;
+    tls12::net::TlsListener listener_;
     std::future<std::vector<ServerOutcome>> done_;
 };
 
@@ -119,7 +119,7 @@ Process run_s_client(uint16_t port, std::vector<std::string> extra = {}) {
 
 // ---- resumption: OpenSSL client, our server --------------------------------------------------
 
-void expect_s_client_reconnect_resumes(std::shared_ptr<const tls::ServerConfig> config,
+void expect_s_client_reconnect_resumes(std::shared_ptr<const tls12::ServerConfig> config,
                                        std::vector<std::string> extra) {
     MultiServer server(std::move(config), 6);
     extra.push_back("-reconnect");
@@ -142,7 +142,7 @@ TEST(FeaturesResumption, OpenSslReconnectResumesByTicket) {
     // No session-ID cache on our side: only the ticket can resume.
     expect_s_client_reconnect_resumes(
         tls12_test::server_config(tls12_test::ServerKey::rsa2048,
-                                  [](tls::ServerConfig& cfg) { cfg.session_cache = nullptr; }),
+                                  [](tls12::ServerConfig& cfg) { cfg.session_cache = nullptr; }),
         {});
 }
 
@@ -176,7 +176,7 @@ void expect_client_resumes(uint16_t port, const std::string& what, const Process
     auto config = tls12_test::client_config();
     for (int i = 0; i < 2; ++i) {
         try {
-            net::Stream s = connect_to(port, config);
+            tls12::net::Stream s = connect_to(port, config);
             EXPECT_EQ(s.negotiated().resumed, i == 1) << what << " connection " << i;
             s.close();
         } catch (const std::exception& e) {
@@ -238,7 +238,7 @@ TEST(FeaturesResumption, ClientResumesWithGnuTlsByTicket) {
     expect_client_resumes(server.port, "gnutls-serv --nodb", server.process);
 }
 
-void expect_gnutls_cli_resumes(std::shared_ptr<const tls::ServerConfig> config,
+void expect_gnutls_cli_resumes(std::shared_ptr<const tls12::ServerConfig> config,
                                std::vector<std::string> extra) {
     MultiServer server(std::move(config), 2);
     std::vector<std::string> argv = {"gnutls-cli",   "--resume",
@@ -262,7 +262,7 @@ TEST(FeaturesResumption, GnuTlsCliResumesByTicket) {
     INTEROP_REQUIRE_TOOL("gnutls-cli");
     expect_gnutls_cli_resumes(
         tls12_test::server_config(tls12_test::ServerKey::rsa2048,
-                                  [](tls::ServerConfig& cfg) { cfg.session_cache = nullptr; }),
+                                  [](tls12::ServerConfig& cfg) { cfg.session_cache = nullptr; }),
         {});
 }
 
@@ -273,8 +273,8 @@ TEST(FeaturesResumption, GnuTlsCliResumesBySessionId) {
 
 // ---- ALPN ------------------------------------------------------------------------------------
 
-std::shared_ptr<const tls::ServerConfig> alpn_server(std::vector<std::string> protocols) {
-    return tls12_test::server_config(tls12_test::ServerKey::rsa2048, [&](tls::ServerConfig& cfg) {
+std::shared_ptr<const tls12::ServerConfig> alpn_server(std::vector<std::string> protocols) {
+    return tls12_test::server_config(tls12_test::ServerKey::rsa2048, [&](tls12::ServerConfig& cfg) {
         cfg.alpn_protocols = protocols;
     });
 }
@@ -304,8 +304,8 @@ TEST(FeaturesAlpn, NoOverlapIsNoApplicationProtocol) {
     ASSERT_TRUE(outcome.has_value());
     EXPECT_FALSE(outcome->handshake_complete);
     ASSERT_TRUE(outcome->tls_error.has_value()) << outcome->error;
-    EXPECT_EQ(tls::to_string(outcome->tls_error->alert),
-              tls::to_string(tls::AlertDescription::no_application_protocol));
+    EXPECT_EQ(tls12::to_string(outcome->tls_error->alert),
+              tls12::to_string(tls12::AlertDescription::no_application_protocol));
 }
 
 TEST(FeaturesAlpn, ClientNegotiatesWithOpenSslServer) {
@@ -313,11 +313,11 @@ TEST(FeaturesAlpn, ClientNegotiatesWithOpenSslServer) {
     const auto& pki = tls12_test::test_pki();
     auto server = start_openssl_server(pki.server_cert, pki.server_key, pki.intermediate_cert,
                                        {"-alpn", "http/1.1", "-naccept", "1"});
-    auto config = tls12_test::client_config([](tls::ClientConfig& cfg) {
+    auto config = tls12_test::client_config([](tls12::ClientConfig& cfg) {
         cfg.alpn_protocols = {"h2", "http/1.1"};
     });
     try {
-        net::Stream s = connect_to(server.port, config);
+        tls12::net::Stream s = connect_to(server.port, config);
         EXPECT_EQ(s.negotiated().alpn, "http/1.1");
         s.close();
     } catch (const std::exception& e) {
@@ -330,9 +330,9 @@ TEST(FeaturesAlpn, ClientNegotiatesWithOpenSslServer) {
 
 // ---- certificate selection -------------------------------------------------------------------
 
-std::shared_ptr<const tls::ServerConfig> rsa_and_ecdsa_server() {
+std::shared_ptr<const tls12::ServerConfig> rsa_and_ecdsa_server() {
     const auto& pki = tls12_test::test_pki();
-    auto cfg = std::make_shared<tls::ServerConfig>();
+    auto cfg = std::make_shared<tls12::ServerConfig>();
     cfg->certificates.push_back(certified(pki.server_chain, pki.server_key));
     cfg->certificates.push_back(certified(pki.ecdsa256_chain, pki.ecdsa256_key));
     return cfg;
@@ -369,10 +369,10 @@ TEST(FeaturesCertificateSelection, RsaPssSigalgsGetTheRsaCertificate) {
 TEST(FeaturesCertificateSelection, SniPicksTheCertificate) {
     INTEROP_REQUIRE_TOOL("openssl");
     const auto& pki = tls12_test::test_pki();
-    auto cfg = std::make_shared<tls::ServerConfig>();
+    auto cfg = std::make_shared<tls12::ServerConfig>();
     cfg->certificates.push_back(certified(pki.server_chain, pki.server_key));
     cfg->certificates.push_back(certified(pki.wrong_host_chain, pki.wrong_host_key));
-    std::shared_ptr<const tls::ServerConfig> config = cfg;
+    std::shared_ptr<const tls12::ServerConfig> config = cfg;
     for (const std::string name : {"wrong.example.com", "localhost"}) {
         SCOPED_TRACE(name);
         EchoServer server(config);
@@ -395,11 +395,11 @@ TEST(FeaturesCertificateSelection, SniPicksTheCertificate) {
 
 // ---- mutual TLS ------------------------------------------------------------------------------
 
-std::shared_ptr<const tls::ServerConfig> mtls_server() {
-    return tls12_test::server_config(tls12_test::ServerKey::rsa2048, [](tls::ServerConfig& cfg) {
-        cfg.client_auth = tls::ClientAuth::require;
-        cfg.client_verifier = tls::make_x509_verifier(
-            x509::TrustStore::from_pem_file(tls12_test::test_pki().ca_cert));
+std::shared_ptr<const tls12::ServerConfig> mtls_server() {
+    return tls12_test::server_config(tls12_test::ServerKey::rsa2048, [](tls12::ServerConfig& cfg) {
+        cfg.client_auth = tls12::ClientAuth::require;
+        cfg.client_verifier = tls12::make_x509_verifier(
+            tls12::x509::TrustStore::from_pem_file(tls12_test::test_pki().ca_cert));
     });
 }
 
@@ -414,7 +414,7 @@ TEST(FeaturesMutualTls, OpenSslClientWithCertificateIsAccepted) {
     ASSERT_TRUE(outcome.has_value());
     EXPECT_TRUE(outcome->handshake_complete) << outcome->error << "\n" << peer_output(client);
     ASSERT_EQ(outcome->negotiated.peer_certificates.size(), 2u);
-    const auto leaf = x509::load_certificate_chain(pki.client_cert);
+    const auto leaf = tls12::x509::load_certificate_chain(pki.client_cert);
     ASSERT_FALSE(leaf.empty());
     EXPECT_TRUE(outcome->negotiated.peer_certificates[0] == leaf[0]);
 }
@@ -432,8 +432,8 @@ TEST(FeaturesMutualTls, OpenSslClientWithoutCertificateIsRefused) {
     ASSERT_TRUE(outcome.has_value());
     EXPECT_FALSE(outcome->handshake_complete);
     ASSERT_TRUE(outcome->tls_error.has_value()) << outcome->error;
-    EXPECT_EQ(tls::to_string(outcome->tls_error->alert),
-              tls::to_string(tls::AlertDescription::handshake_failure));
+    EXPECT_EQ(tls12::to_string(outcome->tls_error->alert),
+              tls12::to_string(tls12::AlertDescription::handshake_failure));
 }
 
 // Asking for client certificates does not turn resumption off for a client that has none.
@@ -444,10 +444,10 @@ TEST(FeaturesMutualTls, OpenSslClientWithoutCertificateResumesInRequestMode) {
         expect_s_client_reconnect_resumes(
             tls12_test::server_config(
                 tls12_test::ServerKey::rsa2048,
-                [](tls::ServerConfig& cfg) {
-                    cfg.client_auth = tls::ClientAuth::request;
-                    cfg.client_verifier = tls::make_x509_verifier(
-                        x509::TrustStore::from_pem_file(tls12_test::test_pki().ca_cert));
+                [](tls12::ServerConfig& cfg) {
+                    cfg.client_auth = tls12::ClientAuth::request;
+                    cfg.client_verifier = tls12::make_x509_verifier(
+                        tls12::x509::TrustStore::from_pem_file(tls12_test::test_pki().ca_cert));
                 }),
             tickets ? std::vector<std::string>{} : std::vector<std::string>{"-no_ticket"});
     }
@@ -492,11 +492,11 @@ TEST(FeaturesMutualTls, ClientCertificateVerifiedByOpenSsl) {
     INTEROP_REQUIRE_TOOL("openssl");
     const auto& pki = tls12_test::test_pki();
     auto server = verifying_openssl_server();
-    auto config = tls12_test::client_config([&](tls::ClientConfig& cfg) {
+    auto config = tls12_test::client_config([&](tls12::ClientConfig& cfg) {
         cfg.certificate = certified(pki.client_chain, pki.client_key);
     });
     try {
-        net::Stream s = connect_to(server.port, config);
+        tls12::net::Stream s = connect_to(server.port, config);
         EXPECT_TRUE(s.is_handshake_complete());
         s.close();
     } catch (const std::exception& e) {
@@ -512,15 +512,15 @@ TEST(FeaturesMutualTls, OpenSslRefusesClientWithoutCertificate) {
     INTEROP_REQUIRE_TOOL("openssl");
     auto server = verifying_openssl_server();
     try {
-        net::Stream s = connect_to(server.port, tls12_test::client_config());
+        tls12::net::Stream s = connect_to(server.port, tls12_test::client_config());
         // The server's refusal may only show on the first read.
         std::vector<uint8_t> buffer(16);
         s.read(buffer);
         ADD_FAILURE() << "handshake succeeded without a client certificate\n"
                       << peer_output(server.process);
-    } catch (const net::TlsError& e) {
-        EXPECT_EQ(tls::to_string(e.alert()),
-                  tls::to_string(tls::AlertDescription::handshake_failure))
+    } catch (const tls12::net::TlsError& e) {
+        EXPECT_EQ(tls12::to_string(e.alert()),
+                  tls12::to_string(tls12::AlertDescription::handshake_failure))
             << e.what();
     } catch (const std::exception& e) {
         ADD_FAILURE() << "expected a TLS alert, got: " << e.what() << "\n"
@@ -535,7 +535,7 @@ TEST(FeaturesKeyLog, ServerLineEqualsOpenSslClientLine) {
     auto lines = std::make_shared<std::vector<std::string>>();
     auto mutex = std::make_shared<std::mutex>();
     EchoServer server(
-        tls12_test::server_config(tls12_test::ServerKey::rsa2048, [&](tls::ServerConfig& cfg) {
+        tls12_test::server_config(tls12_test::ServerKey::rsa2048, [&](tls12::ServerConfig& cfg) {
             cfg.key_log = [lines, mutex](const std::string& line) {
                 std::lock_guard lock(*mutex);
                 lines->push_back(line);

@@ -1,6 +1,7 @@
 // Every supported suite x group against GnuTLS 3.7, both directions, 1 MiB each way:
 //   OurClientToGnuTls: our client -> `gnutls-serv --echo`
-//   GnuTlsToOurServer: `gnutls-cli` -> our net::TlsListener echoing in a thread (1 MiB streamed
+//   GnuTlsToOurServer: `gnutls-cli` -> our tls12::net::TlsListener echoing in a thread (1 MiB
+//   streamed
 //                      through gnutls-cli's stdin/stdout, its informational output in a log file)
 // Both sides are pinned to the suite and group under test by priority strings / our configs, and
 // each side verifies the other's chain against the test root.
@@ -31,7 +32,7 @@ TEST_P(OurClientToGnuTls, OneMiBEachWay) {
     const Case& c = GetParam();
     GnuTlsServer server = start_gnutls_server(c);
     try {
-        net::Stream s = connect_to(server.port, pinned_client(c));
+        tls12::net::Stream s = connect_to(server.port, pinned_client(c));
         expect_negotiated(s.negotiated(), c);
         EXPECT_EQ(s.negotiated().peer_certificates.size(), 2u) << "leaf + intermediate";
 

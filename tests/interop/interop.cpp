@@ -5,20 +5,20 @@
 #include <stdexcept>
 #include <thread>
 
+#include <tls12/tls/suites.h>
 #include "support/pki.h"
-#include "tls/suites.h"
 
 namespace interop {
 
 // ---- the matrix -----------------------------------------------------------------------------
 
-std::string group_name(tls::NamedGroup group) {
+std::string group_name(tls12::NamedGroup group) {
     switch (group) {
-        case tls::NamedGroup::x25519:
+        case tls12::NamedGroup::x25519:
             return "x25519";
-        case tls::NamedGroup::secp256r1:
+        case tls12::NamedGroup::secp256r1:
             return "secp256r1";
-        case tls::NamedGroup::secp384r1:
+        case tls12::NamedGroup::secp384r1:
             return "secp384r1";
         default:
             return "group" + std::to_string(static_cast<int>(group));
@@ -26,38 +26,39 @@ std::string group_name(tls::NamedGroup group) {
 }
 
 std::string Case::openssl_suite() const {
-    return tls::openssl_name(suite);
+    return tls12::openssl_name(suite);
 }
 
-std::vector<tls::NamedGroup> Case::client_groups() const {
+std::vector<tls12::NamedGroup> Case::client_groups() const {
     if (!group) return {};
-    std::vector<tls::NamedGroup> out = {*group};
-    if (ecdsa && *group != tls::NamedGroup::secp256r1) out.push_back(tls::NamedGroup::secp256r1);
+    std::vector<tls12::NamedGroup> out = {*group};
+    if (ecdsa && *group != tls12::NamedGroup::secp256r1)
+        out.push_back(tls12::NamedGroup::secp256r1);
     return out;
 }
 
 namespace {
 
-std::string openssl_group_name(tls::NamedGroup group) {
+std::string openssl_group_name(tls12::NamedGroup group) {
     switch (group) {
-        case tls::NamedGroup::x25519:
+        case tls12::NamedGroup::x25519:
             return "X25519";
-        case tls::NamedGroup::secp256r1:
+        case tls12::NamedGroup::secp256r1:
             return "P-256";
-        case tls::NamedGroup::secp384r1:
+        case tls12::NamedGroup::secp384r1:
             return "P-384";
         default:
             throw std::invalid_argument("no OpenSSL name for " + group_name(group));
     }
 }
 
-std::string gnutls_group_name(tls::NamedGroup group) {
+std::string gnutls_group_name(tls12::NamedGroup group) {
     switch (group) {
-        case tls::NamedGroup::x25519:
+        case tls12::NamedGroup::x25519:
             return "GROUP-X25519";
-        case tls::NamedGroup::secp256r1:
+        case tls12::NamedGroup::secp256r1:
             return "GROUP-SECP256R1";
-        case tls::NamedGroup::secp384r1:
+        case tls12::NamedGroup::secp384r1:
             return "GROUP-SECP384R1";
         default:
             throw std::invalid_argument("no GnuTLS name for " + group_name(group));
@@ -72,33 +73,34 @@ std::string Case::openssl_group() const {
 
 std::string Case::openssl_client_groups() const {
     std::string out;
-    for (tls::NamedGroup g : client_groups())
+    for (tls12::NamedGroup g : client_groups())
         out += (out.empty() ? "" : ":") + openssl_group_name(g);
     return out;
 }
 
 std::string Case::gnutls_priority(bool client) const {
-    const tls::SuiteInfo* info = tls::find_suite(suite);
-    if (!info) throw std::invalid_argument("unknown suite " + tls::to_string(suite));
+    const tls12::SuiteInfo* info = tls12::find_suite(suite);
+    if (!info) throw std::invalid_argument("unknown suite " + tls12::to_string(suite));
     std::string kx;
     switch (info->kex) {
-        case tls::SuiteKex::rsa:
+        case tls12::SuiteKex::rsa:
             kx = "RSA";
             break;
-        case tls::SuiteKex::ecdhe_rsa:
+        case tls12::SuiteKex::ecdhe_rsa:
             kx = "ECDHE-RSA";
             break;
-        case tls::SuiteKex::ecdhe_ecdsa:
+        case tls12::SuiteKex::ecdhe_ecdsa:
             kx = "ECDHE-ECDSA";
             break;
     }
     if (info->cbc()) {
-        std::string p = "NONE:+VERS-TLS1.2:+" + kx +
-                        (info->key_size == 16 ? ":+AES-128-CBC" : ":+AES-256-CBC") +
-                        (info->mac_hash == crypto::HashAlgorithm::sha1 ? ":+SHA1" : ":+SHA256") +
-                        ":+SIGN-ALL:+COMP-NULL:+CTYPE-X509";
+        std::string p =
+            "NONE:+VERS-TLS1.2:+" + kx +
+            (info->key_size == 16 ? ":+AES-128-CBC" : ":+AES-256-CBC") +
+            (info->mac_hash == tls12::crypto::HashAlgorithm::sha1 ? ":+SHA1" : ":+SHA256") +
+            ":+SIGN-ALL:+COMP-NULL:+CTYPE-X509";
         if (group) {
-            for (tls::NamedGroup g : client ? client_groups() : std::vector{*group})
+            for (tls12::NamedGroup g : client ? client_groups() : std::vector{*group})
                 p += ":+" + gnutls_group_name(g);
         } else {
             p += ":+GROUP-ALL";
@@ -108,13 +110,13 @@ std::string Case::gnutls_priority(bool client) const {
     }
     std::string cipher;
     switch (info->aead) {
-        case crypto::AeadAlgorithm::aes128_gcm:
+        case tls12::crypto::AeadAlgorithm::aes128_gcm:
             cipher = "AES-128-GCM";
             break;
-        case crypto::AeadAlgorithm::aes256_gcm:
+        case tls12::crypto::AeadAlgorithm::aes256_gcm:
             cipher = "AES-256-GCM";
             break;
-        case crypto::AeadAlgorithm::chacha20_poly1305:
+        case tls12::crypto::AeadAlgorithm::chacha20_poly1305:
             cipher = "CHACHA20-POLY1305";
             break;
     }
@@ -122,7 +124,7 @@ std::string Case::gnutls_priority(bool client) const {
                     ":-MAC-ALL:+AEAD";
     if (group) {
         p += ":-GROUP-ALL";
-        for (tls::NamedGroup g : client ? client_groups() : std::vector{*group})
+        for (tls12::NamedGroup g : client ? client_groups() : std::vector{*group})
             p += ":+" + gnutls_group_name(g);
     }
     return p;
@@ -137,11 +139,12 @@ std::string Case::name() const {
 
 std::vector<Case> all_cases() {
     std::vector<Case> out;
-    for (const tls::SuiteInfo& info : tls::all_suites()) {
+    for (const tls12::SuiteInfo& info : tls12::all_suites()) {
         if (info.cbc()) continue;
-        const bool ecdsa = info.kex == tls::SuiteKex::ecdhe_ecdsa;
+        const bool ecdsa = info.kex == tls12::SuiteKex::ecdhe_ecdsa;
         if (info.ecdhe()) {
-            for (tls::NamedGroup g : tls::default_groups()) out.push_back({info.suite, g, ecdsa});
+            for (tls12::NamedGroup g : tls12::default_groups())
+                out.push_back({info.suite, g, ecdsa});
         } else {
             out.push_back({info.suite, std::nullopt, ecdsa});
         }
@@ -159,10 +162,10 @@ std::string case_name(const testing::TestParamInfo<Case>& info) {
     return info.param.name();
 }
 
-void expect_negotiated(const tls::NegotiatedParameters& n, const Case& c) {
-    EXPECT_EQ(n.version, tls::ProtocolVersion::tls12);
+void expect_negotiated(const tls12::NegotiatedParameters& n, const Case& c) {
+    EXPECT_EQ(n.version, tls12::ProtocolVersion::tls12);
     ASSERT_TRUE(n.cipher_suite.has_value());
-    EXPECT_EQ(tls::openssl_name(*n.cipher_suite), c.openssl_suite());
+    EXPECT_EQ(tls12::openssl_name(*n.cipher_suite), c.openssl_suite());
     if (c.group) {
         ASSERT_TRUE(n.group.has_value()) << "no ECDHE group recorded";
         EXPECT_EQ(group_name(*n.group), group_name(*c.group));
@@ -217,35 +220,37 @@ std::string describe_mismatch(const std::string& expected, const std::string& ac
 
 // ---- our side -------------------------------------------------------------------------------
 
-net::StreamOptions stream_options() {
-    net::StreamOptions o;
+tls12::net::StreamOptions stream_options() {
+    tls12::net::StreamOptions o;
     o.connect_timeout = 10s;
     o.handshake_timeout = 20s;
     o.io_timeout = 20s;
     return o;
 }
 
-std::shared_ptr<const tls::ClientConfig> pinned_client(const Case& c) {
-    return tls12_test::client_config([&](tls::ClientConfig& cfg) {
+std::shared_ptr<const tls12::ClientConfig> pinned_client(const Case& c) {
+    return tls12_test::client_config([&](tls12::ClientConfig& cfg) {
         cfg.cipher_suites = {c.suite};
         if (c.group) cfg.groups = c.client_groups();
     });
 }
 
-std::shared_ptr<const tls::ServerConfig> pinned_server(const Case& c) {
+std::shared_ptr<const tls12::ServerConfig> pinned_server(const Case& c) {
     return tls12_test::server_config(
         c.ecdsa ? tls12_test::ServerKey::ecdsa_p256 : tls12_test::ServerKey::rsa2048,
-        [&](tls::ServerConfig& cfg) {
+        [&](tls12::ServerConfig& cfg) {
             cfg.cipher_suites = {c.suite};
             if (c.group) cfg.groups = {*c.group};
         });
 }
 
-net::Stream connect_to(uint16_t port, std::shared_ptr<const tls::ClientConfig> config) {
-    return net::connect_tls("127.0.0.1", port, std::move(config), stream_options(), "localhost");
+tls12::net::Stream connect_to(uint16_t port, std::shared_ptr<const tls12::ClientConfig> config) {
+    return tls12::net::connect_tls("127.0.0.1", port, std::move(config), stream_options(),
+                                   "localhost");
 }
 
-std::string exchange(net::Stream& stream, const std::string& data, size_t chunk, size_t window) {
+std::string exchange(tls12::net::Stream& stream, const std::string& data, size_t chunk,
+                     size_t window) {
     std::string back;
     back.reserve(data.size());
     std::vector<uint8_t> buffer(64 * 1024);
@@ -263,12 +268,12 @@ std::string exchange(net::Stream& stream, const std::string& data, size_t chunk,
     return back;
 }
 
-EchoServer::EchoServer(std::shared_ptr<const tls::ServerConfig> config, size_t max_write)
+EchoServer::EchoServer(std::shared_ptr<const tls12::ServerConfig> config, size_t max_write)
     : listener_("127.0.0.1", 0, std::move(config), stream_options()) {
     done_ = std::async(std::launch::async, [this, max_write] {
         ServerOutcome o;
         try {
-            net::Stream s = listener_.accept(60s);
+            tls12::net::Stream s = listener_.accept(60s);
             o.accepted = true;
             try {
                 s.handshake();
@@ -279,7 +284,7 @@ EchoServer::EchoServer(std::shared_ptr<const tls::ServerConfig> config, size_t m
                     s.write(std::span<const uint8_t>(buffer.data(), n));
                 s.close();
                 o.clean_close = true;
-            } catch (const net::TlsError& e) {
+            } catch (const tls12::net::TlsError& e) {
                 o.tls_error = e.error();
                 o.error = e.what();
             } catch (const std::exception& e) {

@@ -1,6 +1,6 @@
 // Shared pieces of the interop suite: the suite x group matrix, peer processes (openssl s_server /
 // s_client, gnutls-serv / gnutls-cli) started on loopback, an in-process echo server built on
-// net::TlsListener, test data and bounded waits.
+// tls12::net::TlsListener, test data and bounded waits.
 //
 // Every wait has a timeout and every child process is killed by the Process destructor, so a
 // misbehaving peer fails a test instead of hanging it. A missing tool fails the test with a clear
@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "net/stream.h"
+#include <tls12/net/stream.h>
+#include <tls12/tls/config.h>
 #include "support/engine_pair.h"
 #include "support/process.h"
-#include "tls/config.h"
 
 namespace interop {
 
@@ -37,16 +37,16 @@ using tls12_test::Process;
 // ---- the matrix -----------------------------------------------------------------------------
 
 struct Case {
-    tls::CipherSuite suite;
-    std::optional<tls::NamedGroup> group;  // ECDHE suites only
-    bool ecdsa = false;                    // the server needs the ECDSA (P-256) certificate
-    bool no_etm = false;                   // CBC suites: GnuTLS priorities add %NO_ETM
+    tls12::CipherSuite suite;
+    std::optional<tls12::NamedGroup> group;  // ECDHE suites only
+    bool ecdsa = false;                      // the server needs the ECDSA (P-256) certificate
+    bool no_etm = false;                     // CBC suites: GnuTLS priorities add %NO_ETM
 
     // The groups a client offers. The server picks `group` for the key exchange; with an ECDSA
     // certificate the client must also list the certificate's curve (secp256r1), since in TLS 1.2
     // supported_groups constrains the server's ECDSA key too (RFC 8422 5.1): OpenSSL refuses a
     // P-256 certificate ("wrong curve") when the client offered only X25519.
-    std::vector<tls::NamedGroup> client_groups() const;
+    std::vector<tls12::NamedGroup> client_groups() const;
 
     std::string openssl_suite() const;          // "ECDHE-RSA-AES128-GCM-SHA256"
     std::string openssl_group() const;          // "X25519", "P-256", "P-384"
@@ -64,10 +64,10 @@ std::vector<Case> all_cases();
 // gtest prints parameters with this (instead of raw bytes).
 void PrintTo(const Case& c, std::ostream* os);
 std::string case_name(const testing::TestParamInfo<Case>& info);
-std::string group_name(tls::NamedGroup group);  // our spelling: "x25519", "secp256r1", ...
+std::string group_name(tls12::NamedGroup group);  // our spelling: "x25519", "secp256r1", ...
 
 // Checks version, suite and group against the case.
-void expect_negotiated(const tls::NegotiatedParameters& n, const Case& c);
+void expect_negotiated(const tls12::NegotiatedParameters& n, const Case& c);
 
 // ---- test data ------------------------------------------------------------------------------
 
@@ -84,39 +84,39 @@ std::string describe_mismatch(const std::string& expected, const std::string& ac
 
 // ---- our side -------------------------------------------------------------------------------
 
-net::StreamOptions stream_options();
+tls12::net::StreamOptions stream_options();
 
 // A client config that trusts the test root, pinned to the case's suite (and group).
-std::shared_ptr<const tls::ClientConfig> pinned_client(const Case& c);
+std::shared_ptr<const tls12::ClientConfig> pinned_client(const Case& c);
 // A server config with the case's certificate, pinned to its suite (and group).
-std::shared_ptr<const tls::ServerConfig> pinned_server(const Case& c);
+std::shared_ptr<const tls12::ServerConfig> pinned_server(const Case& c);
 
 // Connects our client to 127.0.0.1:port, SNI and verified name "localhost".
-net::Stream connect_to(uint16_t port, std::shared_ptr<const tls::ClientConfig> config);
+tls12::net::Stream connect_to(uint16_t port, std::shared_ptr<const tls12::ClientConfig> config);
 
 // Sends `data` in `chunk`-sized writes, at most `window` bytes ahead of what came back, and reads
 // until data.size() bytes returned (or the peer closed). For a line-based peer (s_server -rev)
 // chunk must end on line boundaries and window must be a multiple of chunk.
-std::string exchange(net::Stream& stream, const std::string& data, size_t chunk = 16 * 1024,
+std::string exchange(tls12::net::Stream& stream, const std::string& data, size_t chunk = 16 * 1024,
                      size_t window = 64 * 1024);
 
 // What the in-process server saw.
 struct ServerOutcome {
     bool accepted = false;
     bool handshake_complete = false;
-    tls::NegotiatedParameters negotiated;
+    tls12::NegotiatedParameters negotiated;
     size_t echoed = 0;
-    bool clean_close = false;             // the peer sent close_notify and we answered
-    std::optional<tls::Error> tls_error;  // the alert that ended the connection
-    std::string error;                    // any exception's message, "" when none
+    bool clean_close = false;               // the peer sent close_notify and we answered
+    std::optional<tls12::Error> tls_error;  // the alert that ended the connection
+    std::string error;                      // any exception's message, "" when none
 };
 
-// A net::TlsListener on 127.0.0.1:0 whose first connection is echoed in a thread until the peer
-// sends close_notify (then we close too). accept() and every read/write are bounded.
+// A tls12::net::TlsListener on 127.0.0.1:0 whose first connection is echoed in a thread until the
+// peer sends close_notify (then we close too). accept() and every read/write are bounded.
 class EchoServer {
   public:
     // Each echo write carries at most max_write bytes (one record when <= 16 KiB).
-    explicit EchoServer(std::shared_ptr<const tls::ServerConfig> config,
+    explicit EchoServer(std::shared_ptr<const tls12::ServerConfig> config,
                         size_t max_write = 16 * 1024);
     ~EchoServer();
     EchoServer(const EchoServer&) = delete;
@@ -127,7 +127,7 @@ class EchoServer {
     std::optional<ServerOutcome> outcome(milliseconds timeout = 30s);
 
   private:
-    net::TlsListener listener_;
+    tls12::net::TlsListener listener_;
     std::future<ServerOutcome> done_;
 };
 

@@ -1,7 +1,8 @@
 // Every supported suite x group against OpenSSL 3, both directions, 1 MiB each way:
 //   OurClientToOpenSsl: our client -> `openssl s_server -tls1_2 -rev` (it sends every line back
 //                       reversed, so both directions are checked byte for byte)
-//   OpenSslToOurServer: `openssl s_client -tls1_2` -> our net::TlsListener echoing in a thread
+//   OpenSslToOurServer: `openssl s_client -tls1_2` -> our tls12::net::TlsListener echoing in a
+//   thread
 //                       (1 MiB streamed through s_client's stdin/stdout)
 // Both sides are pinned to the suite and group under test and the negotiated values checked; the
 // peer also verifies our chain (s_client -verify_return_error) and we verify its chain.
@@ -10,10 +11,10 @@
 #include <algorithm>
 #include <set>
 
+#include <tls12/tls/connection.h>
+#include <tls12/tls/suites.h>
 #include "interop.h"
 #include "support/pki.h"
-#include "tls/connection.h"
-#include "tls/suites.h"
 
 namespace interop {
 namespace {
@@ -29,10 +30,10 @@ TEST(InteropMatrix, CoversEverySupportedSuiteAndGroup) {
     for (const auto& c : cases) {
         suites.insert(c.openssl_suite());
         if (c.group) groups.insert(c.openssl_group());
-        EXPECT_EQ(tls::cipher_suite_from_name(c.openssl_suite()), c.suite) << c.name();
+        EXPECT_EQ(tls12::cipher_suite_from_name(c.openssl_suite()), c.suite) << c.name();
     }
-    for (tls::CipherSuite s : tls::default_cipher_suites())
-        EXPECT_TRUE(suites.count(tls::openssl_name(s))) << tls::openssl_name(s);
+    for (tls12::CipherSuite s : tls12::default_cipher_suites())
+        EXPECT_TRUE(suites.count(tls12::openssl_name(s))) << tls12::openssl_name(s);
     for (const char* expected : {"ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
                                  "ECDHE-RSA-CHACHA20-POLY1305", "AES128-GCM-SHA256",
                                  "AES256-GCM-SHA384", "ECDHE-ECDSA-AES128-GCM-SHA256",
@@ -59,7 +60,7 @@ TEST_P(OurClientToOpenSsl, OneMiBEachWay) {
     }
     OpenSslServer server = start_openssl_server_for(c, extra);
     try {
-        net::Stream s = connect_to(server.port, pinned_client(c));
+        tls12::net::Stream s = connect_to(server.port, pinned_client(c));
         expect_negotiated(s.negotiated(), c);
         EXPECT_EQ(s.negotiated().peer_certificates.size(), 2u) << "leaf + intermediate";
 

@@ -54,8 +54,8 @@ TEST_P(OldProtocolClient, RefusedWithProtocolVersion) {
     ASSERT_TRUE(outcome.has_value());
     EXPECT_FALSE(outcome->handshake_complete);
     ASSERT_TRUE(outcome->tls_error.has_value()) << outcome->error << "\n" << peer_output(client);
-    EXPECT_EQ(tls::to_string(outcome->tls_error->alert),
-              tls::to_string(tls::AlertDescription::protocol_version))
+    EXPECT_EQ(tls12::to_string(outcome->tls_error->alert),
+              tls12::to_string(tls12::AlertDescription::protocol_version))
         << outcome->tls_error->message();
     EXPECT_FALSE(outcome->tls_error->reason.empty());
 }
@@ -75,17 +75,17 @@ TEST(OldProtocolServer, OurClientRefusesTls11Server) {
                              {"-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-rev", "-naccept", "1"},
                              /*tls12_only=*/false);
     try {
-        net::Stream s = connect_to(server.port, tls12_test::client_config());
+        tls12::net::Stream s = connect_to(server.port, tls12_test::client_config());
         FAIL() << "handshake with a TLS 1.1-only server succeeded\n" << peer_output(server.process);
-    } catch (const net::TlsError& e) {
+    } catch (const tls12::net::TlsError& e) {
         std::cout << "  our client refused: " << e.what() << "\n";
         // Every suite we offer is TLS 1.2-only (AEAD), so OpenSSL, having picked TLS 1.1, finds no
         // suite and aborts with handshake_failure before it could send a TLS 1.1 ServerHello; a
         // server that did send one would get protocol_version from us. Either way: refused, with
         // a reason.
         const auto alert = e.alert();
-        EXPECT_TRUE(alert == tls::AlertDescription::protocol_version ||
-                    alert == tls::AlertDescription::handshake_failure)
+        EXPECT_TRUE(alert == tls12::AlertDescription::protocol_version ||
+                    alert == tls12::AlertDescription::handshake_failure)
             << e.what();
         EXPECT_FALSE(e.reason().empty());
     } catch (const std::exception& e) {
@@ -112,8 +112,8 @@ TEST(NoCommonSuite, OpenSslClientGetsHandshakeFailure) {
     const auto outcome = server.outcome(30s);
     ASSERT_TRUE(outcome.has_value());
     ASSERT_TRUE(outcome->tls_error.has_value()) << outcome->error;
-    EXPECT_EQ(tls::to_string(outcome->tls_error->alert),
-              tls::to_string(tls::AlertDescription::handshake_failure))
+    EXPECT_EQ(tls12::to_string(outcome->tls_error->alert),
+              tls12::to_string(tls12::AlertDescription::handshake_failure))
         << outcome->tls_error->message();
     EXPECT_FALSE(outcome->tls_error->reason.empty());
 }
@@ -136,8 +136,8 @@ TEST(NoCommonSuite, GnuTlsClientGetsHandshakeFailure) {
     const auto outcome = server.outcome(30s);
     ASSERT_TRUE(outcome.has_value());
     ASSERT_TRUE(outcome->tls_error.has_value()) << outcome->error;
-    EXPECT_EQ(tls::to_string(outcome->tls_error->alert),
-              tls::to_string(tls::AlertDescription::handshake_failure))
+    EXPECT_EQ(tls12::to_string(outcome->tls_error->alert),
+              tls12::to_string(tls12::AlertDescription::handshake_failure))
         << outcome->tls_error->message();
 }
 
@@ -158,7 +158,7 @@ TEST(Tls13CapableClient, OpenSslNegotiatesTls12) {
     ASSERT_TRUE(outcome.has_value());
     EXPECT_EQ(outcome->error, "");
     EXPECT_TRUE(outcome->handshake_complete);
-    EXPECT_EQ(outcome->negotiated.version, tls::ProtocolVersion::tls12);
+    EXPECT_EQ(outcome->negotiated.version, tls12::ProtocolVersion::tls12);
     EXPECT_TRUE(outcome->negotiated.extended_master_secret);
 }
 
@@ -180,7 +180,7 @@ TEST(Tls13CapableClient, GnuTlsNegotiatesTls12) {
     ASSERT_TRUE(outcome.has_value());
     EXPECT_EQ(outcome->error, "");
     EXPECT_TRUE(outcome->handshake_complete);
-    EXPECT_EQ(outcome->negotiated.version, tls::ProtocolVersion::tls12);
+    EXPECT_EQ(outcome->negotiated.version, tls12::ProtocolVersion::tls12);
 }
 
 }  // namespace

@@ -5,10 +5,10 @@
 // both roles and both directions of mutual TLS.
 #include <gtest/gtest.h>
 
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/trust_store.h>
 #include "interop.h"
 #include "support/pki.h"
-#include "tls/x509_verifier.h"
-#include "x509/trust_store.h"
 
 namespace interop {
 namespace {
@@ -37,8 +37,9 @@ Process run_s_client(uint16_t port, std::vector<std::string> extra) {
     return p;
 }
 
-std::shared_ptr<const tls::CertificateVerifier> test_ca_verifier() {
-    return tls::make_x509_verifier(x509::TrustStore::from_pem_file(tls12_test::test_pki().ca_cert));
+std::shared_ptr<const tls12::CertificateVerifier> test_ca_verifier() {
+    return tls12::make_x509_verifier(
+        tls12::x509::TrustStore::from_pem_file(tls12_test::test_pki().ca_cert));
 }
 
 // ---- the server's signature ------------------------------------------------------------------
@@ -51,9 +52,9 @@ TEST(EcdsaHashes, OurClientAcceptsSha384FromAP256Server) {
     auto server = start_openssl_server(pki.ecdsa256_cert, pki.ecdsa256_key, pki.intermediate_cert,
                                        {"-sigalgs", "ECDSA+SHA384", "-naccept", "1"});
     try {
-        net::Stream s = connect_to(server.port, tls12_test::client_config());
+        tls12::net::Stream s = connect_to(server.port, tls12_test::client_config());
         EXPECT_TRUE(s.is_handshake_complete());
-        EXPECT_EQ(s.negotiated().signature_scheme, tls::SignatureScheme::ecdsa_secp384r1_sha384);
+        EXPECT_EQ(s.negotiated().signature_scheme, tls12::SignatureScheme::ecdsa_secp384r1_sha384);
         s.close();
     } catch (const std::exception& e) {
         ADD_FAILURE() << e.what() << "\n" << peer_output(server.process);
@@ -72,7 +73,7 @@ TEST(EcdsaHashes, OurP256ServerSignsWithSha384WhenAsked) {
     const auto outcome = server.outcome(30s);
     ASSERT_TRUE(outcome.has_value());
     EXPECT_TRUE(outcome->handshake_complete) << outcome->error;
-    EXPECT_EQ(outcome->negotiated.signature_scheme, tls::SignatureScheme::ecdsa_secp384r1_sha384);
+    EXPECT_EQ(outcome->negotiated.signature_scheme, tls12::SignatureScheme::ecdsa_secp384r1_sha384);
 }
 
 // ---- the client's signature (mutual TLS) -----------------------------------------------------
@@ -83,8 +84,8 @@ TEST(EcdsaHashes, OurServerAcceptsSha384FromAP256ClientCertificate) {
     INTEROP_REQUIRE_TOOL("openssl");
     const auto& pki = tls12_test::test_pki();
     EchoServer server(
-        tls12_test::server_config(tls12_test::ServerKey::rsa2048, [](tls::ServerConfig& cfg) {
-            cfg.client_auth = tls::ClientAuth::require;
+        tls12_test::server_config(tls12_test::ServerKey::rsa2048, [](tls12::ServerConfig& cfg) {
+            cfg.client_auth = tls12::ClientAuth::require;
             cfg.client_verifier = test_ca_verifier();
         }));
     Process client = run_s_client(
@@ -106,12 +107,12 @@ TEST(EcdsaHashes, OurP256ClientCertificateSignsWithSha384WhenAsked) {
         start_openssl_server(pki.server_cert, pki.server_key, pki.intermediate_cert,
                              {"-Verify", "3", "-verify_return_error", "-CAfile", pki.ca_cert,
                               "-client_sigalgs", "ECDSA+SHA384", "-naccept", "1"});
-    auto config = tls12_test::client_config([&](tls::ClientConfig& cfg) {
+    auto config = tls12_test::client_config([&](tls12::ClientConfig& cfg) {
         cfg.certificate =
-            tls::CertifiedKey::from_pem_files(pki.client_ec256_chain, pki.client_ec256_key);
+            tls12::CertifiedKey::from_pem_files(pki.client_ec256_chain, pki.client_ec256_key);
     });
     try {
-        net::Stream s = connect_to(server.port, config);
+        tls12::net::Stream s = connect_to(server.port, config);
         // The server sends its Finished only once our CertificateVerify verified.
         EXPECT_TRUE(s.is_handshake_complete());
         s.close();

@@ -14,12 +14,12 @@
 #include <cctype>
 #include <iostream>
 
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/certificate.h>
+#include <tls12/x509/trust_store.h>
 #include "interop.h"
 #include "support/cert_factory.h"
 #include "support/pki.h"
-#include "tls/x509_verifier.h"
-#include "x509/certificate.h"
-#include "x509/trust_store.h"
 
 namespace tls12_test {
 // Readable parameter names in gtest output.
@@ -45,7 +45,7 @@ struct BadChain {
     std::string tls12_test::TestPki::*cert;
     bool with_intermediate;
     bool trust_test_root;  // false: our client trusts an unrelated certificate only
-    tls::AlertDescription alert;
+    tls12::AlertDescription alert;
     // The reason must mention each of these (any of the alternatives in each, lower case).
     std::vector<std::vector<std::string>> reason_mentions;
 };
@@ -57,18 +57,18 @@ std::string bad_chain_name(const testing::TestParamInfo<BadChain>& info) {
 // clang-format off
 const BadChain kBadChains[] = {
     {"Expired", &tls12_test::TestPki::expired_cert, true, true,
-     tls::AlertDescription::certificate_expired, {{"expired"}}},
+     tls12::AlertDescription::certificate_expired, {{"expired"}}},
     // Which name was asked for and which the certificate has.
     {"WrongHost", &tls12_test::TestPki::wrong_host_cert, true, true,
-     tls::AlertDescription::bad_certificate, {{"localhost"}, {"wrong.example.com"}}},
+     tls12::AlertDescription::bad_certificate, {{"localhost"}, {"wrong.example.com"}}},
     {"SelfSignedLeaf", &tls12_test::TestPki::self_signed_cert, false, true,
-     tls::AlertDescription::unknown_ca, {{"self-signed", "self signed"}}},
+     tls12::AlertDescription::unknown_ca, {{"self-signed", "self signed"}}},
     // Names the issuer that could not be found (the intermediate).
     {"MissingIntermediate", &tls12_test::TestPki::server_cert, false, true,
-     tls::AlertDescription::unknown_ca, {{"intermediate"}, {"issuer", "issued by"}}},
+     tls12::AlertDescription::unknown_ca, {{"intermediate"}, {"issuer", "issued by"}}},
     // Names the root that is not trusted.
     {"UnknownCa", &tls12_test::TestPki::server_cert, true, false,
-     tls::AlertDescription::unknown_ca, {{"root ca"}, {"trust", "unknown"}}},
+     tls12::AlertDescription::unknown_ca, {{"root ca"}, {"trust", "unknown"}}},
 };
 // clang-format on
 
@@ -82,20 +82,20 @@ TEST_P(OurClientRefuses, BadServerChainWithTheRightAlert) {
                                                 bad.with_intermediate ? pki.intermediate_cert : "",
                                                 {"-rev", "-naccept", "1"});
 
-    auto config = tls12_test::client_config([&](tls::ClientConfig& cfg) {
+    auto config = tls12_test::client_config([&](tls12::ClientConfig& cfg) {
         if (!bad.trust_test_root) {
             // A trust store with a perfectly good certificate that is not our chain's root.
-            cfg.verifier = tls::make_x509_verifier(x509::TrustStore::from_certificates(
-                x509::load_certificate_chain(pki.self_signed_cert)));
+            cfg.verifier = tls12::make_x509_verifier(tls12::x509::TrustStore::from_certificates(
+                tls12::x509::load_certificate_chain(pki.self_signed_cert)));
         }
     });
     try {
-        net::Stream s = connect_to(server.port, config);
+        tls12::net::Stream s = connect_to(server.port, config);
         FAIL() << "handshake succeeded against a " << bad.name << " chain\n"
                << peer_output(server.process);
-    } catch (const net::TlsError& e) {
+    } catch (const tls12::net::TlsError& e) {
         std::cout << "  our client refused: " << e.what() << "\n";
-        EXPECT_EQ(tls::to_string(e.alert()), tls::to_string(bad.alert)) << e.what();
+        EXPECT_EQ(tls12::to_string(e.alert()), tls12::to_string(bad.alert)) << e.what();
         const std::string reason = lower(e.reason());
         for (const auto& alternatives : bad.reason_mentions) {
             EXPECT_TRUE(std::any_of(
@@ -112,7 +112,7 @@ TEST_P(OurClientRefuses, BadServerChainWithTheRightAlert) {
     // number 45".
     const std::string expected = "SSL alert number " + std::to_string(static_cast<int>(bad.alert));
     EXPECT_TRUE(server.process.wait_for_output(expected, 15s, /*from_stderr=*/true))
-        << "s_server did not report receiving alert " << tls::to_string(bad.alert) << "\n"
+        << "s_server did not report receiving alert " << tls12::to_string(bad.alert) << "\n"
         << peer_output(server.process);
 }
 
@@ -138,9 +138,10 @@ ConstrainedWildcard constrained_wildcard(const std::string& name, const std::str
     return out;
 }
 
-std::shared_ptr<const tls::ClientConfig> trusting(const tls12_test::TestCert& root) {
-    return tls12_test::client_config([&](tls::ClientConfig& cfg) {
-        cfg.verifier = tls::make_x509_verifier(x509::TrustStore::from_certificates({root.der}));
+std::shared_ptr<const tls12::ClientConfig> trusting(const tls12_test::TestCert& root) {
+    return tls12_test::client_config([&](tls12::ClientConfig& cfg) {
+        cfg.verifier =
+            tls12::make_x509_verifier(tls12::x509::TrustStore::from_certificates({root.der}));
     });
 }
 
@@ -150,15 +151,15 @@ TEST(NameConstraintsOverTls, WildcardReachingAnExcludedNameIsRefused) {
     OpenSslServer server =
         start_openssl_server(pki.leaf.cert, pki.leaf.key, pki.intermediate.cert, {"-naccept", "1"});
     try {
-        net::Stream s = net::connect_tls("127.0.0.1", server.port, trusting(pki.root),
-                                         stream_options(), "bar.example.com");
+        tls12::net::Stream s = tls12::net::connect_tls("127.0.0.1", server.port, trusting(pki.root),
+                                                       stream_options(), "bar.example.com");
         FAIL() << "handshake succeeded: *.example.com accepted for bar.example.com under an "
                   "intermediate that excludes it\n"
                << peer_output(server.process);
-    } catch (const net::TlsError& e) {
+    } catch (const tls12::net::TlsError& e) {
         std::cout << "  our client refused: " << e.what() << "\n";
-        EXPECT_EQ(tls::to_string(e.alert()),
-                  tls::to_string(tls::AlertDescription::certificate_unknown))
+        EXPECT_EQ(tls12::to_string(e.alert()),
+                  tls12::to_string(tls12::AlertDescription::certificate_unknown))
             << e.what();
         EXPECT_NE(e.reason().find("name constraints"), std::string::npos) << e.reason();
         EXPECT_NE(e.reason().find("DNS:*.example.com"), std::string::npos) << e.reason();
@@ -169,7 +170,7 @@ TEST(NameConstraintsOverTls, WildcardReachingAnExcludedNameIsRefused) {
     }
     const std::string expected =
         "SSL alert number " +
-        std::to_string(static_cast<int>(tls::AlertDescription::certificate_unknown));
+        std::to_string(static_cast<int>(tls12::AlertDescription::certificate_unknown));
     EXPECT_TRUE(server.process.wait_for_output(expected, 15s, /*from_stderr=*/true))
         << peer_output(server.process);
 }
@@ -181,8 +182,8 @@ TEST(NameConstraintsOverTls, WildcardOutsideTheExcludedNamesIsAccepted) {
     OpenSslServer server =
         start_openssl_server(pki.leaf.cert, pki.leaf.key, pki.intermediate.cert, {"-naccept", "1"});
     try {
-        net::Stream s = net::connect_tls("127.0.0.1", server.port, trusting(pki.root),
-                                         stream_options(), "bar.example.com");
+        tls12::net::Stream s = tls12::net::connect_tls("127.0.0.1", server.port, trusting(pki.root),
+                                                       stream_options(), "bar.example.com");
         s.close();
     } catch (const std::exception& e) {
         ADD_FAILURE() << e.what() << "\n" << peer_output(server.process);

@@ -12,8 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "net/socket.h"
-#include "net/stream.h"
+#include <tls12/net/socket.h>
+#include <tls12/net/stream.h>
 #include "support/engine_pair.h"
 #include "support/pki.h"
 #include "support/process.h"
@@ -143,7 +143,7 @@ TEST_F(Examples, SuitesFlagPicksTheSuite) {
 TEST_F(Examples, ServerSurvivesMisbehavingClientsAndLogsThem) {
     auto server = EchoServer::start();
     {  // garbage instead of a ClientHello
-        auto s = net::Socket::connect("127.0.0.1", server.port, 2s);
+        auto s = tls12::net::Socket::connect("127.0.0.1", server.port, 2s);
         const std::string junk = "GET / HTTP/1.0\r\n\r\n";
         s.send_all(
             std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(junk.data()), junk.size()),
@@ -152,7 +152,7 @@ TEST_F(Examples, ServerSurvivesMisbehavingClientsAndLogsThem) {
         s.recv(buf, 5s);  // the fatal alert
     }
     {  // connects and hangs up at once
-        auto s = net::Socket::connect("127.0.0.1", server.port, 2s);
+        auto s = tls12::net::Socket::connect("127.0.0.1", server.port, 2s);
     }
     const RunResult r = run(client_args(server.port), "still alive\n");
     EXPECT_EQ(r.code, 0) << r.err;
@@ -168,7 +168,7 @@ TEST_F(Examples, ServerSurvivesMisbehavingClientsAndLogsThem) {
 TEST_F(Examples, SigintStopsTheServerWithOpenConnections) {
     auto server = EchoServer::start();
     // An idle client that never finishes its handshake.
-    auto idle = net::Socket::connect("127.0.0.1", server.port, 2s);
+    auto idle = tls12::net::Socket::connect("127.0.0.1", server.port, 2s);
     std::this_thread::sleep_for(100ms);
     server.process.signal(SIGINT);
     EXPECT_EQ(server.process.wait(10s), 0) << server.process.stderr_text();
@@ -180,11 +180,11 @@ TEST_F(Examples, SigintStopsTheServerWithOpenConnections) {
 // a clean close by the client, not a failure.
 TEST_F(Examples, EchoServerLogsDataWithCloseNotifyAsACleanClose) {
     auto server = EchoServer::start();
-    net::StreamOptions options;
+    tls12::net::StreamOptions options;
     options.connect_timeout = options.handshake_timeout = options.io_timeout = 10s;
-    net::Stream client = net::connect_tls("127.0.0.1", server.port, tls12_test::client_config(),
-                                          options, "localhost");
-    tls::Connection& conn = client.connection();
+    tls12::net::Stream client = tls12::net::connect_tls(
+        "127.0.0.1", server.port, tls12_test::client_config(), options, "localhost");
+    tls12::Connection& conn = client.connection();
     ASSERT_TRUE(conn.send(std::vector<uint8_t>{'b', 'y', 'e'}));
     conn.close();
     client.socket().send_all(conn.pending_output(), 5s);
@@ -310,9 +310,9 @@ TEST_F(Examples, MaxConnectionsRefusesTheExcess) {
     auto server = EchoServer::start({"--max-connections", "1"});
     {
         // Holds the only slot (its handshake never starts).
-        auto idle = net::Socket::connect("127.0.0.1", server.port, 2s);
+        auto idle = tls12::net::Socket::connect("127.0.0.1", server.port, 2s);
         std::this_thread::sleep_for(200ms);
-        auto excess = net::Socket::connect("127.0.0.1", server.port, 2s);
+        auto excess = tls12::net::Socket::connect("127.0.0.1", server.port, 2s);
         std::vector<uint8_t> buf(64);
         EXPECT_EQ(excess.recv(buf, 5s), 0u);  // closed at once
         EXPECT_TRUE(server.process.wait_for_output("refused: too many connections", 5s,

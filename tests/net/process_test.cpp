@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "net/socket.h"
+#include <tls12/net/socket.h>
 #include "support/process.h"
 
 using namespace std::chrono_literals;
@@ -53,6 +53,6 @@ TEST(Process, EnvironmentAndWorkingDirectory) {
 TEST(Ports, FreePortAndWaitForPort) {
     const uint16_t port = tls12_test::free_port();
     EXPECT_FALSE(tls12_test::wait_for_port(port, 50ms));
-    net::Listener listener("127.0.0.1", port);
+    tls12::net::Listener listener("127.0.0.1", port);
     EXPECT_TRUE(tls12_test::wait_for_port(port, 1s));
 }

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/socket.h"
+#include <tls12/net/socket.h>
 #include "support/process.h"
 
 using namespace std::chrono_literals;
@@ -25,7 +25,7 @@ std::vector<uint8_t> pattern(size_t n) {
 }
 
 // Reads exactly n bytes (or until EOF).
-std::vector<uint8_t> read_n(net::Socket& s, size_t n) {
+std::vector<uint8_t> read_n(tls12::net::Socket& s, size_t n) {
     std::vector<uint8_t> out(n);
     size_t got = 0;
     while (got < n) {
@@ -38,7 +38,7 @@ std::vector<uint8_t> read_n(net::Socket& s, size_t n) {
 }
 
 // Echoes everything until EOF, then half-closes.
-void echo_until_eof(net::Socket s) {
+void echo_until_eof(tls12::net::Socket s) {
     std::vector<uint8_t> buf(7000);  // odd size: chunks never line up with the writer's
     for (;;) {
         size_t n = s.recv(buf, 10s);
@@ -63,11 +63,11 @@ std::string error_of(F&& f) {
 TEST(Socket, ConnectToClosedPortSaysRefused) {
     const uint16_t port = tls12_test::free_port();
     try {
-        net::Socket::connect("127.0.0.1", port, 2s);
+        tls12::net::Socket::connect("127.0.0.1", port, 2s);
         FAIL() << "connect to a closed port succeeded";
-    } catch (const net::TimeoutError& e) {
+    } catch (const tls12::net::TimeoutError& e) {
         FAIL() << "expected refusal, got timeout: " << e.what();
-    } catch (const net::Error& e) {
+    } catch (const tls12::net::Error& e) {
         const std::string what = e.what();
         EXPECT_NE(what.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << what;
         EXPECT_NE(what.find("refused"), std::string::npos) << what;
@@ -76,20 +76,20 @@ TEST(Socket, ConnectToClosedPortSaysRefused) {
 
 TEST(Socket, ConnectTimesOutWhenNobodyAnswers) {
     // A listener with a full accept queue drops further SYNs: the connect hangs until its timeout.
-    net::Listener full("127.0.0.1", 0, 0);
-    std::vector<net::Socket> fillers;
+    tls12::net::Listener full("127.0.0.1", 0, 0);
+    std::vector<tls12::net::Socket> fillers;
     for (int i = 0; i < 4; ++i) {
         try {
-            fillers.push_back(net::Socket::connect("127.0.0.1", full.port(), 200ms));
-        } catch (const net::TimeoutError&) {
+            fillers.push_back(tls12::net::Socket::connect("127.0.0.1", full.port(), 200ms));
+        } catch (const tls12::net::TimeoutError&) {
             break;  // the queue is full now
         }
     }
     const auto start = std::chrono::steady_clock::now();
     try {
-        net::Socket::connect("127.0.0.1", full.port(), 300ms);
+        tls12::net::Socket::connect("127.0.0.1", full.port(), 300ms);
         FAIL() << "connect to a full backlog succeeded";
-    } catch (const net::TimeoutError& e) {
+    } catch (const tls12::net::TimeoutError& e) {
         const auto took = std::chrono::steady_clock::now() - start;
         EXPECT_GE(took, 250ms);
         EXPECT_LT(took, 5s);
@@ -100,18 +100,18 @@ TEST(Socket, ConnectTimesOutWhenNobodyAnswers) {
 
 TEST(Socket, UnresolvableHostSaysSo) {
     const std::string what =
-        error_of([] { net::Socket::connect("no-such-host.invalid", 443, 2s); });
+        error_of([] { tls12::net::Socket::connect("no-such-host.invalid", 443, 2s); });
     EXPECT_NE(what.find("cannot resolve 'no-such-host.invalid'"), std::string::npos) << what;
 }
 
 TEST(Listener, PortZeroReportsTheRealPort) {
-    net::Listener listener("127.0.0.1", 0);
+    tls12::net::Listener listener("127.0.0.1", 0);
     ASSERT_NE(listener.port(), 0);
     EXPECT_EQ(listener.address(), "127.0.0.1:" + std::to_string(listener.port()));
 
-    net::Socket client = net::Socket::connect("127.0.0.1", listener.port(), 2s);
+    tls12::net::Socket client = tls12::net::Socket::connect("127.0.0.1", listener.port(), 2s);
     client.set_nodelay();
-    net::Socket server = listener.accept(2s);
+    tls12::net::Socket server = listener.accept(2s);
     EXPECT_EQ(client.peer_address(), server.local_address());
     EXPECT_EQ(server.peer_address(), client.local_address());
 
@@ -121,20 +121,21 @@ TEST(Listener, PortZeroReportsTheRealPort) {
 }
 
 TEST(Listener, Ipv6Loopback) {
-    std::unique_ptr<net::Listener> listener;
+    std::unique_ptr<tls12::net::Listener> listener;
     try {
-        listener = std::make_unique<net::Listener>("::1", 0);
-    } catch (const net::Error& e) {
+        listener = std::make_unique<tls12::net::Listener>("::1", 0);
+    } catch (const tls12::net::Error& e) {
         FAIL() << "no IPv6 loopback here: " << e.what();
     }
-    net::Socket client = net::Socket::connect("::1", listener->port(), 2s);
-    net::Socket server = listener->accept(2s);
+    tls12::net::Socket client = tls12::net::Socket::connect("::1", listener->port(), 2s);
+    tls12::net::Socket server = listener->accept(2s);
     EXPECT_EQ(server.local_address(), "[::1]:" + std::to_string(listener->port()));
 }
 
 TEST(Listener, BindingAPortInUseFailsClearly) {
-    net::Listener first("127.0.0.1", 0);
-    const std::string what = error_of([&] { net::Listener second("127.0.0.1", first.port()); });
+    tls12::net::Listener first("127.0.0.1", 0);
+    const std::string what =
+        error_of([&] { tls12::net::Listener second("127.0.0.1", first.port()); });
     EXPECT_NE(what.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
               std::string::npos)
         << what;
@@ -142,17 +143,17 @@ TEST(Listener, BindingAPortInUseFailsClearly) {
 }
 
 TEST(Listener, AcceptTimesOut) {
-    net::Listener listener("127.0.0.1", 0);
-    EXPECT_THROW(listener.accept(50ms), net::TimeoutError);
+    tls12::net::Listener listener("127.0.0.1", 0);
+    EXPECT_THROW(listener.accept(50ms), tls12::net::TimeoutError);
 }
 
 TEST(Listener, CloseInterruptsABlockedAccept) {
-    net::Listener listener("127.0.0.1", 0);
+    tls12::net::Listener listener("127.0.0.1", 0);
     auto result = std::async(std::launch::async, [&] {
         try {
             listener.accept();
             return std::string("accepted");
-        } catch (const net::ClosedError&) {
+        } catch (const tls12::net::ClosedError&) {
             return std::string("closed");
         } catch (const std::exception& e) {
             return std::string("other: ") + e.what();
@@ -163,11 +164,11 @@ TEST(Listener, CloseInterruptsABlockedAccept) {
     ASSERT_EQ(result.wait_for(5s), std::future_status::ready);
     EXPECT_EQ(result.get(), "closed");
     EXPECT_TRUE(listener.closed());
-    EXPECT_THROW(listener.accept(10ms), net::ClosedError);
+    EXPECT_THROW(listener.accept(10ms), tls12::net::ClosedError);
 }
 
 TEST(Socket, LargeBufferRoundTripsThroughPartialWrites) {
-    auto [a, b] = net::Socket::pair();
+    auto [a, b] = tls12::net::Socket::pair();
     std::thread echo(echo_until_eof, std::move(b));
     const auto data = pattern(8 * 1024 * 1024 + 17);  // far more than the socket buffers hold
     // Send from one thread and read from another: neither side may wait for the other to finish.
@@ -183,7 +184,7 @@ TEST(Socket, LargeBufferRoundTripsThroughPartialWrites) {
 }
 
 TEST(Socket, LargeBufferWithoutTimeoutsUsesBlockingCalls) {
-    auto [a, b] = net::Socket::pair();
+    auto [a, b] = tls12::net::Socket::pair();
     const auto data = pattern(3 * 1024 * 1024);
     std::thread writer([&, s = std::move(a)]() mutable {
         s.send_all(data);  // blocking send(), partial writes
@@ -215,7 +216,7 @@ TEST(Socket, SurvivesASignalStorm) {
     struct sigaction old {};
     ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
 
-    auto [a, b] = net::Socket::pair();
+    auto [a, b] = tls12::net::Socket::pair();
     const auto data = pattern(4 * 1024 * 1024);
     std::atomic<bool> done{false};
     std::vector<uint8_t> back;
@@ -252,27 +253,27 @@ TEST(Socket, SurvivesASignalStorm) {
 }
 
 TEST(Socket, RecvTimesOut) {
-    auto [a, b] = net::Socket::pair();
+    auto [a, b] = tls12::net::Socket::pair();
     std::vector<uint8_t> buf(16);
     const auto start = std::chrono::steady_clock::now();
-    EXPECT_THROW(a.recv(buf, 50ms), net::TimeoutError);
+    EXPECT_THROW(a.recv(buf, 50ms), tls12::net::TimeoutError);
     EXPECT_GE(std::chrono::steady_clock::now() - start, 45ms);
     EXPECT_FALSE(a.wait_readable(10ms));
 }
 
 TEST(Socket, SendTimesOutWhenThePeerDoesNotRead) {
-    auto [a, b] = net::Socket::pair();
+    auto [a, b] = tls12::net::Socket::pair();
     const auto data = pattern(16 * 1024 * 1024);
     try {
         a.send_all(data, 100ms);
         FAIL() << "16 MiB fit into an unread socket";
-    } catch (const net::TimeoutError& e) {
+    } catch (const tls12::net::TimeoutError& e) {
         EXPECT_NE(std::string(e.what()).find("bytes sent"), std::string::npos) << e.what();
     }
 }
 
 TEST(Socket, HalfCloseGivesEofButKeepsTheOtherDirection) {
-    auto [a, b] = net::Socket::pair();
+    auto [a, b] = tls12::net::Socket::pair();
     a.shutdown_write();
     std::vector<uint8_t> buf(16);
     EXPECT_EQ(b.recv(buf, 1s), 0u);
@@ -281,8 +282,8 @@ TEST(Socket, HalfCloseGivesEofButKeepsTheOtherDirection) {
 }
 
 TEST(Socket, SendToAClosedPeerIsAnErrorNotSigpipe) {
-    net::Listener listener("127.0.0.1", 0);
-    net::Socket client = net::Socket::connect("127.0.0.1", listener.port(), 2s);
+    tls12::net::Listener listener("127.0.0.1", 0);
+    tls12::net::Socket client = tls12::net::Socket::connect("127.0.0.1", listener.port(), 2s);
     listener.accept(2s).close();
     const auto data = pattern(1024 * 1024);
     // The first write may land before the RST comes back; keep writing until the error shows.
@@ -290,7 +291,7 @@ TEST(Socket, SendToAClosedPeerIsAnErrorNotSigpipe) {
     for (int i = 0; i < 50 && what.empty(); ++i) {
         try {
             client.send_all(data, 2s);
-        } catch (const net::Error& e) {
+        } catch (const tls12::net::Error& e) {
             what = e.what();
         }
     }
@@ -298,15 +299,15 @@ TEST(Socket, SendToAClosedPeerIsAnErrorNotSigpipe) {
 }
 
 TEST(Socket, MoveTransfersOwnership) {
-    auto [a, b] = net::Socket::pair();
+    auto [a, b] = tls12::net::Socket::pair();
     const int fd = a.fd();
-    net::Socket moved(std::move(a));
+    tls12::net::Socket moved(std::move(a));
     EXPECT_FALSE(a.valid());
     EXPECT_EQ(moved.fd(), fd);
-    net::Socket assigned;
+    tls12::net::Socket assigned;
     assigned = std::move(moved);
     EXPECT_EQ(assigned.fd(), fd);
     assigned.close();
     EXPECT_FALSE(assigned.valid());
-    EXPECT_THROW(assigned.recv(std::span<uint8_t>()), net::Error);
+    EXPECT_THROW(assigned.recv(std::span<uint8_t>()), tls12::net::Error);
 }

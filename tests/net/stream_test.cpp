@@ -1,5 +1,5 @@
-// net::Stream end to end on loopback: a TlsListener served from a thread and connect_tls clients
-// in the same process, certificates from the test PKI.
+// tls12::net::Stream end to end on loopback: a TlsListener served from a thread and connect_tls
+// clients in the same process, certificates from the test PKI.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/stream.h"
+#include <tls12/net/stream.h>
 #include "support/engine_pair.h"
 #include "support/pki.h"
 #include "support/process.h"
@@ -29,7 +29,7 @@ std::string as_string(std::span<const uint8_t> b) {
 }
 
 // Reads until n bytes arrived or the stream ended cleanly.
-std::vector<uint8_t> read_n(net::Stream& s, size_t n) {
+std::vector<uint8_t> read_n(tls12::net::Stream& s, size_t n) {
     std::vector<uint8_t> out(n);
     size_t got = 0;
     while (got < n) {
@@ -41,8 +41,8 @@ std::vector<uint8_t> read_n(net::Stream& s, size_t n) {
     return out;
 }
 
-net::StreamOptions quick_options() {
-    net::StreamOptions o;
+tls12::net::StreamOptions quick_options() {
+    tls12::net::StreamOptions o;
     o.connect_timeout = 5s;
     o.handshake_timeout = 10s;
     o.io_timeout = 10s;
@@ -52,12 +52,12 @@ net::StreamOptions quick_options() {
 // A TlsListener on 127.0.0.1:0 whose next accepted stream is handed to `serve` in a thread.
 class Server {
   public:
-    explicit Server(std::function<void(net::Stream&)> serve,
-                    std::shared_ptr<const tls::ServerConfig> config = tls12_test::server_config(),
-                    net::StreamOptions options = quick_options())
+    explicit Server(std::function<void(tls12::net::Stream&)> serve,
+                    std::shared_ptr<const tls12::ServerConfig> config = tls12_test::server_config(),
+                    tls12::net::StreamOptions options = quick_options())
         : listener_("127.0.0.1", 0, std::move(config), options) {
         done_ = std::async(std::launch::async, [this, serve = std::move(serve)] {
-            net::Stream s = listener_.accept(10s);
+            tls12::net::Stream s = listener_.accept(10s);
             serve(s);
         });
     }
@@ -79,27 +79,27 @@ class Server {
     }
 
   private:
-    net::TlsListener listener_;
+    tls12::net::TlsListener listener_;
     std::future<void> done_;
 };
 
-void echo(net::Stream& s) {
+void echo(tls12::net::Stream& s) {
     std::vector<uint8_t> buf(16 * 1024);
     for (size_t n; (n = s.read(buf)) != 0;) s.write(std::span<const uint8_t>(buf.data(), n));
     s.close();
 }
 
-net::Stream connect(uint16_t port,
-                    std::shared_ptr<const tls::ClientConfig> config = tls12_test::client_config(),
-                    net::StreamOptions options = quick_options()) {
-    return net::connect_tls("127.0.0.1", port, std::move(config), options, "localhost");
+tls12::net::Stream connect(
+    uint16_t port, std::shared_ptr<const tls12::ClientConfig> config = tls12_test::client_config(),
+    tls12::net::StreamOptions options = quick_options()) {
+    return tls12::net::connect_tls("127.0.0.1", port, std::move(config), options, "localhost");
 }
 
 }  // namespace
 
 TEST(Stream, EchoRoundTripAndCleanClose) {
     Server server(echo);
-    net::Stream client = connect(server.port());
+    tls12::net::Stream client = connect(server.port());
     ASSERT_TRUE(client.is_handshake_complete());
     EXPECT_TRUE(client.negotiated().cipher_suite.has_value());
     EXPECT_EQ(client.negotiated().server_name, "localhost");
@@ -126,16 +126,16 @@ TEST(Stream, EchoRoundTripAndCleanClose) {
 
 TEST(Stream, SecondConnectionToTheSameServerResumes) {
     // Sessions are cached per host:port, so one listener serves both connections.
-    net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config(), quick_options());
+    tls12::net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config(), quick_options());
     auto served = std::async(std::launch::async, [&] {
         for (int i = 0; i < 2; ++i) {
-            net::Stream s = listener.accept(10s);
+            tls12::net::Stream s = listener.accept(10s);
             echo(s);
         }
     });
     auto client_config = tls12_test::client_config();
     for (bool expect_resumed : {false, true}) {
-        net::Stream client = connect(listener.port(), client_config);
+        tls12::net::Stream client = connect(listener.port(), client_config);
         EXPECT_EQ(client.negotiated().resumed, expect_resumed);
         client.write("again");
         EXPECT_EQ(as_string(read_n(client, 5)), "again");
@@ -146,15 +146,15 @@ TEST(Stream, SecondConnectionToTheSameServerResumes) {
 }
 
 TEST(Stream, ServerHandshakesOnFirstReadAndReportsParameters) {
-    std::promise<tls::NegotiatedParameters> seen;
-    Server server([&](net::Stream& s) {
+    std::promise<tls12::NegotiatedParameters> seen;
+    Server server([&](tls12::net::Stream& s) {
         EXPECT_FALSE(s.is_handshake_complete());
         EXPECT_EQ(as_string(read_n(s, 5)), "ping!");
         seen.set_value(s.negotiated());
         s.write("pong!");
         s.close();
     });
-    net::Stream client = connect(server.port());
+    tls12::net::Stream client = connect(server.port());
     client.write("ping!");
     EXPECT_EQ(as_string(read_n(client, 5)), "pong!");
     std::vector<uint8_t> rest(1);
@@ -166,32 +166,32 @@ TEST(Stream, ServerHandshakesOnFirstReadAndReportsParameters) {
 }
 
 TEST(Stream, TcpCloseWithoutCloseNotifyIsTruncation) {
-    Server server([](net::Stream& s) {
+    Server server([](tls12::net::Stream& s) {
         s.handshake();
         s.write("partial");
         s.socket().shutdown_write();  // TCP FIN, no close_notify
     });
-    net::Stream client = connect(server.port());
+    tls12::net::Stream client = connect(server.port());
     EXPECT_EQ(as_string(read_n(client, 7)), "partial");
     std::vector<uint8_t> buf(16);
     try {
         client.read(buf);
         FAIL() << "read after a bare TCP close did not fail";
-    } catch (const net::TruncationError& e) {
+    } catch (const tls12::net::TruncationError& e) {
         EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
     }
     server.join();
 }
 
 TEST(Stream, HandshakeTimesOutWhenTheServerIsSilent) {
-    net::Listener silent("127.0.0.1", 0);
+    tls12::net::Listener silent("127.0.0.1", 0);
     auto options = quick_options();
     options.handshake_timeout = 300ms;
     const auto start = std::chrono::steady_clock::now();
     try {
         connect(silent.port(), tls12_test::client_config(), options);
         FAIL() << "handshake with a silent server succeeded";
-    } catch (const net::TimeoutError& e) {
+    } catch (const tls12::net::TimeoutError& e) {
         EXPECT_NE(std::string(e.what()).find("handshake timed out after 300 ms"), std::string::npos)
             << e.what();
     }
@@ -201,38 +201,38 @@ TEST(Stream, HandshakeTimesOutWhenTheServerIsSilent) {
 TEST(Stream, ServerHandshakeTimesOutWhenTheClientIsSilent) {
     auto options = quick_options();
     options.handshake_timeout = 300ms;
-    net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config(), options);
-    net::Socket client = net::Socket::connect("127.0.0.1", listener.port(), 2s);
-    net::Stream server = listener.accept(2s);
-    EXPECT_THROW(server.handshake(), net::TimeoutError);
+    tls12::net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config(), options);
+    tls12::net::Socket client = tls12::net::Socket::connect("127.0.0.1", listener.port(), 2s);
+    tls12::net::Stream server = listener.accept(2s);
+    EXPECT_THROW(server.handshake(), tls12::net::TimeoutError);
 }
 
 TEST(Stream, ReadTimesOutWhenThePeerSendsNothing) {
     std::promise<void> release;
-    Server server([&](net::Stream& s) {
+    Server server([&](tls12::net::Stream& s) {
         s.handshake();
         release.get_future().wait_for(10s);
         s.close();
     });
     auto options = quick_options();
     options.io_timeout = 200ms;
-    net::Stream client = connect(server.port(), tls12_test::client_config(), options);
+    tls12::net::Stream client = connect(server.port(), tls12_test::client_config(), options);
     std::vector<uint8_t> buf(16);
-    EXPECT_THROW(client.read(buf), net::TimeoutError);
+    EXPECT_THROW(client.read(buf), tls12::net::TimeoutError);
     release.set_value();
     EXPECT_EQ(client.read(buf), 0u);  // the stream is still usable after a timeout
     server.join();
 }
 
 TEST(Stream, UntrustedServerFailsWithTheVerificationReason) {
-    Server server([&](net::Stream& s) { s.handshake(); });
+    Server server([&](tls12::net::Stream& s) { s.handshake(); });
     // The test CA vouches for the server, but not under this name.
     try {
-        net::connect_tls("127.0.0.1", server.port(), tls12_test::client_config(), quick_options(),
-                         "wrong.example.com");
+        tls12::net::connect_tls("127.0.0.1", server.port(), tls12_test::client_config(),
+                                quick_options(), "wrong.example.com");
         FAIL() << "a certificate for the wrong name was accepted";
-    } catch (const net::TlsError& e) {
-        EXPECT_NE(e.alert(), tls::AlertDescription::close_notify);
+    } catch (const tls12::net::TlsError& e) {
+        EXPECT_NE(e.alert(), tls12::AlertDescription::close_notify);
         EXPECT_FALSE(e.reason().empty());
         EXPECT_NE(std::string(e.what()).find("tls: "), std::string::npos);
     }
@@ -243,25 +243,25 @@ TEST(Stream, UntrustedServerFailsWithTheVerificationReason) {
 
 TEST(Stream, NoCommonSuiteIsAHandshakeFailureOnBothSides) {
     auto server_cfg = tls12_test::server_config(tls12_test::ServerKey::rsa2048, [](auto& c) {
-        c.cipher_suites = {tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384};
+        c.cipher_suites = {tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384};
     });
     auto client_cfg = tls12_test::client_config([](auto& c) {
-        c.cipher_suites = {tls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
+        c.cipher_suites = {tls12::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
     });
-    Server server([](net::Stream& s) { s.handshake(); }, server_cfg);
+    Server server([](tls12::net::Stream& s) { s.handshake(); }, server_cfg);
     try {
         connect(server.port(), client_cfg);
         FAIL() << "handshake without a common suite succeeded";
-    } catch (const net::TlsError& e) {
-        EXPECT_EQ(e.alert(), tls::AlertDescription::handshake_failure) << e.what();
+    } catch (const tls12::net::TlsError& e) {
+        EXPECT_EQ(e.alert(), tls12::AlertDescription::handshake_failure) << e.what();
     }
     EXPECT_NE(server.error().find("handshake_failure"), std::string::npos);
 }
 
 TEST(Stream, NonTlsPeerIsATlsError) {
-    net::Listener plain("127.0.0.1", 0);
+    tls12::net::Listener plain("127.0.0.1", 0);
     auto peer = std::async(std::launch::async, [&] {
-        net::Socket s = plain.accept(5s);
+        tls12::net::Socket s = plain.accept(5s);
         std::vector<uint8_t> buf(4096);
         s.recv(buf, 5s);
         const std::string reply = "HTTP/1.0 400 Bad Request\r\n\r\n";
@@ -271,7 +271,7 @@ TEST(Stream, NonTlsPeerIsATlsError) {
         s.shutdown_write();
         s.wait_readable(2s);
     });
-    EXPECT_THROW(connect(plain.port()), net::TlsError);
+    EXPECT_THROW(connect(plain.port()), tls12::net::TlsError);
     peer.get();
 }
 
@@ -280,18 +280,18 @@ TEST(Stream, ConnectToClosedPortIsASocketError) {
     try {
         connect(port);
         FAIL();
-    } catch (const net::TlsError& e) {
+    } catch (const tls12::net::TlsError& e) {
         FAIL() << "a refused connection is not a TLS error: " << e.what();
-    } catch (const net::Error& e) {
+    } catch (const tls12::net::Error& e) {
         EXPECT_NE(std::string(e.what()).find("refused"), std::string::npos) << e.what();
     }
 }
 
 TEST(Stream, WriteAfterCloseIsRefused) {
     Server server(echo);
-    net::Stream client = connect(server.port());
+    tls12::net::Stream client = connect(server.port());
     client.close();
-    EXPECT_THROW(client.write("late"), net::Error);
+    EXPECT_THROW(client.write("late"), tls12::net::Error);
     client.close();  // twice is fine
     std::vector<uint8_t> buf(4);
     EXPECT_EQ(client.read(buf), 0u);
@@ -303,7 +303,7 @@ TEST(Stream, WriteAfterCloseIsRefused) {
 // peer closed (not TlsError, not a misuse of ours). The peer still gets our close_notify.
 TEST(Stream, WriteAfterThePeerClosedSaysThePeerClosed) {
     std::promise<std::string> outcome;
-    Server server([&](net::Stream& s) {
+    Server server([&](tls12::net::Stream& s) {
         std::vector<uint8_t> buf(64);
         const size_t n = s.read(buf);
         EXPECT_EQ(as_string(std::span<const uint8_t>(buf.data(), n)), "bye");
@@ -311,15 +311,15 @@ TEST(Stream, WriteAfterThePeerClosedSaysThePeerClosed) {
         try {
             s.write(std::span<const uint8_t>(buf.data(), n));
             outcome.set_value("write succeeded");
-        } catch (const net::PeerClosedError& e) {
+        } catch (const tls12::net::PeerClosedError& e) {
             outcome.set_value(e.what());
         } catch (const std::exception& e) {
             outcome.set_value(std::string("wrong exception: ") + e.what());
         }
     });
-    net::Stream client = connect(server.port());
+    tls12::net::Stream client = connect(server.port());
     // Data and close_notify in one TCP send, so the server reads them together.
-    tls::Connection& conn = client.connection();
+    tls12::Connection& conn = client.connection();
     ASSERT_TRUE(conn.send(std::vector<uint8_t>{'b', 'y', 'e'}));
     conn.close();
     client.socket().send_all(conn.pending_output(), 5s);
@@ -335,28 +335,28 @@ TEST(Stream, WriteAfterThePeerClosedSaysThePeerClosed) {
 }
 
 TEST(TlsListener, CloseInterruptsAccept) {
-    net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config());
+    tls12::net::TlsListener listener("127.0.0.1", 0, tls12_test::server_config());
     auto waiting = std::async(std::launch::async, [&] { listener.accept(); });
     std::this_thread::sleep_for(50ms);
     listener.close();
     ASSERT_EQ(waiting.wait_for(5s), std::future_status::ready);
-    EXPECT_THROW(waiting.get(), net::ClosedError);
+    EXPECT_THROW(waiting.get(), tls12::net::ClosedError);
 }
 
 TEST(Stream, WorksOverIpv6) {
-    std::unique_ptr<net::TlsListener> listener;
+    std::unique_ptr<tls12::net::TlsListener> listener;
     try {
-        listener = std::make_unique<net::TlsListener>("::1", 0, tls12_test::server_config(),
-                                                      quick_options());
-    } catch (const net::Error& e) {
+        listener = std::make_unique<tls12::net::TlsListener>("::1", 0, tls12_test::server_config(),
+                                                             quick_options());
+    } catch (const tls12::net::Error& e) {
         FAIL() << "no IPv6 loopback here: " << e.what();
     }
     auto served = std::async(std::launch::async, [&] {
-        net::Stream s = listener->accept(10s);
+        tls12::net::Stream s = listener->accept(10s);
         echo(s);
     });
-    net::Stream client = net::connect_tls("::1", listener->port(), tls12_test::client_config(),
-                                          quick_options(), "localhost");
+    tls12::net::Stream client = tls12::net::connect_tls(
+        "::1", listener->port(), tls12_test::client_config(), quick_options(), "localhost");
     EXPECT_EQ(client.peer_address(), "[::1]:" + std::to_string(listener->port()));
     client.write("six");
     EXPECT_EQ(as_string(read_n(client, 3)), "six");

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <tls12/x509/certificate.h>
 #include "support/pki.h"
-#include "x509/certificate.h"
 
 namespace tls12_test {
 
@@ -67,7 +67,7 @@ TestCert CertFactory::make(const std::string& name, const CertSpec& spec,
                        std::to_string(spec.days) + " -out " + name + ".pem";
     if (issuer) args += " -CA '" + issuer->cert + "' -CAkey '" + issuer->key + "'";
     openssl(args);
-    out.der = x509::parse_certificates_pem(read_text_file(out.cert)).at(0);
+    out.der = tls12::x509::parse_certificates_pem(read_text_file(out.cert)).at(0);
     return out;
 }
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
 
 namespace tls12_test {
 
@@ -43,7 +43,7 @@ struct CertSpec {
 struct TestCert {
     std::string cert;  // PEM file
     std::string key;   // PKCS#8 PEM file
-    crypto::Bytes der;
+    tls12::crypto::Bytes der;
 };
 
 class CertFactory {

@@ -5,27 +5,28 @@
 #include <memory>
 #include <stdexcept>
 
-#include "crypto/bytes.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/tls/msgs/server_hello.h>
+#include <tls12/tls/suites.h>
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/certificate.h>
+#include <tls12/x509/trust_store.h>
 #include "support/pki.h"
-#include "tls/msgs/server_hello.h"
-#include "tls/suites.h"
-#include "tls/x509_verifier.h"
-#include "x509/certificate.h"
-#include "x509/trust_store.h"
 
 namespace tls12_test {
 namespace {
 
 struct LoadedKey {
-    std::vector<tls::Bytes> chain;
-    std::shared_ptr<const crypto::PrivateKey> key;
+    std::vector<tls12::Bytes> chain;
+    std::shared_ptr<const tls12::crypto::PrivateKey> key;
 };
 
 const LoadedKey& loaded(ServerKey which) {
     // Loading keys is slow-ish and the PKI is fixed per process: cache each one.
     static const auto load = [](const std::string& chain, const std::string& key) {
-        return LoadedKey{x509::load_certificate_chain(chain),
-                         std::make_shared<const crypto::PrivateKey>(x509::load_private_key(key))};
+        return LoadedKey{
+            tls12::x509::load_certificate_chain(chain),
+            std::make_shared<const tls12::crypto::PrivateKey>(tls12::x509::load_private_key(key))};
     };
     const auto& pki = test_pki();
     switch (which) {
@@ -46,34 +47,34 @@ const LoadedKey& loaded(ServerKey which) {
 
 }  // namespace
 
-std::shared_ptr<const tls::ServerConfig> server_config(
-    ServerKey key, const std::function<void(tls::ServerConfig&)>& tweak) {
-    tls::ServerConfig config;
+std::shared_ptr<const tls12::ServerConfig> server_config(
+    ServerKey key, const std::function<void(tls12::ServerConfig&)>& tweak) {
+    tls12::ServerConfig config;
     const auto& k = loaded(key);
     config.certificates.push_back({k.chain, k.key});
     if (tweak) tweak(config);
-    return std::make_shared<const tls::ServerConfig>(std::move(config));
+    return std::make_shared<const tls12::ServerConfig>(std::move(config));
 }
 
-const std::vector<tls::Bytes>& server_chain(ServerKey key) {
+const std::vector<tls12::Bytes>& server_chain(ServerKey key) {
     return loaded(key).chain;
 }
 
-std::shared_ptr<const crypto::PrivateKey> server_private_key(ServerKey key) {
+std::shared_ptr<const tls12::crypto::PrivateKey> server_private_key(ServerKey key) {
     return loaded(key).key;
 }
 
-std::shared_ptr<const tls::ClientConfig> client_config(
-    const std::function<void(tls::ClientConfig&)>& tweak) {
+std::shared_ptr<const tls12::ClientConfig> client_config(
+    const std::function<void(tls12::ClientConfig&)>& tweak) {
     static const auto verifier =
-        tls::make_x509_verifier(x509::TrustStore::from_pem_file(test_pki().ca_cert));
-    tls::ClientConfig config;
+        tls12::make_x509_verifier(tls12::x509::TrustStore::from_pem_file(test_pki().ca_cert));
+    tls12::ClientConfig config;
     config.verifier = verifier;
     if (tweak) tweak(config);
-    return std::make_shared<const tls::ClientConfig>(std::move(config));
+    return std::make_shared<const tls12::ClientConfig>(std::move(config));
 }
 
-size_t transfer(tls::Connection& from, tls::Connection& to) {
+size_t transfer(tls12::Connection& from, tls12::Connection& to) {
     auto bytes = from.take_output();
     if (!bytes.empty()) (void)to.feed(bytes);
     return bytes.size();
@@ -88,7 +89,7 @@ bool Pair::handshake() {
            server.is_handshake_complete();
 }
 
-std::vector<uint8_t> Pair::round_trip(tls::Connection& from, tls::Connection& to,
+std::vector<uint8_t> Pair::round_trip(tls12::Connection& from, tls12::Connection& to,
                                       const std::vector<uint8_t>& data) {
     if (!from.send(data)) throw std::runtime_error("send failed");
     std::vector<uint8_t> received;
@@ -103,10 +104,10 @@ std::vector<uint8_t> Pair::round_trip(tls::Connection& from, tls::Connection& to
     return received;
 }
 
-Pair make_pair(std::shared_ptr<const tls::ClientConfig> client,
-               std::shared_ptr<const tls::ServerConfig> server, const std::string& server_name) {
-    return Pair{tls::Connection::client(std::move(client), server_name),
-                tls::Connection::server(std::move(server))};
+Pair make_pair(std::shared_ptr<const tls12::ClientConfig> client,
+               std::shared_ptr<const tls12::ServerConfig> server, const std::string& server_name) {
+    return Pair{tls12::Connection::client(std::move(client), server_name),
+                tls12::Connection::server(std::move(server))};
 }
 
 std::vector<uint8_t> RawRecord::encode() const {
@@ -166,8 +167,8 @@ constexpr uint8_t kChangeCipherSpec = 20;
 constexpr uint8_t kAlert = 21;
 constexpr uint8_t kHandshake = 22;
 
-std::string hex(tls::ByteView bytes) {
-    return crypto::to_hex(bytes);
+std::string hex(tls12::ByteView bytes) {
+    return tls12::crypto::to_hex(bytes);
 }
 
 std::string describe(const std::vector<Mitm::Sent>& sent) {
@@ -175,7 +176,8 @@ std::string describe(const std::vector<Mitm::Sent>& sent) {
     for (const auto& r : sent) {
         out += " [type " + std::to_string(r.type) + (r.encrypted ? " enc" : "") +
                (r.opened ? "" : " UNOPENED") + " " +
-               hex(tls::ByteView(r.plaintext).first(std::min<size_t>(r.plaintext.size(), 8))) + "]";
+               hex(tls12::ByteView(r.plaintext).first(std::min<size_t>(r.plaintext.size(), 8))) +
+               "]";
     }
     return out;
 }
@@ -188,42 +190,42 @@ std::optional<KeyLogLine> parse_key_log_line(const std::string& line) {
     const auto space = line.find(' ', prefix.size());
     if (space == std::string::npos) return std::nullopt;
     KeyLogLine out;
-    const auto random = crypto::from_hex(line.substr(prefix.size(), space - prefix.size()));
+    const auto random = tls12::crypto::from_hex(line.substr(prefix.size(), space - prefix.size()));
     if (random.size() != out.client_random.size()) return std::nullopt;
     std::copy(random.begin(), random.end(), out.client_random.begin());
-    out.master_secret = crypto::from_hex(line.substr(space + 1));
-    if (out.master_secret.size() != tls::kMasterSecretSize) return std::nullopt;
+    out.master_secret = tls12::crypto::from_hex(line.substr(space + 1));
+    if (out.master_secret.size() != tls12::kMasterSecretSize) return std::nullopt;
     return out;
 }
 
-std::unique_ptr<tls::RecordProtection> SessionKeys::protection(bool client_writes,
-                                                               uint64_t seq) const {
+std::unique_ptr<tls12::RecordProtection> SessionKeys::protection(bool client_writes,
+                                                                 uint64_t seq) const {
     auto p = client_writes ? keys.client_protection(*suite, encrypt_then_mac)
                            : keys.server_protection(*suite, encrypt_then_mac);
     // Advance to seq by sealing throw-away empty records.
     std::vector<uint8_t> scratch(p->overhead());
     for (uint64_t i = 0; i < seq; ++i) {
-        if (!p->seal(tls::ContentType::application_data, scratch, 0))
+        if (!p->seal(tls12::ContentType::application_data, scratch, 0))
             throw std::runtime_error("seal failed");
     }
     return p;
 }
 
-SessionKeys session_keys(tls::CipherSuite suite, const KeyLogLine& key_log,
-                         const tls::Random& server_random) {
+SessionKeys session_keys(tls12::CipherSuite suite, const KeyLogLine& key_log,
+                         const tls12::Random& server_random) {
     SessionKeys out;
-    out.suite = tls::find_suite(suite);
+    out.suite = tls12::find_suite(suite);
     if (!out.suite) throw std::runtime_error("unknown suite");
     out.client_random = key_log.client_random;
     out.server_random = server_random;
-    out.master_secret = crypto::SecretBytes(key_log.master_secret);
-    out.keys = tls::derive_traffic_keys(*out.suite, out.master_secret, out.client_random,
-                                        out.server_random);
+    out.master_secret = tls12::crypto::SecretBytes(key_log.master_secret);
+    out.keys = tls12::derive_traffic_keys(*out.suite, out.master_secret, out.client_random,
+                                          out.server_random);
     return out;
 }
 
-std::vector<uint8_t> seal_record(tls::RecordProtection& protection, uint8_t type,
-                                 tls::ByteView plaintext) {
+std::vector<uint8_t> seal_record(tls12::RecordProtection& protection, uint8_t type,
+                                 tls12::ByteView plaintext) {
     const size_t body_size = plaintext.size() + protection.overhead();
     std::vector<uint8_t> out(5 + body_size);
     out[0] = type;
@@ -233,16 +235,16 @@ std::vector<uint8_t> seal_record(tls::RecordProtection& protection, uint8_t type
     out[4] = static_cast<uint8_t>(body_size);
     std::copy(plaintext.begin(), plaintext.end(),
               out.begin() + 5 + static_cast<long>(protection.explicit_nonce_size()));
-    if (!protection.seal(static_cast<tls::ContentType>(type), tls::MutableByteView(out).subspan(5),
-                         plaintext.size()))
+    if (!protection.seal(static_cast<tls12::ContentType>(type),
+                         tls12::MutableByteView(out).subspan(5), plaintext.size()))
         throw std::runtime_error("seal failed");
     return out;
 }
 
-std::optional<std::vector<uint8_t>> open_record(tls::RecordProtection& protection,
+std::optional<std::vector<uint8_t>> open_record(tls12::RecordProtection& protection,
                                                 const RawRecord& record) {
     std::vector<uint8_t> body = record.payload;
-    auto opened = protection.open(static_cast<tls::ContentType>(record.type), body);
+    auto opened = protection.open(static_cast<tls12::ContentType>(record.type), body);
     if (!opened) return std::nullopt;
     return std::vector<uint8_t>(opened->begin(), opened->end());
 }
@@ -250,19 +252,19 @@ std::optional<std::vector<uint8_t>> open_record(tls::RecordProtection& protectio
 Mitm::Mitm() : Mitm(Options{}) {}
 
 Mitm::Mitm(Options options)
-    : client(tls::Connection::client(client_config([&](tls::ClientConfig& c) {
-                                         c.key_log = [log = key_log_](const std::string& line) {
-                                             log->push_back(line);
-                                         };
-                                         if (options.client) options.client(c);
-                                     }),
-                                     options.server_name)),
-      server(tls::Connection::server(server_config(options.key, [&](tls::ServerConfig& s) {
+    : client(tls12::Connection::client(client_config([&](tls12::ClientConfig& c) {
+                                           c.key_log = [log = key_log_](const std::string& line) {
+                                               log->push_back(line);
+                                           };
+                                           if (options.client) options.client(c);
+                                       }),
+                                       options.server_name)),
+      server(tls12::Connection::server(server_config(options.key, [&](tls12::ServerConfig& s) {
           s.key_log = [log = key_log_](const std::string& line) { log->push_back(line); };
           if (options.server) options.server(s);
       }))) {}
 
-void Mitm::pull(tls::Connection& from) {
+void Mitm::pull(tls12::Connection& from) {
     const auto bytes = from.take_output();
     auto& log = from.is_client() ? client_sent_ : server_sent_;
     log.insert(log.end(), bytes.begin(), bytes.end());
@@ -283,7 +285,7 @@ void Mitm::pull(tls::Connection& from) {
     }
 }
 
-tls::Status Mitm::deliver(tls::Connection& to, size_t n) {
+tls12::Status Mitm::deliver(tls12::Connection& to, size_t n) {
     auto& queue = queue_to(to);
     for (size_t i = 0; i < n && !queue.empty(); ++i) {
         const auto bytes = queue.front().encode();
@@ -315,7 +317,7 @@ const SessionKeys& Mitm::keys() {
     const auto messages = split_handshake_messages(split_records(server_sent_));
     if (messages.empty() || messages[0].size() < 38 || messages[0][0] != 2)
         throw std::runtime_error("no ServerHello seen");
-    tls::Random server_random{};
+    tls12::Random server_random{};
     std::copy(messages[0].begin() + 6, messages[0].begin() + 38, server_random.begin());
     auto suite = server.negotiated().cipher_suite ? server.negotiated().cipher_suite
                                                   : client.negotiated().cipher_suite;
@@ -327,24 +329,24 @@ const SessionKeys& Mitm::keys() {
 }
 
 std::vector<uint8_t> Mitm::seal(bool client_writes, uint64_t seq, uint8_t type,
-                                tls::ByteView plaintext) {
+                                tls12::ByteView plaintext) {
     auto protection = keys().protection(client_writes, seq);
     return seal_record(*protection, type, plaintext);
 }
 
-tls::Status Mitm::inject(tls::Connection& victim, std::optional<uint64_t> seq, uint8_t type,
-                         tls::ByteView payload) {
+tls12::Status Mitm::inject(tls12::Connection& victim, std::optional<uint64_t> seq, uint8_t type,
+                           tls12::ByteView payload) {
     const auto record =
         seq ? seal(!victim.is_client(), *seq, type, payload)
             : RawRecord{type, std::vector<uint8_t>(payload.begin(), payload.end())}.encode();
     return victim.feed(record);
 }
 
-std::vector<Mitm::Sent> Mitm::sent_by(tls::Connection& side) {
+std::vector<Mitm::Sent> Mitm::sent_by(tls12::Connection& side) {
     pull(side);
     const auto& log = side.is_client() ? client_sent_ : server_sent_;
     std::vector<Sent> out;
-    std::unique_ptr<tls::RecordProtection> protection;
+    std::unique_ptr<tls12::RecordProtection> protection;
     bool after_ccs = false;
     for (const auto& record : split_records(log)) {
         if (!after_ccs) {
@@ -365,7 +367,7 @@ std::vector<Mitm::Sent> Mitm::sent_by(tls::Connection& side) {
 bool Mitm::server_sends_ticket() {
     const auto messages = handshake_sent_by(server);
     if (messages.empty()) return false;
-    auto hello = tls::ServerHello::parse(tls::ByteView(messages[0]).subspan(4));
+    auto hello = tls12::ServerHello::parse(tls12::ByteView(messages[0]).subspan(4));
     return hello && hello->extensions.session_ticket.has_value();
 }
 
@@ -375,7 +377,7 @@ size_t Mitm::records_before_ccs(const std::deque<RawRecord>& queue) {
     throw std::runtime_error("no ChangeCipherSpec held");
 }
 
-std::vector<std::vector<uint8_t>> Mitm::handshake_sent_by(tls::Connection& side) {
+std::vector<std::vector<uint8_t>> Mitm::handshake_sent_by(tls12::Connection& side) {
     RawRecord all{kHandshake, {}};
     for (const auto& record : sent_by(side))
         if (record.type == kHandshake && record.opened)
@@ -450,12 +452,12 @@ bool stage_reads_encrypted(Stage stage) {
     }
 }
 
-tls::Connection& victim_of(Mitm& m, Stage stage) {
+tls12::Connection& victim_of(Mitm& m, Stage stage) {
     return client_is_victim(stage) ? m.client : m.server;
 }
 
 std::optional<uint64_t> drive_to(Mitm& m, Stage stage) {
-    const auto check = [](const tls::Status& status) {
+    const auto check = [](const tls12::Status& status) {
         if (!status)
             throw std::runtime_error("driving the pair failed: " + status.error().message());
     };
@@ -519,8 +521,8 @@ std::optional<uint64_t> drive_to(Mitm& m, Stage stage) {
 
 namespace {
 
-testing::AssertionResult refuses_further_use(Mitm& m, tls::Connection& victim,
-                                             tls::AlertDescription alert) {
+testing::AssertionResult refuses_further_use(Mitm& m, tls12::Connection& victim,
+                                             tls12::AlertDescription alert) {
     const size_t before = m.sent_by(victim).size();
     const size_t available = victim.available();
     const uint8_t junk[] = {23, 3, 3, 0, 1, 0};
@@ -528,7 +530,7 @@ testing::AssertionResult refuses_further_use(Mitm& m, tls::Connection& victim,
     if (again) return testing::AssertionFailure() << "feed() after the failure succeeded";
     if (again.error().alert != alert)
         return testing::AssertionFailure()
-               << "feed() after the failure reports " << tls::to_string(again.error().alert);
+               << "feed() after the failure reports " << tls12::to_string(again.error().alert);
     const uint8_t data[] = {'x'};
     if (victim.send(data)) return testing::AssertionFailure() << "send() after the failure works";
     victim.close();
@@ -541,15 +543,16 @@ testing::AssertionResult refuses_further_use(Mitm& m, tls::Connection& victim,
 
 }  // namespace
 
-testing::AssertionResult failed_with_alert(Mitm& m, tls::Connection& victim,
-                                           const tls::Status& status, tls::AlertDescription alert) {
+testing::AssertionResult failed_with_alert(Mitm& m, tls12::Connection& victim,
+                                           const tls12::Status& status,
+                                           tls12::AlertDescription alert) {
     const std::string who = victim.is_client() ? "client" : "server";
     if (status)
         return testing::AssertionFailure()
                << "the attack succeeded: " << who << " feed() returned ok";
     if (status.error().alert != alert)
         return testing::AssertionFailure() << who << " failed with " << status.error().message()
-                                           << ", expected " << tls::to_string(alert);
+                                           << ", expected " << tls12::to_string(alert);
     if (!victim.failed() || !victim.error() || victim.error()->alert != alert)
         return testing::AssertionFailure() << who << ".error() does not hold the alert";
     if (!victim.local_closed()) return testing::AssertionFailure() << who << " is not closed";
@@ -563,7 +566,7 @@ testing::AssertionResult failed_with_alert(Mitm& m, tls::Connection& victim,
     if (sent.empty() || sent.back().type != kAlert || !sent.back().opened ||
         sent.back().plaintext != expected)
         return testing::AssertionFailure()
-               << who << " did not end with a fatal " << tls::to_string(alert)
+               << who << " did not end with a fatal " << tls12::to_string(alert)
                << " alert record; it sent" << describe(sent);
     const auto& before_last = sent.size() >= 2 ? sent[sent.size() - 2] : sent.back();
     if (sent.size() >= 2 && before_last.type == kAlert && !before_last.plaintext.empty() &&
@@ -572,9 +575,9 @@ testing::AssertionResult failed_with_alert(Mitm& m, tls::Connection& victim,
     return refuses_further_use(m, victim, alert);
 }
 
-testing::AssertionResult ended_by_peer_alert(Mitm& m, tls::Connection& victim,
-                                             const tls::Status& status,
-                                             tls::AlertDescription alert) {
+testing::AssertionResult ended_by_peer_alert(Mitm& m, tls12::Connection& victim,
+                                             const tls12::Status& status,
+                                             tls12::AlertDescription alert) {
     const std::string who = victim.is_client() ? "client" : "server";
     if (victim.wants_write())
         return testing::AssertionFailure() << who << " answered a fatal alert";
@@ -582,7 +585,7 @@ testing::AssertionResult ended_by_peer_alert(Mitm& m, tls::Connection& victim,
     if (status) return testing::AssertionFailure() << who << " feed() returned ok";
     if (status.error().alert != alert || !victim.error() || victim.error()->alert != alert)
         return testing::AssertionFailure() << who << " reports " << status.error().message();
-    const std::string expected_reason = "peer sent fatal alert " + tls::to_string(alert);
+    const std::string expected_reason = "peer sent fatal alert " + tls12::to_string(alert);
     if (victim.error()->reason.find(expected_reason) == std::string::npos)
         return testing::AssertionFailure()
                << who << " reason is \"" << victim.error()->reason << "\"";

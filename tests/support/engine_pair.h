@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "tls/connection.h"
-#include "tls/handshake/key_schedule.h"
-#include "tls/record/protection.h"
+#include <tls12/tls/connection.h>
+#include <tls12/tls/handshake/key_schedule.h>
+#include <tls12/tls/record/protection.h>
 
 namespace tls12_test {
 
@@ -21,32 +21,33 @@ enum class ServerKey { rsa2048, ecdsa_p256, ecdsa_p384 };
 
 // A server config with one certificate (chain and key from the test PKI) and deterministic-free
 // defaults; tweak lets a test change fields before it is frozen.
-std::shared_ptr<const tls::ServerConfig> server_config(
-    ServerKey key = ServerKey::rsa2048, const std::function<void(tls::ServerConfig&)>& tweak = {});
+std::shared_ptr<const tls12::ServerConfig> server_config(
+    ServerKey key = ServerKey::rsa2048,
+    const std::function<void(tls12::ServerConfig&)>& tweak = {});
 // The test PKI's certificate chain and private key behind server_config(key) (for tests that forge
 // what only the server could sign).
-const std::vector<tls::Bytes>& server_chain(ServerKey key);
-std::shared_ptr<const crypto::PrivateKey> server_private_key(ServerKey key);
+const std::vector<tls12::Bytes>& server_chain(ServerKey key);
+std::shared_ptr<const tls12::crypto::PrivateKey> server_private_key(ServerKey key);
 // A client config that trusts the test CA.
-std::shared_ptr<const tls::ClientConfig> client_config(
-    const std::function<void(tls::ClientConfig&)>& tweak = {});
+std::shared_ptr<const tls12::ClientConfig> client_config(
+    const std::function<void(tls12::ClientConfig&)>& tweak = {});
 
 // Moves every pending output byte of `from` into `to`; returns the bytes moved.
-size_t transfer(tls::Connection& from, tls::Connection& to);
+size_t transfer(tls12::Connection& from, tls12::Connection& to);
 
 struct Pair {
-    tls::Connection client;
-    tls::Connection server;
+    tls12::Connection client;
+    tls12::Connection server;
 
     // Shuttles bytes until neither side has output. False if either side failed.
     bool handshake();
     // Sends data from one side and reads it on the other (through the same loop).
-    std::vector<uint8_t> round_trip(tls::Connection& from, tls::Connection& to,
+    std::vector<uint8_t> round_trip(tls12::Connection& from, tls12::Connection& to,
                                     const std::vector<uint8_t>& data);
 };
 
-Pair make_pair(std::shared_ptr<const tls::ClientConfig> client,
-               std::shared_ptr<const tls::ServerConfig> server,
+Pair make_pair(std::shared_ptr<const tls12::ClientConfig> client,
+               std::shared_ptr<const tls12::ServerConfig> server,
                const std::string& server_name = "localhost");
 
 // The records in a byte stream, split at record boundaries (whole records only).
@@ -72,31 +73,31 @@ namespace tls12_test {
 
 // "CLIENT_RANDOM <client_random hex> <master_secret hex>"
 struct KeyLogLine {
-    tls::Random client_random{};
+    tls12::Random client_random{};
     std::vector<uint8_t> master_secret;
 };
 std::optional<KeyLogLine> parse_key_log_line(const std::string& line);
 
 // The record keys of one connection.
 struct SessionKeys {
-    const tls::SuiteInfo* suite = nullptr;
-    tls::Random client_random{};
-    tls::Random server_random{};
-    crypto::SecretBytes master_secret;
-    tls::TrafficKeys keys;
+    const tls12::SuiteInfo* suite = nullptr;
+    tls12::Random client_random{};
+    tls12::Random server_random{};
+    tls12::crypto::SecretBytes master_secret;
+    tls12::TrafficKeys keys;
     bool encrypt_then_mac = false;  // CBC suites: RFC 7366 negotiated
 
     // Protection for the records one side writes, positioned at sequence number seq.
-    std::unique_ptr<tls::RecordProtection> protection(bool client_writes, uint64_t seq = 0) const;
+    std::unique_ptr<tls12::RecordProtection> protection(bool client_writes, uint64_t seq = 0) const;
 };
-SessionKeys session_keys(tls::CipherSuite suite, const KeyLogLine& key_log,
-                         const tls::Random& server_random);
+SessionKeys session_keys(tls12::CipherSuite suite, const KeyLogLine& key_log,
+                         const tls12::Random& server_random);
 
 // One whole record (header included) sealed with protection (advancing its sequence number).
-std::vector<uint8_t> seal_record(tls::RecordProtection& protection, uint8_t type,
-                                 tls::ByteView plaintext);
+std::vector<uint8_t> seal_record(tls12::RecordProtection& protection, uint8_t type,
+                                 tls12::ByteView plaintext);
 // The record's plaintext, or nullopt when it does not authenticate.
-std::optional<std::vector<uint8_t>> open_record(tls::RecordProtection& protection,
+std::optional<std::vector<uint8_t>> open_record(tls12::RecordProtection& protection,
                                                 const RawRecord& record);
 
 class Mitm {
@@ -106,29 +107,29 @@ class Mitm {
   public:
     struct Options {
         ServerKey key = ServerKey::rsa2048;
-        std::function<void(tls::ClientConfig&)> client;
-        std::function<void(tls::ServerConfig&)> server;
+        std::function<void(tls12::ClientConfig&)> client;
+        std::function<void(tls12::ServerConfig&)> server;
         std::string server_name = "localhost";
     };
     Mitm();
     explicit Mitm(Options options);
 
-    tls::Connection client;
-    tls::Connection server;
+    tls12::Connection client;
+    tls12::Connection server;
 
     // Records held on their way to each side.
     std::deque<RawRecord> to_client;
     std::deque<RawRecord> to_server;
-    std::deque<RawRecord>& queue_to(const tls::Connection& side) {
+    std::deque<RawRecord>& queue_to(const tls12::Connection& side) {
         return side.is_client() ? to_client : to_server;
     }
 
     // Moves a side's pending output into the queue towards its peer (and into the log of what the
     // side sent). Plaintext handshake records are re-framed to carry one message each.
-    void pull(tls::Connection& from);
+    void pull(tls12::Connection& from);
     // Feeds the first n held records to `to`, one feed() per record; stops at the first failure
     // and returns it.
-    tls::Status deliver(tls::Connection& to, size_t n = SIZE_MAX);
+    tls12::Status deliver(tls12::Connection& to, size_t n = SIZE_MAX);
     // Pulls and delivers both ways until nothing moves; true when both completed the handshake.
     bool run();
 
@@ -137,11 +138,11 @@ class Mitm {
     const SessionKeys& keys();
     // A whole record sealed as the client (or server) would at sequence number seq.
     std::vector<uint8_t> seal(bool client_writes, uint64_t seq, uint8_t type,
-                              tls::ByteView plaintext);
+                              tls12::ByteView plaintext);
     // Feeds one record of the given type to `victim`: plaintext, or, when seq is set, sealed with
     // the peer's keys at that sequence number.
-    tls::Status inject(tls::Connection& victim, std::optional<uint64_t> seq, uint8_t type,
-                       tls::ByteView payload);
+    tls12::Status inject(tls12::Connection& victim, std::optional<uint64_t> seq, uint8_t type,
+                         tls12::ByteView payload);
 
     // Every record a side has sent so far (its pending output is pulled first), the ones after its
     // ChangeCipherSpec opened with its keys.
@@ -151,9 +152,9 @@ class Mitm {
         bool encrypted;
         bool opened;  // false: did not authenticate
     };
-    std::vector<Sent> sent_by(tls::Connection& side);
+    std::vector<Sent> sent_by(tls12::Connection& side);
     // The handshake messages (header included) a side has sent, decrypted where needed.
-    std::vector<std::vector<uint8_t>> handshake_sent_by(tls::Connection& side);
+    std::vector<std::vector<uint8_t>> handshake_sent_by(tls12::Connection& side);
 
     const std::vector<std::string>& key_log() const { return *key_log_; }
     // Whether the server's ServerHello acknowledged session_ticket (a NewSessionTicket precedes
@@ -197,18 +198,19 @@ bool stage_reads_encrypted(Stage stage);
 // only a prefix of its peer's flight. Returns the sequence number at which the victim opens its
 // peer's next record, or nullopt while it reads plaintext.
 std::optional<uint64_t> drive_to(Mitm& m, Stage stage);
-tls::Connection& victim_of(Mitm& m, Stage stage);
+tls12::Connection& victim_of(Mitm& m, Stage stage);
 
 // Checks that `status` (the result of the feed that delivered the attack) and the victim agree on
 // `alert`, that the victim queued exactly that fatal alert record as its last record, and that it
 // refuses further use (feed, send, no more output).
-testing::AssertionResult failed_with_alert(Mitm& m, tls::Connection& victim,
-                                           const tls::Status& status, tls::AlertDescription alert);
+testing::AssertionResult failed_with_alert(Mitm& m, tls12::Connection& victim,
+                                           const tls12::Status& status,
+                                           tls12::AlertDescription alert);
 // Checks that the victim ended because the peer sent the fatal `alert`: the reason says so, no
 // alert went back, and it refuses further use. Call it with no output pending from before the
 // attack (drive_to() leaves none).
-testing::AssertionResult ended_by_peer_alert(Mitm& m, tls::Connection& victim,
-                                             const tls::Status& status,
-                                             tls::AlertDescription alert);
+testing::AssertionResult ended_by_peer_alert(Mitm& m, tls12::Connection& victim,
+                                             const tls12::Status& status,
+                                             tls12::AlertDescription alert);
 
 }  // namespace tls12_test

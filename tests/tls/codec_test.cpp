@@ -1,12 +1,12 @@
 // Reader / Writer edge cases, to_string() of the wire enums and Error::message().
-#include "tls/codec.h"
+#include <tls12/tls/codec.h>
 
 #include <gtest/gtest.h>
 
-#include "tls/error.h"
-#include "tls/types.h"
+#include <tls12/tls/error.h>
+#include <tls12/tls/types.h>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 TEST(Reader, ReadsBigEndianIntegers) {
@@ -509,4 +509,4 @@ TEST(Error, Message) {
 }
 
 }  // namespace
-}  // namespace tls
+}  // namespace tls12

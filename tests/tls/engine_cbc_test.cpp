@@ -3,14 +3,14 @@
 // failures indistinguishable, and CBC never offered by default.
 #include <gtest/gtest.h>
 
-#include "crypto/cbc.h"
-#include "crypto/hmac.h"
+#include <tls12/crypto/cbc.h>
+#include <tls12/crypto/hmac.h>
+#include <tls12/tls/config.h>
+#include <tls12/tls/msgs/msgs.h>
+#include <tls12/tls/suites.h>
 #include "support/engine_pair.h"
-#include "tls/config.h"
-#include "tls/msgs/msgs.h"
-#include "tls/suites.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
@@ -66,8 +66,8 @@ std::vector<uint8_t> craft(const SessionKeys& k, bool etm, uint64_t seq,
                            const std::vector<uint8_t>& plaintext, size_t padding_length,
                            bool good_mac, bool good_padding, int claimed_length = -1) {
     const SuiteInfo& suite = *k.suite;
-    crypto::Hmac mac(suite.mac_hash, k.keys.client_mac_key.view());
-    crypto::AesCbc cipher(k.keys.client_key.view(), crypto::CbcDirection::encrypt);
+    tls12::crypto::Hmac mac(suite.mac_hash, k.keys.client_mac_key.view());
+    tls12::crypto::AesCbc cipher(k.keys.client_key.view(), tls12::crypto::CbcDirection::encrypt);
     const std::vector<uint8_t> iv(16, 0xa5);
     auto header = [&](size_t length) {
         std::vector<uint8_t> h(13);
@@ -120,7 +120,7 @@ size_t aligned_padding(size_t content_size, size_t max = 255) {
 class CbcSuite : public testing::TestWithParam<Param> {
   protected:
     Param p() const { return GetParam(); }
-    size_t mac_size() const { return crypto::digest_size(find_suite(p().suite)->mac_hash); }
+    size_t mac_size() const { return tls12::crypto::digest_size(find_suite(p().suite)->mac_hash); }
 
     // A completed pair with one application data record from the client held for the server.
     Mitm established() {

@@ -5,10 +5,10 @@
 // its bytes are never sent.
 #include <gtest/gtest.h>
 
+#include <tls12/tls/msgs/msgs.h>
 #include "support/engine_pair.h"
-#include "tls/msgs/msgs.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
@@ -203,7 +203,7 @@ TEST(EngineConfig, ClientHelloThatCannotBeEncodedFailsTheConnection) {
     auto session = std::make_shared<Session>();
     session->ticket = Bytes(65530, 0x42);
     session->suite = CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
-    session->master_secret = crypto::SecretBytes(48);
+    session->master_secret = tls12::crypto::SecretBytes(48);
     session->extended_master_secret = true;
     session->server_name = "localhost";
     session->created = std::chrono::system_clock::now();

@@ -2,19 +2,19 @@
 // signature algorithms, ALPN, the key log.
 #include <gtest/gtest.h>
 
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/trust_store.h>
 #include "support/engine_pair.h"
 #include "support/pki.h"
-#include "tls/x509_verifier.h"
-#include "x509/trust_store.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
 
 std::shared_ptr<const CertificateVerifier> test_ca_verifier() {
     static const auto verifier =
-        make_x509_verifier(x509::TrustStore::from_pem_file(test_pki().ca_cert));
+        make_x509_verifier(tls12::x509::TrustStore::from_pem_file(test_pki().ca_cert));
     return verifier;
 }
 

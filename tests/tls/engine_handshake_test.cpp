@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <random>
 
+#include <tls12/tls/msgs/msgs.h>
+#include <tls12/tls/suites.h>
 #include "support/engine_pair.h"
-#include "tls/msgs/msgs.h"
-#include "tls/suites.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {

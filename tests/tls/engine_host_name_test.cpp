@@ -5,7 +5,7 @@
 #include "support/engine_pair.h"
 #include "support/pki.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {

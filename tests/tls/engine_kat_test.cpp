@@ -10,15 +10,15 @@
 #include <sstream>
 #include <tuple>
 
-#include "crypto/hash.h"
+#include <tls12/crypto/hash.h>
+#include <tls12/tls/handshake/common.h>
+#include <tls12/tls/handshake/key_schedule.h>
+#include <tls12/tls/msgs/msgs.h>
+#include <tls12/tls/suites.h>
+#include <tls12/x509/certificate.h>
 #include "support/engine_pair.h"
-#include "tls/handshake/common.h"
-#include "tls/handshake/key_schedule.h"
-#include "tls/msgs/msgs.h"
-#include "tls/suites.h"
-#include "x509/certificate.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
@@ -50,7 +50,7 @@ Fixture load(const std::string& name) {
             f.keylog = line.substr(std::string("keylog ").size());
         } else {
             words >> b;
-            const Bytes bytes = crypto::from_hex(b);
+            const Bytes bytes = tls12::crypto::from_hex(b);
             if (key == "handshake") f.handshake.emplace_back(a, bytes);
             if (key == "finished") f.finished[a] = bytes;
             if (key == "data") f.data[a] = bytes;
@@ -108,27 +108,30 @@ TEST_P(KnownAnswer, KeyScheduleMatchesOpenSsl) {
     // The transcript up to and including ClientKeyExchange is everything recorded in the clear.
     const Bytes transcript = concat_transcript(f);
     ASSERT_EQ(type_of(f.handshake.back().second), HandshakeType::client_key_exchange);
-    const Bytes session_hash = crypto::hash(suite->prf_hash, transcript);
+    const Bytes session_hash = tls12::crypto::hash(suite->prf_hash, transcript);
 
     // RSA key exchange: recompute the master secret from the premaster ourselves.
     if (!suite->ecdhe()) {
-        const auto key = x509::load_private_key(std::string(TLS12_SOURCE_DIR) + "/" + f.server_key);
+        const auto key =
+            tls12::x509::load_private_key(std::string(TLS12_SOURCE_DIR) + "/" + f.server_key);
         auto cke =
             ClientKeyExchange::parse_rsa(body(message(f, HandshakeType::client_key_exchange)));
         ASSERT_TRUE(cke);
         const auto premaster = key.rsa_decrypt_premaster(
             cke->exchange_keys, static_cast<uint16_t>(client_hello->legacy_version),
-            *crypto::system_random());
+            *tls12::crypto::system_random());
         ASSERT_EQ(premaster.size(), 48u);
         EXPECT_EQ(premaster[0], 3);
         EXPECT_EQ(premaster[1], 3);
         const auto master = derive_extended_master_secret(*suite, premaster.view(), session_hash);
-        EXPECT_EQ(crypto::to_hex(master.view()), crypto::to_hex(key_log->master_secret))
+        EXPECT_EQ(tls12::crypto::to_hex(master.view()),
+                  tls12::crypto::to_hex(key_log->master_secret))
             << "our extended master secret differs from OpenSSL's";
         // And the RFC 5246 master secret is something else (EMS really was used).
         const auto plain = derive_master_secret(*suite, premaster.view(), client_hello->random,
                                                 server_hello->random);
-        EXPECT_NE(crypto::to_hex(plain.view()), crypto::to_hex(key_log->master_secret));
+        EXPECT_NE(tls12::crypto::to_hex(plain.view()),
+                  tls12::crypto::to_hex(key_log->master_secret));
     } else {
         // ECDHE: the ServerKeyExchange signature verifies with the certificate's key over
         // client_random + server_random + params.
@@ -157,16 +160,19 @@ TEST_P(KnownAnswer, KeyScheduleMatchesOpenSsl) {
     ASSERT_EQ(client_finished->size(), 4 + kVerifyDataSize);
     EXPECT_EQ(type_of(*client_finished), HandshakeType::finished);
     const auto client_verify = compute_verify_data(*suite, keys.master_secret, true, session_hash);
-    EXPECT_EQ(crypto::to_hex(ByteView(*client_finished).subspan(4)), crypto::to_hex(client_verify));
+    EXPECT_EQ(tls12::crypto::to_hex(ByteView(*client_finished).subspan(4)),
+              tls12::crypto::to_hex(client_verify));
 
     Bytes with_client_finished = transcript;
     with_client_finished.insert(with_client_finished.end(), client_finished->begin(),
                                 client_finished->end());
     const auto server_finished = open_record(*server_read, as_record(f.finished.at("server")));
     ASSERT_TRUE(server_finished) << "server Finished record does not open with our key block";
-    const auto server_verify = compute_verify_data(
-        *suite, keys.master_secret, false, crypto::hash(suite->prf_hash, with_client_finished));
-    EXPECT_EQ(crypto::to_hex(ByteView(*server_finished).subspan(4)), crypto::to_hex(server_verify));
+    const auto server_verify =
+        compute_verify_data(*suite, keys.master_secret, false,
+                            tls12::crypto::hash(suite->prf_hash, with_client_finished));
+    EXPECT_EQ(tls12::crypto::to_hex(ByteView(*server_finished).subspan(4)),
+              tls12::crypto::to_hex(server_verify));
 
     // Sequence number 1 in each direction: the first application data.
     for (const auto& [sender, protection] :
@@ -198,7 +204,8 @@ TEST(EngineKat, ChaChaSealingReproducesOpenSslRecords) {
         ASSERT_TRUE(opened) << sender << " " << seq;
         const auto sealed =
             seal_record(*keys.protection(sender == "client", seq), recorded.type, *opened);
-        EXPECT_EQ(crypto::to_hex(sealed), crypto::to_hex(bytes)) << sender << " " << seq;
+        EXPECT_EQ(tls12::crypto::to_hex(sealed), tls12::crypto::to_hex(bytes))
+            << sender << " " << seq;
     }
 }
 

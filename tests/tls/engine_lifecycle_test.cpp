@@ -2,10 +2,10 @@
 // connection carries on after a warning, until a peer insists too often).
 #include <gtest/gtest.h>
 
+#include <tls12/tls/msgs/msgs.h>
 #include "support/engine_pair.h"
-#include "tls/msgs/msgs.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {

@@ -2,11 +2,11 @@
 // choosing what the client never offered, unsolicited extensions, renegotiation_info, EMS.
 #include <gtest/gtest.h>
 
+#include <tls12/tls/handshake/common.h>
+#include <tls12/tls/msgs/msgs.h>
 #include "support/engine_pair.h"
-#include "tls/handshake/common.h"
-#include "tls/msgs/msgs.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
@@ -175,9 +175,9 @@ Status deliver_server_key_exchange(Mitm& m, const std::function<void(ServerKeyEx
     const auto data = server_key_exchange_signed_data(client_hello->random, server_hello.random,
                                                       ske->params.encode());
     if (auto algorithm = to_signature_algorithm(ske->scheme);
-        algorithm && scheme_fits_key(ske->scheme, crypto::KeyType::rsa))
+        algorithm && scheme_fits_key(ske->scheme, tls12::crypto::KeyType::rsa))
         ske->signature = server_private_key(ServerKey::rsa2048)
-                             ->sign(*algorithm, data, *crypto::system_random());
+                             ->sign(*algorithm, data, *tls12::crypto::system_random());
     record.payload = frame_message(*ske);
     return m.deliver(m.client);
 }
@@ -190,7 +190,8 @@ TEST(EngineNegotiation, ServerChoosesAGroupTheClientDidNotOffer) {
             ske.params.group = group;
             if (group == NamedGroup::secp256r1) {
                 // A valid P-256 point, so only the choice of group is wrong.
-                crypto::KeyExchange kex(crypto::KexGroup::secp256r1, *crypto::system_random());
+                tls12::crypto::KeyExchange kex(tls12::crypto::KexGroup::secp256r1,
+                                               *tls12::crypto::system_random());
                 ske.params.public_value.assign(kex.public_value().begin(),
                                                kex.public_value().end());
             }

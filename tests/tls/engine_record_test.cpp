@@ -4,11 +4,11 @@
 // message or alert; application data too early.
 #include <gtest/gtest.h>
 
+#include <tls12/tls/msgs/msgs.h>
+#include <tls12/tls/suites.h>
 #include "support/engine_pair.h"
-#include "tls/msgs/msgs.h"
-#include "tls/suites.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {

@@ -3,13 +3,13 @@
 
 #include <atomic>
 
+#include <tls12/tls/msgs/msgs.h>
+#include <tls12/tls/x509_verifier.h>
+#include <tls12/x509/trust_store.h>
 #include "support/engine_pair.h"
 #include "support/pki.h"
-#include "tls/msgs/msgs.h"
-#include "tls/x509_verifier.h"
-#include "x509/trust_store.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 using namespace std::chrono_literals;
 
@@ -183,7 +183,7 @@ TEST(SessionCaches, TicketsAreAuthenticated) {
     TicketKeys keys;
     Session session;
     session.suite = CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
-    session.master_secret = crypto::SecretBytes(Bytes(48, 7));
+    session.master_secret = tls12::crypto::SecretBytes(Bytes(48, 7));
     session.extended_master_secret = true;
     session.server_name = "example.com";
     session.created = std::chrono::system_clock::now();
@@ -192,8 +192,8 @@ TEST(SessionCaches, TicketsAreAuthenticated) {
     auto opened = keys.open(ticket, session.created);
     ASSERT_TRUE(opened);
     EXPECT_EQ(opened->server_name, "example.com");
-    EXPECT_TRUE(
-        crypto::constant_time_equal(opened->master_secret.view(), session.master_secret.view()));
+    EXPECT_TRUE(tls12::crypto::constant_time_equal(opened->master_secret.view(),
+                                                   session.master_secret.view()));
     for (size_t i = 0; i < ticket.size(); i += 7) {
         auto tampered = ticket;
         tampered[i] ^= 1;
@@ -249,13 +249,13 @@ TEST_F(Resumption, RenewedTicketHintIsTheRestOfTheLifetime) {
 }
 
 TicketKeys one_hour_keys() {
-    return TicketKeys(crypto::system_random(), 1h);
+    return TicketKeys(tls12::crypto::system_random(), 1h);
 }
 
 Session day_long_session(TimePoint created) {
     Session session;
     session.suite = CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
-    session.master_secret = crypto::SecretBytes(Bytes(48, 7));
+    session.master_secret = tls12::crypto::SecretBytes(Bytes(48, 7));
     session.extended_master_secret = true;
     session.created = created;
     session.lifetime = 24h;
@@ -465,7 +465,7 @@ TEST_F(Resumption, NothingIsIssuedToAClientWithoutExtendedMasterSecret) {
 
 std::shared_ptr<const CertificateVerifier> test_ca_verifier() {
     static const auto verifier =
-        make_x509_verifier(x509::TrustStore::from_pem_file(test_pki().ca_cert));
+        make_x509_verifier(tls12::x509::TrustStore::from_pem_file(test_pki().ca_cert));
     return verifier;
 }
 
@@ -551,7 +551,7 @@ TEST_P(ClientAuthResumption, ClientCertificateSessionIsNotResumedWhereItIsNotAcc
     c = client_with_certificate();
     ASSERT_TRUE(connect_seen_by_server(c, mtls_server(ClientAuth::require)));
     const auto other_ca =
-        make_x509_verifier(x509::TrustStore::from_pem_file(test_pki().self_signed_cert));
+        make_x509_verifier(tls12::x509::TrustStore::from_pem_file(test_pki().self_signed_cert));
     auto pair = make_pair(c, mtls_server(ClientAuth::require, other_ca));
     EXPECT_FALSE(pair.handshake());
     EXPECT_FALSE(pair.server.negotiated().resumed);

@@ -5,11 +5,11 @@
 // they advertised, in the ServerKeyExchange and in the client's CertificateVerify.
 #include <gtest/gtest.h>
 
+#include <tls12/tls/handshake/common.h>
+#include <tls12/tls/msgs/msgs.h>
 #include "support/engine_pair.h"
-#include "tls/handshake/common.h"
-#include "tls/msgs/msgs.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
@@ -92,7 +92,7 @@ Status deliver_resigned_server_key_exchange(Mitm& m, S scheme, ServerKey key) {
                                                       ske->params.encode());
     ske->scheme = scheme;
     ske->signature = server_private_key(key)->sign(*to_signature_algorithm(scheme), data,
-                                                   *crypto::system_random());
+                                                   *tls12::crypto::system_random());
     record.payload = frame_message(*ske);
     return m.deliver(m.client);
 }
@@ -178,9 +178,9 @@ TEST(EcdsaSchemes, ServerAcceptsAnyHashItAdvertisedOnAnyCurve) {
         transcript.insert(transcript.end(), message->begin(), message->end());
     CertificateVerify verify;
     verify.scheme = S::ecdsa_secp384r1_sha384;
-    verify.signature =
-        server_private_key(ServerKey::ecdsa_p256)
-            ->sign(*to_signature_algorithm(verify.scheme), transcript, *crypto::system_random());
+    verify.signature = server_private_key(ServerKey::ecdsa_p256)
+                           ->sign(*to_signature_algorithm(verify.scheme), transcript,
+                                  *tls12::crypto::system_random());
     record.payload = frame_message(verify);
     const auto status = m.deliver(m.server, 3);
     EXPECT_TRUE(status) << status.error().message();

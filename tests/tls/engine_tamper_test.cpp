@@ -2,11 +2,11 @@
 // parameters, skipped messages, invalid ECDHE public values and a garbled RSA premaster.
 #include <gtest/gtest.h>
 
+#include <tls12/tls/handshake/common.h>
+#include <tls12/tls/msgs/msgs.h>
 #include "support/engine_pair.h"
-#include "tls/handshake/common.h"
-#include "tls/msgs/msgs.h"
 
-using namespace tls;
+using namespace tls12;
 using namespace tls12_test;
 
 namespace {
@@ -41,7 +41,7 @@ void resign(Mitm& m, ServerKeyExchange& ske, ServerKey key = ServerKey::rsa2048)
     const auto data =
         server_key_exchange_signed_data(client_random, server_random, ske.params.encode());
     ske.signature = server_private_key(key)->sign(*to_signature_algorithm(ske.scheme), data,
-                                                  *crypto::system_random());
+                                                  *tls12::crypto::system_random());
 }
 
 // Drives m until the server's first flight is held for the client (one message per record).

@@ -14,13 +14,13 @@
 #ifndef TLS12_FUZZ_DATA_DIR
 #define TLS12_FUZZ_DATA_DIR TLS12_SOURCE_DIR "/fuzz/data"
 #endif
-#include "fuzz/support/fuzz_common.h"
+#include "../../fuzz/support/fuzz_common.h"
 
 namespace {
 
 // The files of fuzz/<kind>/<target>/ (kind: corpus, or regressions for inputs that once crashed).
-std::vector<tls::Bytes> corpus(const std::string& target, const std::string& kind = "corpus") {
-    std::vector<tls::Bytes> out;
+std::vector<tls12::Bytes> corpus(const std::string& target, const std::string& kind = "corpus") {
+    std::vector<tls12::Bytes> out;
     for (const auto& entry : std::filesystem::directory_iterator(std::string(TLS12_SOURCE_DIR) +
                                                                  "/fuzz/" + kind + "/" + target)) {
         std::ifstream in(entry.path(), std::ios::binary);
@@ -33,8 +33,8 @@ std::vector<tls::Bytes> corpus(const std::string& target, const std::string& kin
 template <typename MakeConnection>
 size_t replay(const std::string& target, MakeConnection make, const std::string& kind = "corpus") {
     size_t complete = 0;
-    for (const tls::Bytes& input : corpus(target, kind)) {
-        tls::Connection conn = make();
+    for (const tls12::Bytes& input : corpus(target, kind)) {
+        tls12::Connection conn = make();
         tls12_fuzz::Chunker chunks(input.data(), input.size());
         tls12_fuzz::pump(conn, chunks);
         if (conn.is_handshake_complete()) ++complete;
@@ -44,7 +44,7 @@ size_t replay(const std::string& target, MakeConnection make, const std::string&
 
 TEST(FuzzRegression, ServerEngineCorpusReplays) {
     size_t complete = replay("server_engine",
-                             [] { return tls::Connection::server(tls12_fuzz::server_config()); });
+                             [] { return tls12::Connection::server(tls12_fuzz::server_config()); });
     // The streams recorded against the target's own server config (default_ecdhe_rsa, its chunked
     // copy, chacha_client, resumed_ticket_client). The others (OpenSSL's, or recorded against other
     // server configs) seed message variety but cannot finish.
@@ -52,10 +52,11 @@ TEST(FuzzRegression, ServerEngineCorpusReplays) {
 }
 
 TEST(FuzzRegression, ServerEngineAfterHelloCorpusReplays) {
-    const tls::Bytes hello =
-        tls::Connection::client(tls12_fuzz::client_config(), tls12_fuzz::kServerName).take_output();
+    const tls12::Bytes hello =
+        tls12::Connection::client(tls12_fuzz::client_config(), tls12_fuzz::kServerName)
+            .take_output();
     size_t complete = replay("server_engine_after_hello", [&] {
-        tls::Connection server = tls::Connection::server(tls12_fuzz::server_config());
+        tls12::Connection server = tls12::Connection::server(tls12_fuzz::server_config());
         EXPECT_TRUE(server.feed(hello).ok());
         (void)server.take_output();
         return server;
@@ -66,8 +67,8 @@ TEST(FuzzRegression, ServerEngineAfterHelloCorpusReplays) {
 
 TEST(FuzzRegression, ClientEngineCorpusReplays) {
     size_t complete = replay("client_engine", [] {
-        tls::Connection client =
-            tls::Connection::client(tls12_fuzz::client_config(), tls12_fuzz::kServerName);
+        tls12::Connection client =
+            tls12::Connection::client(tls12_fuzz::client_config(), tls12_fuzz::kServerName);
         (void)client.take_output();
         return client;
     });
@@ -81,7 +82,7 @@ TEST(FuzzRegression, ClientEngineCorpusReplays) {
 //   AEAD explicit nonce; AeadProtection::open took body.subspan(8) before checking the length.
 TEST(FuzzRegression, ServerEngineCrashes) {
     size_t complete = replay(
-        "server_engine", [] { return tls::Connection::server(tls12_fuzz::server_config()); },
+        "server_engine", [] { return tls12::Connection::server(tls12_fuzz::server_config()); },
         "regressions");
     EXPECT_EQ(complete, 0u);
 }

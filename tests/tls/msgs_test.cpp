@@ -8,9 +8,9 @@
 #include <set>
 #include <string>
 
-#include "tls/msgs/msgs.h"
+#include <tls12/tls/msgs/msgs.h>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 Bytes hex(std::string_view s) {
@@ -590,7 +590,7 @@ Bytes server_name_data(const std::string& name) {
     {
         auto list = w.prefix16();
         w.u8(0);  // host_name
-        w.vec16(crypto::as_bytes(name));
+        w.vec16(tls12::crypto::as_bytes(name));
     }
     return w.take();
 }
@@ -956,4 +956,4 @@ TEST(Handshake, HeaderAndFraming) {
 }
 
 }  // namespace
-}  // namespace tls
+}  // namespace tls12

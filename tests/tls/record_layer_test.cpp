@@ -4,10 +4,10 @@
 
 #include <vector>
 
+#include <tls12/tls/record/record_layer.h>
 #include "support/engine_pair.h"
-#include "tls/record/record_layer.h"
 
-using namespace tls;
+using namespace tls12;
 
 namespace {
 

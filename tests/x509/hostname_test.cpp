@@ -1,14 +1,14 @@
 // The RFC 6125 host name matcher and the IP literal parser.
 #include <gtest/gtest.h>
 
-#include "x509/hostname.h"
+#include <tls12/x509/hostname.h>
 
 namespace {
 
-using x509::dns_name_matches;
-using x509::names_match;
-using x509::parse_ip_address;
-using x509::SubjectNames;
+using tls12::x509::dns_name_matches;
+using tls12::x509::names_match;
+using tls12::x509::parse_ip_address;
+using tls12::x509::SubjectNames;
 
 TEST(DnsNameMatches, ExactNamesCaseInsensitive) {
     EXPECT_TRUE(dns_name_matches("example.com", "example.com"));
@@ -54,8 +54,8 @@ TEST(DnsNameMatches, HostNamesWithWildcardsOrIpLiteralsNeverMatch) {
 }
 
 TEST(ParseIpAddress, Ipv4) {
-    EXPECT_EQ(parse_ip_address("127.0.0.1"), (crypto::Bytes{127, 0, 0, 1}));
-    EXPECT_EQ(parse_ip_address("255.255.255.255"), (crypto::Bytes{255, 255, 255, 255}));
+    EXPECT_EQ(parse_ip_address("127.0.0.1"), (tls12::crypto::Bytes{127, 0, 0, 1}));
+    EXPECT_EQ(parse_ip_address("255.255.255.255"), (tls12::crypto::Bytes{255, 255, 255, 255}));
     EXPECT_FALSE(parse_ip_address("256.0.0.1"));
     EXPECT_FALSE(parse_ip_address("1.2.3"));
     EXPECT_FALSE(parse_ip_address("1.2.3.4.5"));
@@ -66,18 +66,19 @@ TEST(ParseIpAddress, Ipv4) {
 }
 
 TEST(ParseIpAddress, Ipv6) {
-    crypto::Bytes loopback(16, 0);
+    tls12::crypto::Bytes loopback(16, 0);
     loopback[15] = 1;
     EXPECT_EQ(parse_ip_address("::1"), loopback);
     EXPECT_EQ(parse_ip_address("[::1]"), loopback);
     EXPECT_EQ(parse_ip_address("0:0:0:0:0:0:0:1"), loopback);
-    EXPECT_EQ(parse_ip_address("::"), crypto::Bytes(16, 0));
+    EXPECT_EQ(parse_ip_address("::"), tls12::crypto::Bytes(16, 0));
     const auto mapped = parse_ip_address("::ffff:192.0.2.1");
     ASSERT_TRUE(mapped);
-    EXPECT_EQ(*mapped, (crypto::Bytes{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1}));
+    EXPECT_EQ(*mapped,
+              (tls12::crypto::Bytes{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1}));
     const auto doc = parse_ip_address("2001:DB8::8:800:200C:417A");
     ASSERT_TRUE(doc);
-    EXPECT_EQ(x509::format_ip_address(*doc), "2001:db8:0:0:8:800:200c:417a");
+    EXPECT_EQ(tls12::x509::format_ip_address(*doc), "2001:db8:0:0:8:800:200c:417a");
     EXPECT_FALSE(parse_ip_address("1::2::3"));
     EXPECT_FALSE(parse_ip_address("1:2:3:4:5:6:7:8:9"));
     EXPECT_FALSE(parse_ip_address("1:2:3:4:5:6:7"));
@@ -89,7 +90,7 @@ TEST(ParseIpAddress, Ipv6) {
 SubjectNames server_names() {
     SubjectNames n;
     n.dns = {"localhost", "*.example.test"};
-    n.ips = {crypto::Bytes{127, 0, 0, 1}};
+    n.ips = {tls12::crypto::Bytes{127, 0, 0, 1}};
     n.common_name = "legacy.example.org";
     n.has_san = true;
     return n;
@@ -112,7 +113,7 @@ TEST(NamesMatch, IpOnlyAgainstSanIp) {
     // An IP written as a DNS SAN does not count.
     n.dns.push_back("10.0.0.1");
     EXPECT_FALSE(names_match(n, "10.0.0.1"));
-    crypto::Bytes v6(16, 0);
+    tls12::crypto::Bytes v6(16, 0);
     v6[15] = 1;
     n.ips.push_back(v6);
     EXPECT_TRUE(names_match(n, "::1"));

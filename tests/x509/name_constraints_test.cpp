@@ -3,16 +3,16 @@
 // what makes a constraint malformed.
 #include <gtest/gtest.h>
 
-#include "x509/hostname.h"
-#include "x509/name_constraints.h"
+#include <tls12/x509/hostname.h>
+#include <tls12/x509/name_constraints.h>
 
 namespace {
 
-using x509::check_name;
-using x509::constraints_problem;
-using x509::GeneralName;
-using x509::NameConstraints;
-using x509::NameType;
+using tls12::x509::check_name;
+using tls12::x509::constraints_problem;
+using tls12::x509::GeneralName;
+using tls12::x509::NameConstraints;
+using tls12::x509::NameType;
 
 GeneralName dns(const std::string& text) {
     return {NameType::dns, text, {}, {}};
@@ -21,15 +21,15 @@ GeneralName email(const std::string& text) {
     return {NameType::rfc822, text, {}, {}};
 }
 GeneralName ip(const std::string& address) {
-    return {NameType::ip, {}, *x509::parse_ip_address(address), {}};
+    return {NameType::ip, {}, *tls12::x509::parse_ip_address(address), {}};
 }
 GeneralName ip_range(const std::string& address, const std::string& mask) {
-    GeneralName n{NameType::ip, {}, *x509::parse_ip_address(address), {}};
-    const auto m = *x509::parse_ip_address(mask);
+    GeneralName n{NameType::ip, {}, *tls12::x509::parse_ip_address(address), {}};
+    const auto m = *tls12::x509::parse_ip_address(mask);
     n.bytes.insert(n.bytes.end(), m.begin(), m.end());
     return n;
 }
-GeneralName directory(std::vector<x509::DirectoryAttribute> attributes) {
+GeneralName directory(std::vector<tls12::x509::DirectoryAttribute> attributes) {
     return {NameType::directory, {}, {}, std::move(attributes)};
 }
 
@@ -147,10 +147,10 @@ TEST(ConstraintsProblem, MalformedConstraints) {
 }
 
 TEST(GeneralNameText, ReadableForms) {
-    EXPECT_EQ(x509::to_string(dns("*.example.com")), "DNS:*.example.com");
-    EXPECT_EQ(x509::to_string(ip_range("192.0.2.0", "255.255.255.0")), "IP:192.0.2.0/24");
-    EXPECT_EQ(x509::to_string(ip("::1")), "IP:0:0:0:0:0:0:0:1");
-    EXPECT_EQ(x509::to_string(email("a@example.com")), "email:a@example.com");
+    EXPECT_EQ(tls12::x509::to_string(dns("*.example.com")), "DNS:*.example.com");
+    EXPECT_EQ(tls12::x509::to_string(ip_range("192.0.2.0", "255.255.255.0")), "IP:192.0.2.0/24");
+    EXPECT_EQ(tls12::x509::to_string(ip("::1")), "IP:0:0:0:0:0:0:0:1");
+    EXPECT_EQ(tls12::x509::to_string(email("a@example.com")), "email:a@example.com");
 }
 
 }  // namespace

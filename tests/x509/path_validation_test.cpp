@@ -7,25 +7,25 @@
 
 #include <chrono>
 
+#include <tls12/x509/certificate.h>
+#include <tls12/x509/verify.h>
 #include "support/cert_factory.h"
 #include "support/pki.h"
-#include "x509/certificate.h"
-#include "x509/verify.h"
 
 namespace {
 
 using namespace std::chrono_literals;
+using tls12::x509::Purpose;
+using tls12::x509::VerifyCode;
 using tls12_test::CertFactory;
 using tls12_test::CertSpec;
 using tls12_test::kCaExtensions;
 using tls12_test::KeyKind;
 using tls12_test::leaf_extensions;
 using tls12_test::TestCert;
-using x509::Purpose;
-using x509::VerifyCode;
 
-std::vector<crypto::Bytes> ders(const std::vector<TestCert>& certs) {
-    std::vector<crypto::Bytes> out;
+std::vector<tls12::crypto::Bytes> ders(const std::vector<TestCert>& certs) {
+    std::vector<tls12::crypto::Bytes> out;
     for (const auto& c : certs) out.push_back(c.der);
     return out;
 }
@@ -36,12 +36,13 @@ struct Check {
     std::string host;
     Purpose purpose = Purpose::server_auth;
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
-    x509::VerifyOptions options = {};
+    tls12::x509::VerifyOptions options = {};
 };
 
-x509::VerifyResult verify(const Check& c) {
-    return x509::verify_chain(ders(c.chain), x509::TrustStore::from_certificates(ders(c.roots)),
-                              c.host, c.purpose, c.now, c.options);
+tls12::x509::VerifyResult verify(const Check& c) {
+    return tls12::x509::verify_chain(ders(c.chain),
+                                     tls12::x509::TrustStore::from_certificates(ders(c.roots)),
+                                     c.host, c.purpose, c.now, c.options);
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -356,12 +357,13 @@ TEST(NameConstraints, DirectoryNameConstraintsApplyToTheSubject) {
 
 TEST(PathBuilding, RootSentBeforeTheIntermediate) {
     const auto& pki = tls12_test::test_pki();
-    const auto leaf = x509::load_certificate_chain(pki.server_cert);
-    const auto root = x509::load_certificate_chain(pki.ca_cert);
-    const auto ica = x509::load_certificate_chain(pki.intermediate_cert);
-    const std::vector<crypto::Bytes> chain{leaf[0], root[0], ica[0]};
-    const auto r = x509::verify_chain(chain, x509::TrustStore::from_certificates(root), "localhost",
-                                      Purpose::server_auth, std::chrono::system_clock::now());
+    const auto leaf = tls12::x509::load_certificate_chain(pki.server_cert);
+    const auto root = tls12::x509::load_certificate_chain(pki.ca_cert);
+    const auto ica = tls12::x509::load_certificate_chain(pki.intermediate_cert);
+    const std::vector<tls12::crypto::Bytes> chain{leaf[0], root[0], ica[0]};
+    const auto r = tls12::x509::verify_chain(
+        chain, tls12::x509::TrustStore::from_certificates(root), "localhost", Purpose::server_auth,
+        std::chrono::system_clock::now());
     EXPECT_TRUE(r.ok()) << r.reason;
 }
 
@@ -370,17 +372,20 @@ TEST(PathBuilding, TrustedIntermediateIsATrustAnchor) {
     // trusting an intermediate without its root is enough (Botan 2 insisted on a self-signed
     // end and refused these).
     const auto& pki = tls12_test::test_pki();
-    const auto trust =
-        x509::TrustStore::from_certificates(x509::load_certificate_chain(pki.intermediate_cert));
-    auto chain = x509::load_certificate_chain(pki.server_chain);
+    const auto trust = tls12::x509::TrustStore::from_certificates(
+        tls12::x509::load_certificate_chain(pki.intermediate_cert));
+    auto chain = tls12::x509::load_certificate_chain(pki.server_chain);
     const auto now = std::chrono::system_clock::now();
-    const auto r = x509::verify_chain(chain, trust, "localhost", Purpose::server_auth, now);
+    const auto r = tls12::x509::verify_chain(chain, trust, "localhost", Purpose::server_auth, now);
     EXPECT_TRUE(r.ok()) << r.reason;
-    const auto leaf_only = x509::verify_chain(x509::load_certificate_chain(pki.server_cert), trust,
-                                              "localhost", Purpose::server_auth, now);
+    const auto leaf_only =
+        tls12::x509::verify_chain(tls12::x509::load_certificate_chain(pki.server_cert), trust,
+                                  "localhost", Purpose::server_auth, now);
     EXPECT_TRUE(leaf_only.ok()) << leaf_only.reason;
-    chain.push_back(x509::load_certificate_chain(pki.ca_cert)[0]);  // an untrusted root along
-    const auto with_root = x509::verify_chain(chain, trust, "localhost", Purpose::server_auth, now);
+    chain.push_back(
+        tls12::x509::load_certificate_chain(pki.ca_cert)[0]);  // an untrusted root along
+    const auto with_root =
+        tls12::x509::verify_chain(chain, trust, "localhost", Purpose::server_auth, now);
     EXPECT_TRUE(with_root.ok()) << with_root.reason;
 }
 

@@ -3,32 +3,33 @@
 
 #include <chrono>
 
+#include <tls12/x509/certificate.h>
+#include <tls12/x509/verify.h>
 #include "support/pki.h"
-#include "x509/certificate.h"
-#include "x509/verify.h"
 
 namespace {
 
 using namespace std::chrono_literals;
+using tls12::x509::Purpose;
+using tls12::x509::VerifyCode;
 using tls12_test::test_pki;
-using x509::Purpose;
-using x509::VerifyCode;
 
-std::vector<crypto::Bytes> chain(const std::string& path) {
-    return x509::load_certificate_chain(path);
+std::vector<tls12::crypto::Bytes> chain(const std::string& path) {
+    return tls12::x509::load_certificate_chain(path);
 }
 
-const x509::TrustStore& root_store() {
-    static const x509::TrustStore store = x509::TrustStore::from_pem_file(test_pki().ca_cert);
+const tls12::x509::TrustStore& root_store() {
+    static const tls12::x509::TrustStore store =
+        tls12::x509::TrustStore::from_pem_file(test_pki().ca_cert);
     return store;
 }
 
-x509::VerifyResult verify(
-    const std::vector<crypto::Bytes>& certs, std::string_view host = "localhost",
+tls12::x509::VerifyResult verify(
+    const std::vector<tls12::crypto::Bytes>& certs, std::string_view host = "localhost",
     Purpose purpose = Purpose::server_auth,
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now(),
-    const x509::TrustStore& trust = root_store()) {
-    return x509::verify_chain(certs, trust, host, purpose, now);
+    const tls12::x509::TrustStore& trust = root_store()) {
+    return tls12::x509::verify_chain(certs, trust, host, purpose, now);
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -72,7 +73,7 @@ TEST(VerifyChain, EmptyChain) {
 
 TEST(VerifyChain, Malformed) {
     auto certs = chain(test_pki().server_chain);
-    certs[1] = crypto::Bytes{0x30, 0x03, 0x02, 0x01, 0x00};
+    certs[1] = tls12::crypto::Bytes{0x30, 0x03, 0x02, 0x01, 0x00};
     const auto r = verify(certs);
     EXPECT_EQ(r.code, VerifyCode::malformed);
     EXPECT_EQ(r.certificate_index, 1u);
@@ -97,7 +98,7 @@ TEST(VerifyChain, MissingIntermediateIsUnknownCa) {
 
 TEST(VerifyChain, UnknownCa) {
     // Trusting only the system roots: our test root is unknown.
-    static const auto system = x509::TrustStore::system();
+    static const auto system = tls12::x509::TrustStore::system();
     const auto r = verify(chain(test_pki().server_chain), "localhost", Purpose::server_auth,
                           std::chrono::system_clock::now(), system);
     EXPECT_EQ(r.code, VerifyCode::unknown_ca) << r.reason;
@@ -114,7 +115,7 @@ TEST(VerifyChain, UnknownCa) {
 
     // An empty trust store trusts nothing.
     const auto r3 = verify(chain(test_pki().server_chain), "localhost", Purpose::server_auth,
-                           std::chrono::system_clock::now(), x509::TrustStore());
+                           std::chrono::system_clock::now(), tls12::x509::TrustStore());
     EXPECT_EQ(r3.code, VerifyCode::unknown_ca) << r3.reason;
 }
 
@@ -134,7 +135,7 @@ TEST(VerifyChain, ExpiredLeaf) {
 }
 
 TEST(VerifyChain, TimeIsTheGivenNow) {
-    const auto info = x509::describe(chain(test_pki().server_cert)[0]);
+    const auto info = tls12::x509::describe(chain(test_pki().server_cert)[0]);
     const auto before = verify(chain(test_pki().server_chain), "localhost", Purpose::server_auth,
                                info.not_before - 24h);
     EXPECT_EQ(before.code, VerifyCode::not_yet_valid) << before.reason;
@@ -143,7 +144,7 @@ TEST(VerifyChain, TimeIsTheGivenNow) {
                               info.not_after + 1s);
     EXPECT_EQ(after.code, VerifyCode::expired) << after.reason;
     EXPECT_TRUE(contains(after.reason, "certificate 0 (CN=localhost) expired at " +
-                                           x509::format_time(info.not_after)))
+                                           tls12::x509::format_time(info.not_after)))
         << after.reason;
 }
 
@@ -178,7 +179,7 @@ TEST(VerifyChain, SelfSignedLeaf) {
 TEST(VerifyChain, SelfSignedLeafTrustedDirectly) {
     // Botan refuses any self-signed end entity; we accept exactly the trusted certificate.
     const auto certs = chain(test_pki().self_signed_cert);
-    const auto trust = x509::TrustStore::from_certificates(certs);
+    const auto trust = tls12::x509::TrustStore::from_certificates(certs);
     const auto now = std::chrono::system_clock::now();
     EXPECT_TRUE(verify(certs, "localhost", Purpose::server_auth, now, trust).ok());
     EXPECT_EQ(verify(certs, "example.com", Purpose::server_auth, now, trust).code,
@@ -194,7 +195,7 @@ TEST(VerifyChain, NotAfterPastTheYear2262) {
     EXPECT_TRUE(issued.ok()) << issued.reason;
 
     const auto certs = chain(test_pki().self_signed_far_cert);
-    const auto trust = x509::TrustStore::from_certificates(certs);
+    const auto trust = tls12::x509::TrustStore::from_certificates(certs);
     const auto self_signed = verify(certs, "localhost", Purpose::server_auth, now, trust);
     EXPECT_TRUE(self_signed.ok()) << self_signed.reason;
 }
@@ -235,16 +236,16 @@ TEST(VerifyChain, TooManyCertificates) {
     auto certs = chain(test_pki().server_chain);
     while (certs.size() <= 10) certs.push_back(certs.back());
     EXPECT_EQ(verify(certs).code, VerifyCode::chain_too_long);
-    x509::VerifyOptions options;
+    tls12::x509::VerifyOptions options;
     options.max_chain_length = 20;
-    const auto r = x509::verify_chain(certs, root_store(), "localhost", Purpose::server_auth,
-                                      std::chrono::system_clock::now(), options);
+    const auto r = tls12::x509::verify_chain(certs, root_store(), "localhost", Purpose::server_auth,
+                                             std::chrono::system_clock::now(), options);
     EXPECT_TRUE(r.ok()) << r.reason;
 }
 
 TEST(VerifyCodeNames, AreReadable) {
-    EXPECT_STREQ(x509::to_string(VerifyCode::ok), "ok");
-    EXPECT_STREQ(x509::to_string(VerifyCode::hostname_mismatch), "hostname_mismatch");
+    EXPECT_STREQ(tls12::x509::to_string(VerifyCode::ok), "ok");
+    EXPECT_STREQ(tls12::x509::to_string(VerifyCode::hostname_mismatch), "hostname_mismatch");
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include <exception>
 
-#include "tls/handshake/common.h"
-#include "x509/certificate.h"
+#include <tls12/tls/handshake/common.h>
+#include <tls12/x509/certificate.h>
 
-namespace tls {
+namespace tls12 {
 
 Result<crypto::PublicKey> certificate_public_key(ByteView certificate_der) {
     Bytes spki;
@@ -21,4 +21,4 @@ Result<crypto::PublicKey> certificate_public_key(ByteView certificate_der) {
     }
 }
 
-}  // namespace tls
+}  // namespace tls12

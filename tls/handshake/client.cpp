@@ -1,10 +1,10 @@
 // The client role: ClientHello, then the server's flight, our key exchange and Finished.
 
-#include "tls/connection_impl.h"
-#include "tls/host_name.h"
-#include "tls/msgs/msgs.h"
+#include <tls12/tls/connection_impl.h>
+#include <tls12/tls/host_name.h>
+#include <tls12/tls/msgs/msgs.h>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 template <typename T>
@@ -414,4 +414,4 @@ Result<HandshakeState> handle_client_message(Connection::Impl& c, HandshakeState
     return unexpected(state, message);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,8 +1,8 @@
-#include "tls/handshake/common.h"
+#include <tls12/tls/handshake/common.h>
 
-#include "crypto/hash.h"
+#include <tls12/crypto/hash.h>
 
-namespace tls {
+namespace tls12 {
 
 std::optional<crypto::KexGroup> to_kex_group(NamedGroup group) noexcept {
     switch (group) {
@@ -114,4 +114,4 @@ std::string describe_list(std::span<const CipherSuite> suites) {
     return out;
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -6,13 +6,13 @@
 #include <span>
 #include <vector>
 
-#include "crypto/kex.h"
-#include "crypto/keys.h"
-#include "tls/error.h"
-#include "tls/msgs/handshake.h"
-#include "tls/suites.h"
+#include <tls12/crypto/kex.h>
+#include <tls12/crypto/keys.h>
+#include <tls12/tls/error.h>
+#include <tls12/tls/msgs/handshake.h>
+#include <tls12/tls/suites.h>
 
-namespace tls {
+namespace tls12 {
 
 std::optional<crypto::KexGroup> to_kex_group(NamedGroup group) noexcept;
 // The crypto algorithm of a TLS 1.2 signature scheme; nullopt for schemes we do not implement.
@@ -59,10 +59,10 @@ Bytes server_key_exchange_signed_data(const Random& client_random, const Random&
 
 std::string describe_list(std::span<const CipherSuite> suites);
 
-}  // namespace tls
+}  // namespace tls12
 
-namespace tls {
+namespace tls12 {
 // The subject public key of a DER certificate (through x509/); bad_certificate when it cannot be
 // read, unsupported_certificate when the key type is not one we use.
 Result<crypto::PublicKey> certificate_public_key(ByteView certificate_der);
-}  // namespace tls
+}  // namespace tls12

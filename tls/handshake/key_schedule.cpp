@@ -1,11 +1,11 @@
-#include "tls/handshake/key_schedule.h"
+#include <tls12/tls/handshake/key_schedule.h>
 
 #include <cstring>
 
-#include "crypto/prf.h"
-#include "tls/record/cbc_protection.h"
+#include <tls12/crypto/prf.h>
+#include <tls12/tls/record/cbc_protection.h>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 template <size_t N>
@@ -99,4 +99,4 @@ std::string key_log_line(const Random& client_random, const crypto::SecretBytes&
            crypto::to_hex(master_secret.view());
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -4,12 +4,12 @@
 #include <array>
 #include <memory>
 
-#include "crypto/bytes.h"
-#include "tls/msgs/handshake.h"
-#include "tls/record/protection.h"
-#include "tls/suites.h"
+#include <tls12/crypto/bytes.h>
+#include <tls12/tls/msgs/handshake.h>
+#include <tls12/tls/record/protection.h>
+#include <tls12/tls/suites.h>
 
-namespace tls {
+namespace tls12 {
 
 constexpr size_t kMasterSecretSize = 48;
 
@@ -54,4 +54,4 @@ std::array<uint8_t, kVerifyDataSize> compute_verify_data(const SuiteInfo& suite,
 // NSS key log line: "CLIENT_RANDOM <client_random hex> <master_secret hex>".
 std::string key_log_line(const Random& client_random, const crypto::SecretBytes& master_secret);
 
-}  // namespace tls
+}  // namespace tls12

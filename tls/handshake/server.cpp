@@ -2,11 +2,11 @@
 // and Finished, answer with ours.
 #include <exception>
 
-#include "tls/connection_impl.h"
-#include "tls/msgs/msgs.h"
-#include "x509/certificate.h"
+#include <tls12/tls/connection_impl.h>
+#include <tls12/tls/msgs/msgs.h>
+#include <tls12/x509/certificate.h>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 template <typename T>
@@ -507,4 +507,4 @@ Result<HandshakeState> handle_server_message(Connection::Impl& c, HandshakeState
     return unexpected(state, message);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -6,13 +6,13 @@
 #include <optional>
 #include <variant>
 
-#include "crypto/kex.h"
-#include "crypto/keys.h"
-#include "tls/config.h"
-#include "tls/msgs/certificate_request.h"
-#include "tls/msgs/server_key_exchange.h"
+#include <tls12/crypto/kex.h>
+#include <tls12/crypto/keys.h>
+#include <tls12/tls/config.h>
+#include <tls12/tls/msgs/certificate_request.h>
+#include <tls12/tls/msgs/server_key_exchange.h>
 
-namespace tls {
+namespace tls12 {
 
 // A message as the state machine sees it: a whole handshake message, or a ChangeCipherSpec.
 struct HandshakeMessage {
@@ -85,4 +85,4 @@ using HandshakeState =
 
 const char* state_name(const HandshakeState& state) noexcept;
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,8 +1,8 @@
-#include "tls/msgs/alert.h"
+#include <tls12/tls/msgs/alert.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 // RFC 5246 7.2: struct { AlertLevel level; AlertDescription description; } Alert;
 Result<AlertMessage> AlertMessage::parse(ByteView payload) {
@@ -22,4 +22,4 @@ Bytes AlertMessage::serialize() const {
     return msgs_detail::to_bytes(*this);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,11 +1,11 @@
 // The alert record's payload (RFC 5246 7.2): level | description, exactly 2 bytes.
 #pragma once
 
-#include "tls/codec.h"
-#include "tls/error.h"
-#include "tls/types.h"
+#include <tls12/tls/codec.h>
+#include <tls12/tls/error.h>
+#include <tls12/tls/types.h>
 
-namespace tls {
+namespace tls12 {
 
 struct AlertMessage {
     AlertLevel level = AlertLevel::fatal;
@@ -20,4 +20,4 @@ struct AlertMessage {
     bool operator==(const AlertMessage&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

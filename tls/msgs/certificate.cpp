@@ -1,8 +1,8 @@
-#include "tls/msgs/certificate.h"
+#include <tls12/tls/msgs/certificate.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 using msgs_detail::decode;
 
@@ -29,4 +29,4 @@ Bytes Certificate::serialize() const {
     return msgs_detail::to_bytes(*this);
 }
 
-}  // namespace tls
+}  // namespace tls12

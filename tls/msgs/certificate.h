@@ -3,9 +3,9 @@
 
 #include <vector>
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 struct Certificate {
     static constexpr HandshakeType kType = HandshakeType::certificate;
@@ -19,4 +19,4 @@ struct Certificate {
     bool operator==(const Certificate&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

@@ -3,9 +3,9 @@
 
 #include <vector>
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 // ClientCertificateType values (RFC 5246 7.4.4, RFC 8422 5.5).
 inline constexpr uint8_t kCertTypeRsaSign = 1;
@@ -25,4 +25,4 @@ struct CertificateRequest {
     bool operator==(const CertificateRequest&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,8 +1,8 @@
-#include "tls/msgs/certificate_verify.h"
+#include <tls12/tls/msgs/certificate_verify.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 // RFC 5246 7.4.8 / 4.7: digitally-signed struct: SignatureAndHashAlgorithm, opaque signature.
 Result<CertificateVerify> CertificateVerify::parse(ByteView body) {
@@ -24,4 +24,4 @@ Bytes CertificateVerify::serialize() const {
     return msgs_detail::to_bytes(*this);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,9 +1,9 @@
 // CertificateVerify (RFC 5246 7.4.8): digitally-signed (scheme, signature<1..2^16-1>).
 #pragma once
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 struct CertificateVerify {
     static constexpr HandshakeType kType = HandshakeType::certificate_verify;
@@ -18,4 +18,4 @@ struct CertificateVerify {
     bool operator==(const CertificateVerify&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,8 +1,8 @@
-#include "tls/msgs/change_cipher_spec.h"
+#include <tls12/tls/msgs/change_cipher_spec.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 // RFC 5246 7.1: struct { enum { change_cipher_spec(1), (255) } type; } ChangeCipherSpec;
 Result<ChangeCipherSpec> ChangeCipherSpec::parse(ByteView payload) {
@@ -20,4 +20,4 @@ Bytes ChangeCipherSpec::serialize() const {
     return {1};
 }
 
-}  // namespace tls
+}  // namespace tls12

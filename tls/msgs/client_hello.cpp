@@ -1,8 +1,8 @@
-#include "tls/msgs/client_hello.h"
+#include <tls12/tls/msgs/client_hello.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 using msgs_detail::decode;
 
@@ -45,4 +45,4 @@ Bytes ClientHello::serialize() const {
     return msgs_detail::to_bytes(*this);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -3,10 +3,10 @@
 
 #include <vector>
 
-#include "tls/msgs/extensions.h"
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/extensions.h>
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 struct ClientHello {
     static constexpr HandshakeType kType = HandshakeType::client_hello;
@@ -25,4 +25,4 @@ struct ClientHello {
     bool operator==(const ClientHello&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,8 +1,8 @@
-#include "tls/msgs/client_key_exchange.h"
+#include <tls12/tls/msgs/client_key_exchange.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 using msgs_detail::decode;
 
@@ -52,4 +52,4 @@ Bytes ClientKeyExchange::serialize() const {
     return msgs_detail::to_bytes(*this);
 }
 
-}  // namespace tls
+}  // namespace tls12

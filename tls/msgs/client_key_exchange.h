@@ -4,9 +4,9 @@
 //   ecdhe: ClientECDiffieHellmanPublic as a vec8 <1..255> point (RFC 8422 5.7)
 #pragma once
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 enum class KeyExchangeKind : uint8_t { rsa, ecdhe };
 
@@ -25,4 +25,4 @@ struct ClientKeyExchange {
     bool operator==(const ClientKeyExchange&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,12 +1,12 @@
-#include "tls/msgs/extensions.h"
+#include <tls12/tls/msgs/extensions.h>
 
 #include <algorithm>
 
-#include "tls/host_name.h"
-#include "tls/msgs/handshake.h"
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/host_name.h>
+#include <tls12/tls/msgs/handshake.h>
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 using msgs_detail::decode;
 using msgs_detail::illegal;
@@ -303,4 +303,4 @@ bool Extensions::empty(ExtensionContext ctx) const {
     return body.size() == 0;
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -8,11 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "tls/codec.h"
-#include "tls/error.h"
-#include "tls/types.h"
+#include <tls12/tls/codec.h>
+#include <tls12/tls/error.h>
+#include <tls12/tls/types.h>
 
-namespace tls {
+namespace tls12 {
 
 enum class ExtensionContext { client_hello, server_hello };
 
@@ -68,4 +68,4 @@ struct Extensions {
     bool operator==(const Extensions&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

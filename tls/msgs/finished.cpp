@@ -1,8 +1,8 @@
-#include "tls/msgs/finished.h"
+#include <tls12/tls/msgs/finished.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 // RFC 5246 7.4.9: opaque verify_data[verify_data_length]; 12 unless the suite says otherwise.
 Result<Finished> Finished::parse(ByteView body, size_t expected_length) {
@@ -20,4 +20,4 @@ Bytes Finished::serialize() const {
     return verify_data;
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -2,9 +2,9 @@
 // compares it in constant time; this is only the wire format.
 #pragma once
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 struct Finished {
     static constexpr HandshakeType kType = HandshakeType::finished;
@@ -19,4 +19,4 @@ struct Finished {
     bool operator==(const Finished&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

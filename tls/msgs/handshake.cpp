@@ -1,6 +1,6 @@
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 std::optional<HandshakeHeader> HandshakeHeader::peek(ByteView buf) noexcept {
     if (buf.size() < kHandshakeHeaderSize) return std::nullopt;
@@ -28,4 +28,4 @@ Bytes frame_handshake(HandshakeType type, ByteView body) {
     return w.take();
 }
 
-}  // namespace tls
+}  // namespace tls12

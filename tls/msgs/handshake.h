@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <optional>
 
-#include "tls/codec.h"
-#include "tls/error.h"
-#include "tls/types.h"
+#include <tls12/tls/codec.h>
+#include <tls12/tls/error.h>
+#include <tls12/tls/types.h>
 
-namespace tls {
+namespace tls12 {
 
 inline constexpr size_t kHandshakeHeaderSize = 4;
 inline constexpr uint32_t kMaxHandshakeBodyLength = 0xFFFFFF;  // uint24 length field
@@ -52,4 +52,4 @@ Bytes frame_message(const Msg& msg) {
     return frame_handshake(Msg::kType, msg.serialize());
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,8 +1,8 @@
-#include "tls/msgs/hello_request.h"
+#include <tls12/tls/msgs/hello_request.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 // RFC 5246 7.4.1.1: struct { } HelloRequest;
 Result<HelloRequest> HelloRequest::parse(ByteView body) {
@@ -16,4 +16,4 @@ Bytes HelloRequest::serialize() const {
     return {};
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -2,9 +2,9 @@
 // with a no_renegotiation warning.
 #pragma once
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 struct HelloRequest {
     static constexpr HandshakeType kType = HandshakeType::hello_request;
@@ -16,4 +16,4 @@ struct HelloRequest {
     bool operator==(const HelloRequest&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,8 +1,8 @@
-#include "tls/msgs/new_session_ticket.h"
+#include <tls12/tls/msgs/new_session_ticket.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 // RFC 5077 3.3: uint32 ticket_lifetime_hint; opaque ticket<0..2^16-1>;
 Result<NewSessionTicket> NewSessionTicket::parse(ByteView body) {
@@ -24,4 +24,4 @@ Bytes NewSessionTicket::serialize() const {
     return msgs_detail::to_bytes(*this);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -2,9 +2,9 @@
 // ticket<0..2^16-1>.
 #pragma once
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 struct NewSessionTicket {
     static constexpr HandshakeType kType = HandshakeType::new_session_ticket;
@@ -19,4 +19,4 @@ struct NewSessionTicket {
     bool operator==(const NewSessionTicket&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

@@ -4,10 +4,10 @@
 #include <string>
 #include <utility>
 
-#include "tls/codec.h"
-#include "tls/error.h"
+#include <tls12/tls/codec.h>
+#include <tls12/tls/error.h>
 
-namespace tls::msgs_detail {
+namespace tls12::msgs_detail {
 
 // A structure that does not parse: RFC 5246 7.2.2 decode_error.
 inline Error decode(std::string what) {
@@ -30,4 +30,4 @@ Bytes to_bytes(const Msg& msg) {
     return w.take();
 }
 
-}  // namespace tls::msgs_detail
+}  // namespace tls12::msgs_detail

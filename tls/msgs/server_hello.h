@@ -1,10 +1,10 @@
 // ServerHello (RFC 5246 7.4.1.3).
 #pragma once
 
-#include "tls/msgs/extensions.h"
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/extensions.h>
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 struct ServerHello {
     static constexpr HandshakeType kType = HandshakeType::server_hello;
@@ -23,4 +23,4 @@ struct ServerHello {
     bool operator==(const ServerHello&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

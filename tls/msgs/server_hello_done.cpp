@@ -1,8 +1,8 @@
-#include "tls/msgs/server_hello_done.h"
+#include <tls12/tls/msgs/server_hello_done.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 // RFC 5246 7.4.5: struct { } ServerHelloDone;
 Result<ServerHelloDone> ServerHelloDone::parse(ByteView body) {
@@ -16,4 +16,4 @@ Bytes ServerHelloDone::serialize() const {
     return {};
 }
 
-}  // namespace tls
+}  // namespace tls12

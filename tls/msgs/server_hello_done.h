@@ -1,9 +1,9 @@
 // ServerHelloDone (RFC 5246 7.4.5): an empty body.
 #pragma once
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 struct ServerHelloDone {
     static constexpr HandshakeType kType = HandshakeType::server_hello_done;
@@ -15,4 +15,4 @@ struct ServerHelloDone {
     bool operator==(const ServerHelloDone&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

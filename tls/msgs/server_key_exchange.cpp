@@ -1,8 +1,8 @@
-#include "tls/msgs/server_key_exchange.h"
+#include <tls12/tls/msgs/server_key_exchange.h>
 
-#include "tls/msgs/parse_util.h"
+#include <tls12/tls/msgs/parse_util.h>
 
-namespace tls {
+namespace tls12 {
 
 using msgs_detail::decode;
 using msgs_detail::illegal;
@@ -49,4 +49,4 @@ Bytes ServerKeyExchange::serialize() const {
     return msgs_detail::to_bytes(*this);
 }
 
-}  // namespace tls
+}  // namespace tls12

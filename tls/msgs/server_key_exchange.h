@@ -3,9 +3,9 @@
 // client_random + server_random + params. Only named curves (curve_type 3) are accepted.
 #pragma once
 
-#include "tls/msgs/handshake.h"
+#include <tls12/tls/msgs/handshake.h>
 
-namespace tls {
+namespace tls12 {
 
 inline constexpr uint8_t kCurveTypeNamedCurve = 3;
 
@@ -40,4 +40,4 @@ struct ServerKeyExchange {
     bool operator==(const ServerKeyExchange&) const = default;
 };
 
-}  // namespace tls
+}  // namespace tls12

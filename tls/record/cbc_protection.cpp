@@ -1,10 +1,10 @@
-#include "tls/record/cbc_protection.h"
+#include <tls12/tls/record/cbc_protection.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 constexpr size_t kBlock = crypto::cbc_block_size;
@@ -157,4 +157,4 @@ Result<MutableByteView> CbcProtection::open_mac_then_encrypt(ContentType type,
     return data.first(plaintext_size);
 }
 
-}  // namespace tls
+}  // namespace tls12

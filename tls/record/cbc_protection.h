@@ -4,12 +4,12 @@
 
 #include <optional>
 
-#include "crypto/cbc.h"
-#include "crypto/hmac.h"
-#include "crypto/random.h"
-#include "tls/record/protection.h"
+#include <tls12/crypto/cbc.h>
+#include <tls12/crypto/hmac.h>
+#include <tls12/crypto/random.h>
+#include <tls12/tls/record/protection.h>
 
-namespace tls {
+namespace tls12 {
 
 class CbcProtection final : public RecordProtection {
   public:
@@ -38,4 +38,4 @@ class CbcProtection final : public RecordProtection {
     bool encrypt_then_mac_;
 };
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,7 +1,7 @@
-#include "tls/record/cbc_protection.h"
-#include "tls/record/protection.h"
+#include <tls12/tls/record/cbc_protection.h>
+#include <tls12/tls/record/protection.h>
 
-namespace tls {
+namespace tls12 {
 
 std::unique_ptr<RecordProtection> make_protection(const SuiteInfo& suite, const DirectionKeys& keys,
                                                   bool for_sealing, bool encrypt_then_mac,
@@ -13,4 +13,4 @@ std::unique_ptr<RecordProtection> make_protection(const SuiteInfo& suite, const 
     return std::make_unique<AeadProtection>(suite, keys.key, keys.iv, use);
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,9 +1,9 @@
-#include "tls/record/protection.h"
+#include <tls12/tls/record/protection.h>
 
 #include <cstring>
 #include <stdexcept>
 
-namespace tls {
+namespace tls12 {
 namespace {
 
 uint64_t load_u64_be(const uint8_t* in) {
@@ -85,4 +85,4 @@ Error AeadProtection::plaintext_overflow() {
     return make_error(AlertDescription::record_overflow, "decrypted record longer than 2^14");
 }
 
-}  // namespace tls
+}  // namespace tls12

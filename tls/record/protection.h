@@ -10,12 +10,12 @@
 #include <memory>
 #include <optional>
 
-#include "crypto/aead.h"
-#include "crypto/random.h"
-#include "tls/error.h"
-#include "tls/suites.h"
+#include <tls12/crypto/aead.h>
+#include <tls12/crypto/random.h>
+#include <tls12/tls/error.h>
+#include <tls12/tls/suites.h>
 
-namespace tls {
+namespace tls12 {
 
 class RecordProtection {
   public:
@@ -178,4 +178,4 @@ std::unique_ptr<RecordProtection> make_protection(const SuiteInfo& suite, const 
                                                   bool for_sealing, bool encrypt_then_mac,
                                                   crypto::Random& random);
 
-}  // namespace tls
+}  // namespace tls12

@@ -1,9 +1,9 @@
-#include "tls/record/record_layer.h"
+#include <tls12/tls/record/record_layer.h>
 
 #include <algorithm>
 #include <cstring>
 
-namespace tls {
+namespace tls12 {
 
 void ByteQueue::append(ByteView bytes) {
     if (bytes.empty()) return;
@@ -218,4 +218,4 @@ void RecordLayer::release_memory() {
     if (write_) write_->release();
 }
 
-}  // namespace tls
+}  // namespace tls12

@@ -7,10 +7,10 @@
 #include <memory>
 #include <optional>
 
-#include "tls/error.h"
-#include "tls/record/protection.h"
+#include <tls12/tls/error.h>
+#include <tls12/tls/record/protection.h>
 
-namespace tls {
+namespace tls12 {
 
 constexpr size_t kRecordHeaderSize = 5;
 constexpr size_t kMaxPlaintextFragment = 1u << 14;                       // RFC 5246 6.2.1
@@ -137,4 +137,4 @@ class RecordLayer {
     bool first_record_ = true;
 };
 
-}  // namespace tls
+}  // namespace tls12
