@@ -325,11 +325,9 @@ void pin_parameters(Config& config, tls12::CipherSuite suite) {
 
 std::shared_ptr<const tls12::ServerConfig> our_server_config(tls12::CipherSuite suite) {
     static const tls12::CertifiedKey certified = [] {
-        tls12::CertifiedKey k;
-        k.chain = tls12::x509::parse_certificates_pem(pki().leaf_pem);
-        k.key = std::make_shared<const tls12::crypto::PrivateKey>(
-            tls12::x509::parse_private_key(as_bytes(pki().key_pem)));
-        return k;
+        return tls12::CertifiedKey(tls12::x509::parse_certificates_pem(pki().leaf_pem),
+                                   std::make_shared<const tls12::crypto::PrivateKey>(
+                                       tls12::x509::parse_private_key(as_bytes(pki().key_pem))));
     }();
     tls12::ServerConfig config;
     pin_parameters(config, suite);

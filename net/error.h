@@ -38,6 +38,8 @@ class TlsError : public Error {
         : Error("tls: " + error.message()), error_(std::move(error)) {}
     const tls12::Error& error() const noexcept { return error_; }
     tls12::AlertDescription alert() const noexcept { return error_.alert; }
+    // Whether we sent the alert, the peer sent it, or the call was refused locally.
+    tls12::ErrorKind kind() const noexcept { return error_.kind; }
     const std::string& reason() const noexcept { return error_.reason; }
 
   private:

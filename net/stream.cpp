@@ -10,7 +10,7 @@ namespace {
 // Big enough for one full TLS record (16 KiB plaintext + expansion) in a single recv().
 constexpr size_t recv_buffer_size = 16 * 1024 + 2048;
 // write() hands the engine this much at a time so a huge write never buffers all its records.
-constexpr size_t write_chunk = 64 * 1024;
+constexpr size_t write_chunk = size_t{64} * 1024;
 
 }  // namespace
 

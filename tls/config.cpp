@@ -11,7 +11,7 @@ namespace tls12 {
 namespace {
 
 Error invalid(const std::string& what) {
-    return make_error(AlertDescription::internal_error, "invalid configuration: " + what);
+    return local_error(AlertDescription::internal_error, "invalid configuration: " + what);
 }
 
 std::string at(const char* field, size_t index) {
@@ -36,10 +36,12 @@ Status check_alpn(const std::vector<std::string>& protocols) {
 
 // A Certificate message: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1> (RFC 5246 7.4.2).
 Status check_certified_key(const CertifiedKey& certified, const std::string& field) {
-    if (certified.chain.empty()) return invalid(field + " has no certificate chain");
-    if (!certified.key) return invalid(field + " has no private key");
+    if (certified.chain().empty()) return invalid(field + " has no certificate chain");
+    if (!certified.key()) return invalid(field + " has no private key");
+    if (!certified.problem().empty())
+        return invalid(field + "'s leaf certificate does not parse: " + certified.problem());
     size_t encoded = 0;
-    for (const Bytes& certificate : certified.chain) {
+    for (const Bytes& certificate : certified.chain()) {
         if (certificate.empty() || certificate.size() > 0xFFFFFF)
             return invalid(field + " holds a certificate of " + std::to_string(certificate.size()) +
                            " bytes");
@@ -78,9 +80,9 @@ Status CommonConfig::validate() const {
 Status ClientConfig::validate() const {
     TLS_TRY(CommonConfig::validate());
     if (!verifier)
-        return make_error(AlertDescription::internal_error,
-                          "client configuration has no certificate verifier (use "
-                          "make_x509_verifier, or make_insecure_verifier deliberately)");
+        return local_error(AlertDescription::internal_error,
+                           "client configuration has no certificate verifier (use "
+                           "make_x509_verifier, or make_insecure_verifier deliberately)");
     if (certificate) TLS_TRY(check_certified_key(*certificate, "certificate"));
     return {};
 }

@@ -15,6 +15,7 @@
 #include <tls12/tls/session.h>
 #include <tls12/tls/types.h>
 #include <tls12/tls/verifier.h>
+#include <tls12/x509/hostname.h>
 
 // The public API: exported from libtls12.so (everything else is built hidden).
 #pragma GCC visibility push(default)
@@ -28,8 +29,8 @@ struct Limits {
     // default is the largest one the wire format allows (every vector at its maximum: 131396
     // bytes, also OpenSSL 3's limit), so any number of extensions fits.
     size_t max_client_hello = 131396;
-    size_t max_certificate_message = 256 * 1024;
-    size_t max_handshake_message = 64 * 1024;  // every other message
+    size_t max_certificate_message = size_t{256} * 1024;
+    size_t max_handshake_message = size_t{64} * 1024;  // every other message
     size_t max_chain_length = 10;
     size_t max_empty_records = 32;  // consecutive records that carry no data
     // Warning alerts from the peer over the connection's life; the peer's requests to renegotiate
@@ -42,14 +43,33 @@ enum class ExtendedMasterSecret : uint8_t {
     require,  // refuse peers without it (handshake_failure)
 };
 
-// A certificate chain (DER, leaf first) and its private key.
-struct CertifiedKey {
-    std::vector<Bytes> chain;
-    std::shared_ptr<const crypto::PrivateKey> key;
+// A certificate chain (DER, leaf first) and its private key, with what a server needs to know
+// about the leaf to pick it for a client: its names, read once here, so a handshake never parses
+// a configured certificate. Immutable once made.
+class CertifiedKey {
+  public:
+    CertifiedKey() = default;
+    // Reads the leaf's names. Never throws for the chain: a leaf that does not parse is kept as
+    // given, with problem() saying why, and the config's validate() refuses it when a Connection is
+    // made (so the failure has a reason naming the field).
+    CertifiedKey(std::vector<Bytes> chain, std::shared_ptr<const crypto::PrivateKey> key);
 
     // Loads a PEM chain and its key; throws std::runtime_error with a readable reason when a file
     // is unreadable, encrypted, or the key does not match the certificate.
     static CertifiedKey from_pem_files(const std::string& chain_file, const std::string& key_file);
+
+    const std::vector<Bytes>& chain() const noexcept { return chain_; }
+    const std::shared_ptr<const crypto::PrivateKey>& key() const noexcept { return key_; }
+    // The leaf's subjectAltName names (RFC 6125: the only names a certificate is valid for).
+    const x509::SubjectNames& names() const noexcept { return names_; }
+    // Why the leaf cannot be read (empty when it can, or when there is no leaf).
+    const std::string& problem() const noexcept { return problem_; }
+
+  private:
+    std::vector<Bytes> chain_;
+    std::shared_ptr<const crypto::PrivateKey> key_;
+    x509::SubjectNames names_;
+    std::string problem_;
 };
 
 // Whether a server asks clients for a certificate (mutual TLS).

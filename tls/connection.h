@@ -84,8 +84,12 @@ class Connection {
     bool local_closed() const noexcept;
     // A fatal alert was sent or received; error() says which and why.
     bool failed() const noexcept;
-    const std::optional<Error>& error() const noexcept;
+    // The error that ended the connection (nullptr while it has not failed).
+    const Error* error() const noexcept;
     bool is_client() const noexcept;
+    // The engine's current state ("ExpectServerHello", ..., "Established", "Closed"), for logs
+    // and debugging a stalled handshake.
+    const char* state_name() const noexcept;
 
     const NegotiatedParameters& negotiated() const noexcept;
 

@@ -14,16 +14,33 @@
 
 namespace tls12 {
 
+// Who ended the connection, or refused the call: an Error means one of three things.
+enum class ErrorKind : uint8_t {
+    sent_alert,      // we found the failure and sent the fatal alert to the peer
+    received_alert,  // the peer sent the fatal alert (or closed during the handshake)
+    local,           // a call or configuration was refused here; nothing was sent
+};
+
+const char* to_string(ErrorKind kind) noexcept;
+
 struct Error {
     AlertDescription alert = AlertDescription::internal_error;
     std::string reason;
+    ErrorKind kind = ErrorKind::sent_alert;
 
-    // "handshake_failure: no cipher suite in common"
+    // "handshake_failure: no cipher suite in common"; for a received alert "peer sent ...".
     std::string message() const;
 };
 
+// A protocol failure: the engine sends alert to the peer.
 inline Error make_error(AlertDescription alert, std::string reason) {
-    return Error{alert, std::move(reason)};
+    return Error{alert, std::move(reason), ErrorKind::sent_alert};
+}
+
+// A call or configuration refused locally: nothing goes to the peer. alert is the one that best
+// names the cause (internal_error for a misuse).
+inline Error local_error(AlertDescription alert, std::string reason) {
+    return Error{alert, std::move(reason), ErrorKind::local};
 }
 
 // A value or an Error; the engine's parsers and state handlers return these instead of throwing.

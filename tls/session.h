@@ -91,7 +91,7 @@ class TicketKeys {
     // key_name(16) || nonce(12) || sealed state || tag(16); empty when the session does not fit
     // in kMaxTicketSize (a very long client certificate chain).
     Bytes seal(const Session& session, TimePoint now);
-    static constexpr size_t kMaxTicketSize = 8 * 1024;
+    static constexpr size_t kMaxTicketSize = size_t{8} * 1024;
     // nullptr for anything that is not a live ticket of ours.
     std::shared_ptr<const Session> open(ByteView ticket, TimePoint now);
     // Forces a rotation now (the old key stays acceptable).

@@ -76,6 +76,7 @@ std::span<const SuiteInfo> all_suites() noexcept {
 
 std::vector<CipherSuite> supported_cipher_suites() {
     std::vector<CipherSuite> out;
+    out.reserve(kSuites.size());
     for (const auto& info : kSuites) out.push_back(info.suite);
     return out;
 }

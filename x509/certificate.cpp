@@ -53,7 +53,7 @@ std::string short_attribute_name(const Botan::OID& oid) {
         {"1.2.840.113549.1.9.1", "emailAddress"},
         {"0.9.2342.19200300.100.1.25", "DC"},
     };
-    const std::string dotted = oid.to_string();
+    std::string dotted = oid.to_string();
     for (const auto& [id, name] : kNames) {
         if (dotted == id) return name;
     }

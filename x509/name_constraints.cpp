@@ -244,7 +244,8 @@ std::string to_string(const GeneralName& name) {
         case NameType::ip: {
             const size_t n = name.bytes.size();
             if (n == 8 || n == 32) {
-                const crypto::Bytes address(name.bytes.begin(), name.bytes.begin() + n / 2);
+                const crypto::Bytes address(
+                    name.bytes.begin(), name.bytes.begin() + static_cast<std::ptrdiff_t>(n / 2));
                 return "IP:" + format_ip_address(address) + "/" +
                        std::to_string(prefix_length(name.bytes.data() + n / 2, n / 2));
             }

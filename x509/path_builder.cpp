@@ -134,6 +134,7 @@ class PathSearch {
             return false;
         }
         std::vector<const ParsedCertificate*> certs;
+        certs.reserve(path.size());
         for (const size_t node : path) certs.push_back(nodes_[node].cert);
         if (auto bad = check_path(certs)) return note(kProblem, *bad);
         found_ = std::move(certs);

@@ -31,11 +31,9 @@ inline std::chrono::system_clock::time_point fixed_now() {
 
 inline tls12::CertifiedKey load_certified_key(const std::string& name) {
     const std::string dir = TLS12_FUZZ_DATA_DIR;
-    tls12::CertifiedKey ck;
-    ck.chain = tls12::x509::load_certificate_chain(dir + "/" + name + "_cert.pem");
-    ck.key = std::make_shared<const tls12::crypto::PrivateKey>(
-        tls12::x509::load_private_key(dir + "/" + name + "_key.pem"));
-    return ck;
+    return tls12::CertifiedKey(tls12::x509::load_certificate_chain(dir + "/" + name + "_cert.pem"),
+                               std::make_shared<const tls12::crypto::PrivateKey>(
+                                   tls12::x509::load_private_key(dir + "/" + name + "_key.pem")));
 }
 
 // RSA first (the default, and RSA key exchange), ECDSA P-256 for clients that prefer it.

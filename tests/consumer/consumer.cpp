@@ -55,8 +55,8 @@ std::string over_loopback(std::shared_ptr<const tls12::ClientConfig> client_conf
     });
     tls12::net::StreamOptions options;
     options.io_timeout = std::chrono::seconds(10);
-    auto stream = tls12::net::connect_tls("127.0.0.1", listener.port(), client_config, options,
-                                          "localhost");
+    auto stream =
+        tls12::net::connect_tls("127.0.0.1", listener.port(), client_config, options, "localhost");
     stream.write("pong");
     std::vector<uint8_t> buffer(64);
     const size_t n = stream.read(buffer);

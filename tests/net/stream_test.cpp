@@ -235,6 +235,7 @@ TEST(Stream, UntrustedServerFailsWithTheVerificationReason) {
         EXPECT_NE(e.alert(), tls12::AlertDescription::close_notify);
         EXPECT_FALSE(e.reason().empty());
         EXPECT_NE(std::string(e.what()).find("tls: "), std::string::npos);
+        EXPECT_EQ(e.kind(), tls12::ErrorKind::sent_alert);  // we refused the certificate
     }
     // The server hears about it: the client's fatal alert was sent before the throw.
     const std::string err = server.error();
@@ -254,6 +255,7 @@ TEST(Stream, NoCommonSuiteIsAHandshakeFailureOnBothSides) {
         FAIL() << "handshake without a common suite succeeded";
     } catch (const tls12::net::TlsError& e) {
         EXPECT_EQ(e.alert(), tls12::AlertDescription::handshake_failure) << e.what();
+        EXPECT_EQ(e.kind(), tls12::ErrorKind::received_alert);  // the server refused us
     }
     EXPECT_NE(server.error().find("handshake_failure"), std::string::npos);
 }
@@ -271,7 +273,13 @@ TEST(Stream, NonTlsPeerIsATlsError) {
         s.shutdown_write();
         s.wait_readable(2s);
     });
-    EXPECT_THROW(connect(plain.port()), tls12::net::TlsError);
+    try {
+        connect(plain.port());
+        FAIL() << "an HTTP reply was taken for TLS";
+    } catch (const tls12::net::TlsError& e) {
+        EXPECT_NE(e.reason().find("the peer does not speak TLS"), std::string::npos) << e.reason();
+        EXPECT_NE(e.reason().find("\"HTTP/"), std::string::npos) << e.reason();
+    }
     peer.get();
 }
 

@@ -127,12 +127,20 @@ struct ServerCase {
 std::vector<ServerCase> server_cases() {
     return {
         {"NoCertificates", [](ServerConfig& s) { s.certificates.clear(); }, "certificates"},
-        {"CertificateWithoutChain", [](ServerConfig& s) { s.certificates[0].chain.clear(); },
+        {"CertificateWithoutChain",
+         [](ServerConfig& s) { s.certificates[0] = CertifiedKey({}, s.certificates[0].key()); },
          "certificates[0]"},
-        {"CertificateWithoutKey", [](ServerConfig& s) { s.certificates[0].key = nullptr; },
+        {"CertificateWithoutKey",
+         [](ServerConfig& s) {
+             s.certificates[0] = CertifiedKey(s.certificates[0].chain(), nullptr);
+         },
          "certificates[0]"},
         {"ChainLongerThanTheCertificateMessageCarries",
-         [](ServerConfig& s) { s.certificates[0].chain.push_back(Bytes(0x1000000, 0)); },
+         [](ServerConfig& s) {
+             auto chain = s.certificates[0].chain();
+             chain.push_back(Bytes(0x1000000, 0));
+             s.certificates[0] = CertifiedKey(std::move(chain), s.certificates[0].key());
+         },
          "certificates[0]"},
         {"ClientAuthWithoutVerifier",
          [](ServerConfig& s) {

@@ -92,13 +92,13 @@ TEST(ServerConfigFromPemFiles, LoadsChainAndKey) {
     const auto config =
         tls12::ServerConfig::from_pem_files(test_pki().server_chain, test_pki().server_key);
     ASSERT_EQ(config.certificates.size(), 1u);
-    EXPECT_EQ(config.certificates[0].chain.size(), 2u);
-    ASSERT_TRUE(config.certificates[0].key);
-    EXPECT_EQ(config.certificates[0].key->type(), tls12::crypto::KeyType::rsa);
+    EXPECT_EQ(config.certificates[0].chain().size(), 2u);
+    ASSERT_TRUE(config.certificates[0].key());
+    EXPECT_EQ(config.certificates[0].key()->type(), tls12::crypto::KeyType::rsa);
 
     const auto ec = tls12::ServerConfig::from_pem_files(test_pki().ecdsa256_chain,
                                                         test_pki().ecdsa256_key_sec1);
-    EXPECT_EQ(ec.certificates[0].key->type(), tls12::crypto::KeyType::ecdsa_p256);
+    EXPECT_EQ(ec.certificates[0].key()->type(), tls12::crypto::KeyType::ecdsa_p256);
 }
 
 TEST(ServerConfigFromPemFiles, RefusesMismatchedKey) {

@@ -91,10 +91,6 @@ bool key_fits_suite(crypto::KeyType key, SuiteKex kex) noexcept {
     return kex == SuiteKex::ecdhe_ecdsa ? !rsa : rsa;
 }
 
-Bytes Transcript::hash(crypto::HashAlgorithm algorithm, size_t prefix_length) const {
-    return crypto::hash(algorithm, ByteView(bytes_).first(prefix_length));
-}
-
 Bytes server_key_exchange_signed_data(const Random& client_random, const Random& server_random,
                                       ByteView params) {
     Bytes out;

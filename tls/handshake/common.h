@@ -1,4 +1,5 @@
-// Pieces both handshake roles share: algorithm mappings, the transcript, signatures.
+// Pieces both handshake roles share: algorithm mappings, signature scheme choice, the
+// certificate key reader.
 #pragma once
 
 #include <algorithm>
@@ -38,30 +39,12 @@ bool contains(const std::vector<T>& list, T value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The handshake messages so far, kept whole for the few hashes a handshake needs (EMS session hash,
-// both Finished messages, a client CertificateVerify) and released when the handshake ends.
-class Transcript {
-  public:
-    void add(ByteView message) { bytes_.insert(bytes_.end(), message.begin(), message.end()); }
-    ByteView all() const noexcept { return bytes_; }
-    size_t size() const noexcept { return bytes_.size(); }
-    Bytes hash(crypto::HashAlgorithm algorithm, size_t prefix_length) const;
-    Bytes hash(crypto::HashAlgorithm algorithm) const { return hash(algorithm, size()); }
-    void release() { Bytes().swap(bytes_); }
-
-  private:
-    Bytes bytes_;
-};
-
 // client_random + server_random + ServerECDHParams: what a ServerKeyExchange signature covers.
 Bytes server_key_exchange_signed_data(const Random& client_random, const Random& server_random,
                                       ByteView params);
 
 std::string describe_list(std::span<const CipherSuite> suites);
 
-}  // namespace tls12
-
-namespace tls12 {
 // The subject public key of a DER certificate (through x509/); bad_certificate when it cannot be
 // read, unsupported_certificate when the key type is not one we use.
 Result<crypto::PublicKey> certificate_public_key(ByteView certificate_der);

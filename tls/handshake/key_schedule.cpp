@@ -60,6 +60,12 @@ TrafficKeys derive_traffic_keys(const SuiteInfo& suite, const crypto::SecretByte
     return keys;
 }
 
+Secrets12 derive_secrets(const SuiteInfo& suite, crypto::SecretBytes master_secret,
+                         const Random& client_random, const Random& server_random) {
+    TrafficKeys keys = derive_traffic_keys(suite, master_secret, client_random, server_random);
+    return Secrets12{std::move(master_secret), std::move(keys)};
+}
+
 namespace {
 std::unique_ptr<RecordProtection> two_way(const SuiteInfo& suite, const DirectionKeys& keys,
                                           bool encrypt_then_mac) {

@@ -45,6 +45,16 @@ struct TrafficKeys {
 TrafficKeys derive_traffic_keys(const SuiteInfo& suite, const crypto::SecretBytes& master_secret,
                                 const Random& client_random, const Random& server_random);
 
+// What a TLS 1.2 handshake has once its key exchange is done (or a session is resumed): the
+// master secret, for the Finished messages and the session, and the key block for both
+// directions. A state that needs keys holds one of these, so it cannot exist without them.
+struct Secrets12 {
+    crypto::SecretBytes master_secret;
+    TrafficKeys keys;
+};
+Secrets12 derive_secrets(const SuiteInfo& suite, crypto::SecretBytes master_secret,
+                         const Random& client_random, const Random& server_random);
+
 // verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]
 std::array<uint8_t, kVerifyDataSize> compute_verify_data(const SuiteInfo& suite,
                                                          const crypto::SecretBytes& master_secret,

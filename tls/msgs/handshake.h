@@ -14,7 +14,6 @@
 namespace tls12 {
 
 inline constexpr size_t kHandshakeHeaderSize = 4;
-inline constexpr uint32_t kMaxHandshakeBodyLength = 0xFFFFFF;  // uint24 length field
 inline constexpr size_t kRandomSize = 32;
 inline constexpr size_t kMaxSessionIdSize = 32;
 inline constexpr size_t kVerifyDataSize = 12;  // RFC 5246 7.4.9, all our suites

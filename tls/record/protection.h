@@ -44,8 +44,6 @@ class RecordProtection {
     // plaintext size. The default opens a copy in place; the AEAD kind decrypts out of place.
     virtual Result<size_t> open_into(ContentType type, ByteView body, MutableByteView out);
 
-    uint64_t sequence() const noexcept { return sequence_; }
-
     // Drops scheduled cipher state while the connection is idle; it is rebuilt from the kept key
     // on the next record.
     virtual void release() noexcept {}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 namespace tls12 {
 
@@ -35,23 +36,36 @@ void ByteQueue::release_memory() {
 
 namespace {
 
-bool known_content_type(uint8_t type) {
-    switch (static_cast<ContentType>(type)) {
-        case ContentType::change_cipher_spec:
-        case ContentType::alert:
-        case ContentType::handshake:
-        case ContentType::application_data:
-            return true;
-        default:
-            return false;
-    }
+// A first record whose header is printable text: the peer speaks something else (plaintext HTTP
+// to a TLS port, an SMTP or FTP greeting, ...). Printable ASCII only, so quoting it is safe.
+bool looks_like_text(ByteView header) {
+    return std::all_of(header.begin(), header.end(),
+                       [](uint8_t b) { return (b >= 0x20 && b < 0x7f) || b == '\r' || b == '\n'; });
 }
+
+std::string quoted(ByteView header) {
+    std::string out = "\"";
+    for (uint8_t b : header)
+        out += b == '\r'   ? std::string("\\r")
+               : b == '\n' ? std::string("\\n")
+                           : std::string(1, char(b));
+    return out + "\"";
+}
+
+}  // namespace
 
 // Which header check failed, spelled out. Out of line and cold: the hot path only asks whether
 // the header is acceptable.
-[[gnu::cold, gnu::noinline]] Error header_error(uint8_t type, uint16_t version, bool strict_version,
-                                                size_t length, size_t limit) {
-    if (!known_content_type(type))
+Error RecordLayer::header_error(ByteView header, bool first_record, bool strict_version,
+                                size_t limit) {
+    const uint8_t type = header[0];
+    const uint16_t version = static_cast<uint16_t>(header[1] << 8 | header[2]);
+    const size_t length = static_cast<size_t>(header[3] << 8 | header[4]);
+    if (first_record && looks_like_text(header))
+        return make_error(AlertDescription::unexpected_message,
+                          "the peer does not speak TLS: it began with the text " + quoted(header) +
+                              " (plaintext HTTP, or another protocol on this port?)");
+    if (!RecordLayer::known_content_type(type))
         return make_error(AlertDescription::unexpected_message,
                           "record with unknown content type " + std::to_string(type));
     if ((version >> 8) != 3 || (strict_version && version != 0x0303))
@@ -63,109 +77,18 @@ bool known_content_type(uint8_t type) {
         "record of " + std::to_string(length) + " bytes exceeds " + std::to_string(limit));
 }
 
-[[gnu::cold, gnu::noinline]] Error sslv2_hello_error() {
+Error RecordLayer::sslv2_hello_error() {
     // A two-byte header with the high bit set: we speak TLS 1.2 only.
     return make_error(AlertDescription::protocol_version,
                       "SSLv2-format hello refused: only TLS 1.2 is supported");
 }
 
-}  // namespace
-
-void RecordLayer::feed_behind(ByteView bytes) {
-    keep_unread();  // bytes still borrowed from the previous feed come first
-    input_.append(bytes);
-}
-
-void RecordLayer::finish_feed() {
-    input_.consume(pending_consume_);
-    pending_consume_ = 0;
-    input_.append(borrowed_);
-    borrowed_ = {};
-}
-
-// Application data opened straight into the application's queue: no copy of the plaintext.
-inline Result<size_t> RecordLayer::open_into_sink(ByteView body, ByteQueue& sink) {
-    constexpr auto type = ContentType::application_data;
-    auto out = sink.extend(body.size());
-    auto size =
-        read_aead_ ? read_aead_->open_into(type, body, out) : read_->open_into(type, body, out);
-    sink.unextend(body.size() - (size ? *size : 0));
-    return size;
-}
-
-// Runs for every record: inlined into next_record(), its one caller.
-[[gnu::always_inline]] inline Result<std::optional<Record>> RecordLayer::deliver(
-    ContentType type, ByteView body, MutableByteView in_place, ByteQueue* app_sink) {
-    if (!read_) return std::optional<Record>{Record{type, body}};
-    if (type == ContentType::application_data && app_sink) {
-        auto size = open_into_sink(body, *app_sink);
-        if (!size) return std::move(size).error();
-        return std::optional<Record>{Record{type, app_sink->data().last(*size), true}};
-    }
-    if (!in_place.empty() || body.empty()) {
-        auto opened = read_->open(type, in_place);
-        if (!opened) return std::move(opened).error();
-        return std::optional<Record>{Record{type, *opened}};
-    }
-    scratch_.resize(body.size());
-    auto size = read_->open_into(type, body, scratch_);
+Result<ByteView> RecordLayer::open(const SealedRecord& record) {
+    if (!read_) return record.body;
+    scratch_.resize(record.body.size());
+    auto size = read_->open_into(record.type, record.body, scratch_);
     if (!size) return std::move(size).error();
-    return std::optional<Record>{Record{type, ByteView(scratch_).first(*size)}};
-}
-
-Result<std::optional<Record>> RecordLayer::next_record(ByteQueue* app_sink) {
-    if (pending_consume_ != 0) {
-        input_.consume(pending_consume_);
-        pending_consume_ = 0;
-    }
-    const bool in_place = !input_.empty();
-    if (in_place && !borrowed_.empty()) {
-        input_.append(borrowed_);  // a record straddles what was kept and what was fed
-        borrowed_ = {};
-    }
-    const ByteView in = in_place ? input_.data() : borrowed_;
-
-    if (first_record_ && !in.empty() && (in[0] & 0x80) != 0) [[unlikely]]
-        return sslv2_hello_error();
-    if (in.size() < kRecordHeaderSize) return std::optional<Record>{};  // keep_unread() keeps it
-
-    const uint8_t type = in[0];
-    const uint16_t version = static_cast<uint16_t>(in[1] << 8 | in[2]);
-    const size_t length = static_cast<size_t>(in[3] << 8 | in[4]);
-    const size_t limit = read_ ? kMaxCiphertextFragment : kMaxPlaintextFragment;
-    const bool version_ok = strict_version_ ? version == 0x0303 : (version >> 8) == 3;
-    if (!known_content_type(type) || !version_ok || length > limit) [[unlikely]]
-        return header_error(type, version, strict_version_, length, limit);
-    if (in.size() < kRecordHeaderSize + length) return std::optional<Record>{};
-
-    first_record_ = false;
-    const ByteView body = in.subspan(kRecordHeaderSize, length);
-    MutableByteView mutable_body;
-    if (in_place) {
-        pending_consume_ = kRecordHeaderSize + length;
-        mutable_body = input_.mutable_data().subspan(kRecordHeaderSize, length);
-    } else {
-        borrowed_ = borrowed_.subspan(kRecordHeaderSize + length);
-    }
-    return deliver(static_cast<ContentType>(type), body, mutable_body, app_sink);
-}
-
-Result<size_t> RecordLayer::open_application_data(ByteView bytes, ByteQueue& sink) {
-    size_t used = 0;
-    if (!read_aead_ || !strict_version_ || !input_.empty() || !borrowed_.empty()) return used;
-    const size_t overhead = read_aead_->overhead();
-    while (bytes.size() - used >= kRecordHeaderSize) {
-        const uint8_t* header = bytes.data() + used;
-        const size_t length = size_t{header[3]} << 8 | header[4];
-        const bool expected = header[0] == static_cast<uint8_t>(ContentType::application_data) &&
-                              header[1] == 3 && header[2] == 3 && length > overhead &&
-                              length <= kMaxCiphertextFragment;
-        if (!expected || bytes.size() - used - kRecordHeaderSize < length) break;
-        auto opened = open_into_sink(bytes.subspan(used + kRecordHeaderSize, length), sink);
-        if (!opened) return opened;
-        used += kRecordHeaderSize + length;
-    }
-    return used;
+    return ByteView(scratch_).first(*size);
 }
 
 Status RecordLayer::write(ContentType type, ByteView plaintext) {
@@ -209,8 +132,6 @@ void RecordLayer::set_write_protection(std::unique_ptr<RecordProtection> protect
 }
 
 void RecordLayer::release_memory() {
-    input_.consume(pending_consume_);
-    pending_consume_ = 0;
     input_.release_memory();
     output_.release_memory();
     Bytes().swap(scratch_);

@@ -16,13 +16,11 @@ constexpr size_t kRecordHeaderSize = 5;
 constexpr size_t kMaxPlaintextFragment = 1u << 14;                       // RFC 5246 6.2.1
 constexpr size_t kMaxCiphertextFragment = kMaxPlaintextFragment + 2048;  // RFC 5246 6.2.3
 
-// A record as delivered to the engine: its type and (decrypted) fragment. The fragment stays valid
-// until the next call to next_record() or feed(). Application data opened straight into the
-// caller's sink is marked delivered (the fragment then points into the sink).
-struct Record {
+// A record as it arrived, header checked: its type and body, still protected once the read side
+// has keys. The body lies in the bytes fed (or the layer's buffer) until the feed ends.
+struct SealedRecord {
     ContentType type;
-    ByteView fragment;
-    bool delivered = false;
+    ByteView body;
 };
 
 // A growable byte queue with a read cursor, reusing its storage. Storage is not zero-filled on
@@ -32,7 +30,6 @@ class ByteQueue {
     ByteView data() const noexcept { return {storage_.get() + start_, end_ - start_}; }
     size_t size() const noexcept { return end_ - start_; }
     bool empty() const noexcept { return end_ == start_; }
-    size_t capacity() const noexcept { return capacity_; }
     void append(ByteView bytes);
     // Grows by n bytes and returns them, uninitialised, for the caller to fill.
     MutableByteView extend(size_t n) {
@@ -61,40 +58,30 @@ class ByteQueue {
 
 class RecordLayer {
   public:
+    class Input;
+
     // ---- input ----
-    // Bytes from the peer. When nothing is buffered they are read where they lie (no copy), so the
-    // view must stay valid until keep_unread() has copied what is left (the next feed() does that
-    // first if it was not called).
-    void feed(ByteView bytes) {
-        if (input_.empty() && borrowed_.empty() && pending_consume_ == 0)
-            borrowed_ = bytes;
-        else
-            feed_behind(bytes);
+    // The records of one feed. When nothing is buffered they are read where they lie in `fed`
+    // (the one zero-copy case); otherwise `fed` joins the partial record kept from before. What is
+    // not read by the time the Input ends (a partial record) is kept for the next feed.
+    Input read(ByteView fed);
+    // Opens application data straight into sink (no copy of the plaintext); returns its size.
+    // Inline: the steady state runs it for every record.
+    Result<size_t> open_into(const SealedRecord& record, ByteQueue& sink) {
+        if (!read_) [[unlikely]] {
+            sink.append(record.body);
+            return record.body.size();
+        }
+        auto out = sink.extend(record.body.size());
+        auto size = read_aead_ ? read_aead_->open_into(record.type, record.body, out)
+                               : read_->open_into(record.type, record.body, out);
+        sink.unextend(record.body.size() - (size ? *size : 0));
+        return size;
     }
-    // The next complete record, opened if read protection is on; nullopt when more bytes are
-    // needed. Application data is opened straight into app_sink when one is given. Header errors:
-    // unknown type (unexpected_message), bad version (protocol_version), too long
-    // (record_overflow); SSLv2-format hellos are refused with protocol_version.
-    Result<std::optional<Record>> next_record(ByteQueue* app_sink = nullptr);
-    // Bytes of a record not complete yet (or not read yet).
-    bool has_partial_input() const noexcept { return unread() != 0; }
-    // Whether next_record() has anything to look at: a header's worth of unread bytes (or, before
-    // the first record, one byte, which is enough to refuse an SSLv2-format hello). Lets the
-    // engine skip the call that would only say "need more" after the last record of a feed.
-    bool has_header() const noexcept {
-        return unread() >= kRecordHeaderSize || (first_record_ && unread() != 0);
-    }
-    // The steady state of a reading connection, without the general dispatch: opens the whole
-    // application_data records at the front of bytes straight into sink and returns how many
-    // bytes they took. Stops at anything else (another type, an empty or short record, a header
-    // to refuse, a partial record), which the caller then feeds through next_record() for the
-    // full checks. Opens nothing unless AEAD-protected, TLS 1.2-strict and nothing is buffered.
-    Result<size_t> open_application_data(ByteView bytes, ByteQueue& sink);
-    // Ends a feed: the last record returned is released and fed bytes not yet read are copied, so
-    // the caller's view may go away (and the next feed can be read where it lies again).
-    void keep_unread() {
-        if (pending_consume_ != 0 || !borrowed_.empty()) finish_feed();
-    }
+    // Opens any other record into the layer's scratch buffer: valid until the next open().
+    Result<ByteView> open(const SealedRecord& record);
+    // Bytes of a record not complete yet.
+    bool has_partial_input() const noexcept { return !input_.empty(); }
 
     // ---- output ----
     // Seals plaintext into one or more records (each at most 2^14 bytes of plaintext).
@@ -106,25 +93,47 @@ class RecordLayer {
     void set_read_protection(std::unique_ptr<RecordProtection> protection);
     void set_write_protection(std::unique_ptr<RecordProtection> protection);
     bool read_protected() const noexcept { return read_ != nullptr; }
-    bool write_protected() const noexcept { return write_ != nullptr; }
     // Once the version is agreed, every record must carry exactly TLS 1.2.
     void require_tls12_records() noexcept { strict_version_ = true; }
 
     void release_memory();
 
   private:
-    // Fed bytes not yet returned as a record (the last record returned stays in input_ until the
-    // next call).
-    size_t unread() const noexcept { return input_.size() - pending_consume_ + borrowed_.size(); }
-    void feed_behind(ByteView bytes);  // input already buffered: append behind it
-    void finish_feed();
-    Result<size_t> open_into_sink(ByteView body, ByteQueue& sink);
-    Result<std::optional<Record>> deliver(ContentType type, ByteView body, MutableByteView in_place,
-                                          ByteQueue* app_sink);
+    // The whole record at the front of in, header checked, into record: false when the record
+    // is not complete yet, or when the header is refused (error is set). Inline: it runs for
+    // every record.
+    bool next(ByteView in, SealedRecord& record, std::optional<Error>& error) {
+        if (first_record_ && !in.empty() && (in[0] & 0x80) != 0) [[unlikely]] {
+            error = sslv2_hello_error();
+            return false;
+        }
+        if (in.size() < kRecordHeaderSize) return false;
+        const size_t length = size_t{in[3]} << 8 | in[4];
+        const size_t limit = read_ ? kMaxCiphertextFragment : kMaxPlaintextFragment;
+        const bool version_ok = strict_version_ ? (in[1] == 3 && in[2] == 3) : in[1] == 3;
+        if (!known_content_type(in[0]) || !version_ok || length > limit) [[unlikely]] {
+            error =
+                header_error(in.first(kRecordHeaderSize), first_record_, strict_version_, limit);
+            return false;
+        }
+        if (in.size() < kRecordHeaderSize + length) return false;
+        first_record_ = false;
+        record =
+            SealedRecord{static_cast<ContentType>(in[0]), in.subspan(kRecordHeaderSize, length)};
+        return true;
+    }
+    static bool known_content_type(uint8_t type) noexcept {
+        return type >= static_cast<uint8_t>(ContentType::change_cipher_spec) &&
+               type <= static_cast<uint8_t>(ContentType::application_data);
+    }
+    [[gnu::cold, gnu::noinline]] static Error header_error(ByteView header, bool first_record,
+                                                           bool strict_version, size_t limit);
+    [[gnu::cold, gnu::noinline]] static Error sslv2_hello_error();
+    // The end of a feed: rest (not read) is kept; when it lies in the caller's bytes, it is copied.
+    void keep(ByteView rest, bool buffered);
 
-    ByteQueue input_;
-    ByteView borrowed_;  // fed bytes read in place while input_ is empty
-    Bytes scratch_;      // opened non-application records that arrived in borrowed_
+    ByteQueue input_;  // a partial record kept between feeds
+    Bytes scratch_;    // opened records other than application data
     ByteQueue output_;
     std::unique_ptr<RecordProtection> read_;
     std::unique_ptr<RecordProtection> write_;
@@ -132,9 +141,52 @@ class RecordLayer {
     // so the per-record work inlines into the record layer instead of going through a vtable.
     AeadProtection* read_aead_ = nullptr;
     AeadProtection* write_aead_ = nullptr;
-    size_t pending_consume_ = 0;  // bytes of the previously returned record still in input_
     bool strict_version_ = false;
     bool first_record_ = true;
 };
+
+class RecordLayer::Input {
+  public:
+    Input(const Input&) = delete;
+    Input& operator=(const Input&) = delete;
+    ~Input() { layer_.keep(bytes_.subspan(used_), buffered_); }
+
+    // The next whole record, or nullptr when more bytes are needed or its header was refused
+    // (error() then says why: unknown type is unexpected_message, a bad version protocol_version,
+    // too long record_overflow; an SSLv2-format hello protocol_version). No Result here: this
+    // runs for every record, and only the refusal builds an Error.
+    const SealedRecord* next() {
+        if (!layer_.next(bytes_.subspan(used_), record_, error_)) return nullptr;
+        used_ += kRecordHeaderSize + record_.body.size();
+        return &record_;
+    }
+    const std::optional<Error>& error() const noexcept { return error_; }
+
+  private:
+    friend class RecordLayer;
+    Input(RecordLayer& layer, ByteView bytes, bool buffered)
+        : layer_(layer), bytes_(bytes), buffered_(buffered) {}
+
+    RecordLayer& layer_;
+    ByteView bytes_;
+    size_t used_ = 0;
+    bool buffered_;  // bytes_ is the layer's own buffer (else the caller's, read in place)
+    SealedRecord record_{};
+    std::optional<Error> error_;
+};
+
+inline RecordLayer::Input RecordLayer::read(ByteView fed) {
+    if (input_.empty()) [[likely]]
+        return Input(*this, fed, false);
+    input_.append(fed);  // completes the record kept from the last feed
+    return Input(*this, input_.data(), true);
+}
+
+inline void RecordLayer::keep(ByteView rest, bool buffered) {
+    if (buffered)
+        input_.consume(input_.size() - rest.size());
+    else if (!rest.empty())
+        input_.append(rest);
+}
 
 }  // namespace tls12

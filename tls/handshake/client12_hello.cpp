@@ -1,0 +1,84 @@
+// The TLS 1.2 client's first flight: the ClientHello, with a cached session offered when there is
+// one to resume.
+#include <tls12/tls/handshake/client12.h>
+#include <tls12/tls/handshake/common.h>
+#include <tls12/tls/host_name.h>
+
+namespace tls12::client12 {
+namespace {
+
+// A cached session for this server, offered by ticket (with a fresh session ID, RFC 5077 3.4) or
+// by session ID.
+void offer_session(Context& c, ClientHello& hello, Offer& offer) {
+    const ClientConfig& config = c.config;
+    if (config.session_tickets) {
+        hello.extensions.session_ticket = Bytes{};
+        offer.session_ticket = true;
+    }
+    if (!config.session_cache) return;
+    auto session = config.session_cache->find(c.session_key, c.now());
+    if (!session || !session->extended_master_secret ||
+        !contains(config.cipher_suites, session->suite) || !find_suite(session->suite) ||
+        session->server_name != c.negotiated().server_name)
+        return;
+    if (!session->ticket.empty() && config.session_tickets) {
+        hello.extensions.session_ticket = session->ticket;
+        offer.session_id = c.random().bytes(32);
+    } else if (!session->id.empty()) {
+        offer.session_id = session->id;
+    } else {
+        return;
+    }
+    hello.session_id = offer.session_id;
+    offer.session = std::move(session);
+}
+
+}  // namespace
+
+Result<State> start(Context& c) {
+    const ClientConfig& config = c.config;
+    ExpectServerHello first;
+    c.random().fill(first.client_random);
+
+    ClientHello hello;
+    hello.random = first.client_random;
+    bool any_ecdhe = false;
+    bool any_cbc = false;
+    for (auto suite : config.cipher_suites) {
+        if (const SuiteInfo* info = find_suite(suite)) {
+            hello.cipher_suites.push_back(suite);
+            any_ecdhe = any_ecdhe || info->ecdhe();
+            any_cbc = any_cbc || info->cbc();
+        }
+    }
+    if (config.fallback) hello.cipher_suites.push_back(CipherSuite::TLS_FALLBACK_SCSV);
+
+    Extensions& ext = hello.extensions;
+    // RFC 6066 3: no IP literals and no trailing dot in SNI.
+    if (auto sni = host_name_for_sni(c.negotiated().server_name); !sni.empty()) {
+        ext.server_name = std::move(sni);
+        first.offer.server_name = true;
+    }
+    if (any_ecdhe) {
+        ext.supported_groups = config.groups;
+        ext.ec_point_formats = Bytes{0};  // uncompressed only
+    }
+    ext.signature_algorithms = config.signature_schemes;
+    ext.extended_master_secret = true;
+    // RFC 7366: offered with any CBC suite.
+    first.offer.encrypt_then_mac = ext.encrypt_then_mac = any_cbc && config.encrypt_then_mac;
+    offer_session(c, hello, first.offer);
+    ext.renegotiation_info = Bytes{};  // RFC 5746: signal secure renegotiation (and never do it)
+    if (!config.alpn_protocols.empty()) ext.alpn = config.alpn_protocols;
+
+    if (auto sent = c.emit(first.transcript, hello); !sent) {
+        // E.g. a ticket too long to fit beside our other extensions: forget the session, so the
+        // next connection does not fail the same way.
+        if (first.offer.session) config.session_cache->remove(c.session_key);
+        return std::move(sent).error();
+    }
+    TLS_TRY(c.flush());
+    return State{std::move(first)};
+}
+
+}  // namespace tls12::client12
