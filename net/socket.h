@@ -36,7 +36,8 @@ class Socket {
     /// Closes the descriptor.
     ~Socket();
     /// Takes over other's descriptor; other is left without one.
-    Socket(Socket&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    Socket(Socket&& other) noexcept
+        : fd_(std::exchange(other.fd_, -1)), peer_(std::move(other.peer_)) {}
     /// Closes ours, then takes over other's descriptor.
     Socket& operator=(Socket&& other) noexcept;
     Socket(const Socket&) = delete;
@@ -75,13 +76,19 @@ class Socket {
     /// TCP_NODELAY: TLS writes whole records, so Nagle only adds latency. Throws on failure.
     void set_nodelay(bool on = true);
 
-    /// The peer's address: "127.0.0.1:443" / "[::1]:443"; "?" when unknown (e.g. AF_UNIX).
+    /// The peer's address: "127.0.0.1:443" / "[::1]:443"; "?" when unknown (e.g. AF_UNIX). Still
+    /// known after the peer reset the connection when the socket came from connect() or
+    /// Listener::accept().
     std::string peer_address() const;
     /// Our own address, in the same form.
     std::string local_address() const;
 
   private:
+    friend class Listener;  // accept() records the peer's address
     int fd_ = -1;
+    // The peer as connect()/accept() saw it: getpeername() fails once the peer has reset the
+    // connection, which is when an error message needs the address most.
+    std::string peer_;
 };
 
 /// A listening TCP socket whose accept() can be interrupted for a clean shutdown.
