@@ -2,6 +2,8 @@
 //
 //   https_get https://example.com/            body to stdout
 //   https_get -v https://localhost:8443/ --ca ca.pem    + status, headers, TLS parameters
+//
+// SSLKEYLOGFILE=keys.txt appends the session keys (NSS key log) for Wireshark.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
@@ -124,6 +126,9 @@ int main(int argc, char** argv) {
     app.add_flag("--verbose,-v", verbose, "print TLS parameters, status and headers to stderr");
     app.add_option("--timeout", timeout_ms, "connect/handshake/read timeout in ms")
         ->capture_default_str();
+    app.footer(
+        "Environment: SSLKEYLOGFILE=FILE appends NSS key log lines (CLIENT_RANDOM ...) to FILE "
+        "for Wireshark.");
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -131,6 +136,12 @@ int main(int argc, char** argv) {
         auto config = std::make_shared<tls12::ClientConfig>();
         config->verifier = examples::make_verifier(ca_file, insecure);
         config->alpn_protocols = {"http/1.1"};
+        // SSLKEYLOGFILE, as curl and browsers read it (the library itself never does).
+        std::string keylog_path;
+        config->key_log = examples::make_key_log({}, &keylog_path);
+        if (config->key_log)
+            std::cerr << "https_get: WARNING: writing session keys to "
+                      << examples::printable(keylog_path) << "\n";
         tls12::net::StreamOptions options;
         options.connect_timeout = options.handshake_timeout = options.io_timeout =
             std::chrono::milliseconds(timeout_ms);

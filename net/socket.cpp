@@ -161,6 +161,7 @@ Socket& Socket::operator=(Socket&& other) noexcept {
     if (this != &other) {
         close();
         fd_ = std::exchange(other.fd_, -1);
+        peer_ = std::move(other.peer_);
     }
     return *this;
 }
@@ -178,7 +179,10 @@ Socket Socket::connect(const std::string& host, uint16_t port, milliseconds time
     bool all_timed_out = true;
     for (const addrinfo* ai = list.get(); ai != nullptr; ai = ai->ai_next) {
         Attempt a = connect_one(*ai, timeout);
-        if (a.socket.valid()) return std::move(a.socket);
+        if (a.socket.valid()) {
+            a.socket.peer_ = format_address(ai->ai_addr);
+            return std::move(a.socket);
+        }
         all_timed_out = all_timed_out && a.timed_out;
         failures += failures.empty() ? "" : "; ";
         failures += a.failure;
@@ -249,8 +253,10 @@ void Socket::set_nodelay(bool on) {
 std::string Socket::peer_address() const {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
-    if (fd_ < 0 || ::getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return "?";
-    return format_address(reinterpret_cast<const sockaddr*>(&ss));
+    if (fd_ >= 0 && ::getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+        return format_address(reinterpret_cast<const sockaddr*>(&ss));
+    // Reset (ENOTCONN) or closed: the address remembered at connect/accept, if any.
+    return peer_.empty() ? "?" : peer_;
 }
 
 std::string Socket::local_address() const {
@@ -324,8 +330,14 @@ Socket Listener::accept(milliseconds timeout) {
             throw TimeoutError("no connection within " + std::to_string(timeout.count()) + " ms");
         }
         if (p[1].revents != 0 || closed_.load()) throw ClosedError("listener closed");
-        int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd >= 0) return Socket(fd);
+        sockaddr_storage peer{};
+        socklen_t peer_len = sizeof peer;
+        int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_CLOEXEC);
+        if (fd >= 0) {
+            Socket accepted(fd);
+            accepted.peer_ = format_address(reinterpret_cast<const sockaddr*>(&peer));
+            return accepted;
+        }
         switch (errno) {
             case EINTR:
             case EAGAIN:

@@ -1,6 +1,9 @@
-// Session resumption: what a session remembers, the server's session-ID cache, the client's
-// cache, and RFC 5077 session tickets sealed under rotating keys. All are shared between
-// connections (through the configs) and are thread-safe.
+/// \file
+/// Session resumption: session caches and RFC 5077 tickets.
+///
+/// What a session remembers, the server's session-ID cache, the client's cache, and RFC 5077
+/// session tickets sealed under rotating keys. All are shared between connections (through the
+/// configs) and are thread-safe.
 #pragma once
 
 #include <chrono>
@@ -21,31 +24,39 @@
 
 namespace tls12 {
 
+/// A point in time on the system clock (what Clock returns).
 using TimePoint = std::chrono::system_clock::time_point;
 
+/// What a session remembers for resumption (RFC 5246 7.3, RFC 5077).
 struct Session {
-    Bytes id;      // session ID the server assigned (may be empty with tickets)
-    Bytes ticket;  // client side: the ticket to present
-    CipherSuite suite{};
-    crypto::SecretBytes master_secret;
-    bool extended_master_secret = false;
-    std::string server_name;
-    // The peer's chain: the server's (client side), or the client's when it presented one
-    // (server side: a resumed connection reports it, so the identity survives resumption).
+    Bytes id;             ///< Session ID the server assigned (may be empty with tickets).
+    Bytes ticket;         ///< Client side: the ticket to present.
+    CipherSuite suite{};  ///< The suite it was established with.
+    crypto::SecretBytes master_secret;    ///< The 48-byte master secret.
+    bool extended_master_secret = false;  ///< Established with RFC 7627.
+    std::string server_name;              ///< The SNI it was established for.
+    /// The peer's chain: the server's (client side), or the client's when it presented one
+    /// (server side: a resumed connection reports it, so the identity survives resumption).
     std::vector<Bytes> peer_certificates;
-    TimePoint created{};  // of the full handshake: renewing a ticket does not change it
-    std::chrono::seconds lifetime{0};
+    TimePoint created{};  ///< Of the full handshake: renewing a ticket does not change it.
+    std::chrono::seconds lifetime{0};  ///< How long after created it may be resumed.
 
+    /// True outside [created, created + lifetime).
     bool expired(TimePoint now) const { return now < created || now >= created + lifetime; }
 };
 
-// Server side: sessions by ID, bounded (least recently used go first) and timed.
+/// Server side: sessions by ID, bounded (least recently used go first) and timed.
 class ServerSessionCache {
   public:
+    /// A cache of at most capacity sessions (0: stores nothing).
     explicit ServerSessionCache(size_t capacity = 1024) : capacity_(capacity) {}
+    /// Adds or replaces the session under its ID (one without an ID is ignored).
     void store(std::shared_ptr<const Session> session);
+    /// The live session with this ID, or nullptr (an expired one is dropped).
     std::shared_ptr<const Session> find(ByteView id, TimePoint now);
+    /// Drops the session with this ID, if any.
     void remove(ByteView id);
+    /// Number of sessions held.
     size_t size() const;
 
   private:
@@ -60,16 +71,21 @@ class ServerSessionCache {
     Order order_;  // most recently used first
 };
 
-// Client side: one session per server (key: "host:port"), bounded.
+/// Client side: one session per server (key: "host:port"), bounded (oldest go first).
 class ClientSessionCache {
   public:
+    /// A cache of at most capacity servers (0: stores nothing).
     explicit ClientSessionCache(size_t capacity = 256) : capacity_(capacity) {}
+    /// Adds or replaces the session for key.
     void store(const std::string& key, std::shared_ptr<const Session> session);
+    /// The live session for key, or nullptr (an expired one is dropped).
     std::shared_ptr<const Session> find(const std::string& key, TimePoint now);
+    /// Drops the session for key, if any.
     void remove(const std::string& key);
-    // Removes the entry for key only if it holds `session` (the same master secret: a renewed
-    // ticket is the same session), leaving a newer session another connection stored alone.
+    /// Removes the entry for key only if it holds `session` (the same master secret: a renewed
+    /// ticket is the same session), leaving a newer session another connection stored alone.
     void remove(const std::string& key, const Session& session);
+    /// Number of sessions held.
     size_t size() const;
 
   private:
@@ -79,22 +95,24 @@ class ClientSessionCache {
     std::list<std::string> order_;  // oldest first
 };
 
-// RFC 5077 tickets: the session state sealed with AES-256-GCM under a key that rotates every
-// rotation_interval. A key seals for one interval and opens for one more: keys older than two
-// intervals are dropped when a ticket is sealed or opened, however long the server sat idle.
+/// RFC 5077 tickets: the session state sealed with AES-256-GCM under a key that rotates every
+/// rotation_interval. A key seals for one interval and opens for one more: keys older than two
+/// intervals are dropped when a ticket is sealed or opened, however long the server sat idle.
+/// Share one TicketKeys between the servers that should accept each other's tickets.
 class TicketKeys {
   public:
+    /// Keys drawn from random, each sealing for rotation_interval.
     explicit TicketKeys(std::shared_ptr<crypto::Random> random = crypto::system_random(),
                         std::chrono::seconds rotation_interval = std::chrono::hours(12));
     ~TicketKeys();
 
-    // key_name(16) || nonce(12) || sealed state || tag(16); empty when the session does not fit
-    // in kMaxTicketSize (a very long client certificate chain).
+    /// The ticket for session: key_name(16) || nonce(12) || sealed state || tag(16); empty when
+    /// the session does not fit in kMaxTicketSize (a very long client certificate chain).
     Bytes seal(const Session& session, TimePoint now);
-    static constexpr size_t kMaxTicketSize = size_t{8} * 1024;
-    // nullptr for anything that is not a live ticket of ours.
+    static constexpr size_t kMaxTicketSize = size_t{8} * 1024;  ///< Largest ticket seal() makes.
+    /// The session in a ticket; nullptr for anything that is not a live ticket of ours.
     std::shared_ptr<const Session> open(ByteView ticket, TimePoint now);
-    // Forces a rotation now (the old key stays acceptable).
+    /// Forces a rotation now (the old key stays acceptable).
     void rotate(TimePoint now);
 
   private:

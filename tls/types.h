@@ -1,5 +1,6 @@
-// Wire enumerations of TLS 1.2. Unknown values survive a round trip: each is an enum class over the
-// wire integer with named constants, and to_string() names the known ones.
+/// \file
+/// Wire enumerations of TLS 1.2. Unknown values survive a round trip: each is an enum class over
+/// the wire integer with named constants, and to_string() names the known ones.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@ using crypto::Bytes;
 using crypto::ByteView;
 using crypto::MutableByteView;
 
+/// Record content type (RFC 5246 6.2.1).
 enum class ContentType : uint8_t {
     change_cipher_spec = 20,
     alert = 21,
@@ -23,6 +25,7 @@ enum class ContentType : uint8_t {
     application_data = 23,
 };
 
+/// Handshake message type (RFC 5246 7.4; new_session_ticket: RFC 5077).
 enum class HandshakeType : uint8_t {
     hello_request = 0,
     client_hello = 1,
@@ -37,6 +40,7 @@ enum class HandshakeType : uint8_t {
     finished = 20,
 };
 
+/// Protocol version on the wire ({3, 3} is TLS 1.2, RFC 5246 6.2.1).
 enum class ProtocolVersion : uint16_t {
     ssl3 = 0x0300,
     tls10 = 0x0301,
@@ -45,6 +49,8 @@ enum class ProtocolVersion : uint16_t {
     tls13 = 0x0304,
 };
 
+/// Cipher suite code points (IANA names). The signalling values TLS_EMPTY_RENEGOTIATION_INFO_SCSV
+/// (RFC 5746) and TLS_FALLBACK_SCSV (RFC 7507) are not suites.
 enum class CipherSuite : uint16_t {
     TLS_RSA_WITH_AES_128_CBC_SHA = 0x002F,
     TLS_RSA_WITH_AES_256_CBC_SHA = 0x0035,
@@ -64,6 +70,7 @@ enum class CipherSuite : uint16_t {
     TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = 0xCCA9,
 };
 
+/// Named groups for ECDHE (RFC 8422 5.1.1).
 enum class NamedGroup : uint16_t {
     secp256r1 = 23,
     secp384r1 = 24,
@@ -72,6 +79,8 @@ enum class NamedGroup : uint16_t {
     x448 = 30,
 };
 
+/// Signature schemes (RFC 8446 4.2.3), which in TLS 1.2 stand for the hash and signature
+/// algorithm pairs of RFC 5246 7.4.1.4.1.
 enum class SignatureScheme : uint16_t {
     rsa_pkcs1_sha1 = 0x0201,
     ecdsa_sha1 = 0x0203,
@@ -88,6 +97,7 @@ enum class SignatureScheme : uint16_t {
     rsa_pss_pss_sha256 = 0x0809,
 };
 
+/// Hello extension types (IANA registry).
 enum class ExtensionType : uint16_t {
     server_name = 0,
     status_request = 5,
@@ -102,8 +112,10 @@ enum class ExtensionType : uint16_t {
     renegotiation_info = 0xFF01,
 };
 
+/// Alert level (RFC 5246 7.2).
 enum class AlertLevel : uint8_t { warning = 1, fatal = 2 };
 
+/// Alert description (RFC 5246 7.2): what a fatal alert says went wrong, or close_notify.
 enum class AlertDescription : uint8_t {
     close_notify = 0,
     unexpected_message = 10,
@@ -131,13 +143,22 @@ enum class AlertDescription : uint8_t {
     no_application_protocol = 120,
 };
 
+/// The name, e.g. "handshake"; "unknown(0x..)" for a value without one.
 std::string to_string(ContentType v);
+/// The name, e.g. "client_hello"; "unknown(0x..)" for a value without one.
 std::string to_string(HandshakeType v);
+/// "TLSv1.2" and the like; "unknown(0x....)" for a value without one.
 std::string to_string(ProtocolVersion v);
-std::string to_string(CipherSuite v);  // IANA name, e.g. "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+/// IANA name, e.g. "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"; "unknown(0x....)" for a value
+/// without one. openssl_name() gives OpenSSL's.
+std::string to_string(CipherSuite v);
+/// The name, e.g. "x25519"; "unknown(0x....)" for a value without one.
 std::string to_string(NamedGroup v);
+/// The name, e.g. "rsa_pss_rsae_sha256"; "unknown(0x....)" for a value without one.
 std::string to_string(SignatureScheme v);
+/// The name, e.g. "server_name"; "unknown(0x....)" for a value without one.
 std::string to_string(ExtensionType v);
+/// The name, e.g. "handshake_failure"; "unknown(0x..)" for a value without one.
 std::string to_string(AlertDescription v);
 
 }  // namespace tls12

@@ -1,4 +1,5 @@
-// The x509 layer in one include: loading, trust stores, chain and host name verification.
+/// \file
+/// The x509 layer in one include: loading, trust stores, chain and host name verification.
 #pragma once
 
 #include <tls12/x509/certificate.h>

@@ -293,6 +293,27 @@ TEST_F(Examples, KeylogFlagAndSslKeyLogFileWriteTheSameLine) {
     EXPECT_EQ(server_lines[1], env_lines[0]);
 }
 
+TEST_F(Examples, HttpsGetHonoursSslKeyLogFile) {
+    const std::string dir = tls12_test::scratch_dir();
+    const std::string server_log = dir + "/https_get_server.keylog",
+                      env_log = dir + "/https_get_client.keylog";
+    auto server = EchoServer::start({"--http", "--keylog", server_log});
+    const RunResult r =
+        run({example("https_get"), "https://localhost:" + std::to_string(server.port) + "/", "--ca",
+             tls12_test::test_pki().ca_cert},
+            "", {"SSLKEYLOGFILE=" + env_log});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("writing session keys to " + env_log), std::string::npos) << r.err;
+    EXPECT_EQ(server.process.stop(), 0);
+
+    ASSERT_TRUE(std::filesystem::exists(env_log)) << "https_get ignored SSLKEYLOGFILE";
+    const auto server_lines = key_log_lines(server_log);
+    const auto env_lines = key_log_lines(env_log);
+    ASSERT_EQ(env_lines.size(), 1u) << tls12_test::read_text_file(env_log);
+    ASSERT_EQ(server_lines.size(), 1u) << tls12_test::read_text_file(server_log);
+    EXPECT_EQ(env_lines[0], server_lines[0]);
+}
+
 TEST_F(Examples, ReconnectResumesTheSession) {
     auto server = EchoServer::start();
     const RunResult r = run(with(client_args(server.port), {"--reconnect", "2"}), "again\n");
