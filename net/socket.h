@@ -95,6 +95,8 @@ class Listener {
     // to a self-pipe). The descriptors themselves are released by the destructor.
     void close() noexcept;
     bool closed() const noexcept { return closed_.load(); }
+    /// The listening socket, for an event loop that accepts on its own (net::Server).
+    int fd() const noexcept { return fd_; }
 
   private:
     int fd_ = -1;
