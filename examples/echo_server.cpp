@@ -96,8 +96,8 @@ class EchoHandler : public tls12::net::ConnectionHandler {
         if (stream.is_handshake_complete()) {
             params = examples::summary(stream.negotiated());
             if (!stream.negotiated().peer_certificates.empty())
-                params += " client_certs=" +
-                          std::to_string(stream.negotiated().peer_certificates.size());
+                params +=
+                    " client_certs=" + std::to_string(stream.negotiated().peer_certificates.size());
         }
         log_line("[" + std::to_string(id_) + "] " + peer_ + " " + params + ": " + outcome(stream));
     }
@@ -110,7 +110,8 @@ class EchoHandler : public tls12::net::ConnectionHandler {
         head_.append(reinterpret_cast<const char*>(data.data()), data.size());
         stream.consume_received(data.size());
         if (!answer_.empty()) return;  // answered already: ignore the rest
-        if (head_.find("\r\n\r\n") == std::string::npos && head_.find("\n\n") == std::string::npos) {
+        if (head_.find("\r\n\r\n") == std::string::npos &&
+            head_.find("\n\n") == std::string::npos) {
             if (head_.size() > max_head) {
                 (void)stream.write(
                     "HTTP/1.0 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n");
@@ -182,8 +183,8 @@ class EchoHandler : public tls12::net::ConnectionHandler {
                 if (reason == CloseReason::clean) return "client closed before sending a request";
                 return why;
             }
-            if (stream.closing() && (reason == CloseReason::clean ||
-                                     reason == CloseReason::close_timeout))
+            if (stream.closing() &&
+                (reason == CloseReason::clean || reason == CloseReason::close_timeout))
                 return answer_ + ", closed with close_notify";
             return answer_ + ", then " + why;
         }
@@ -241,9 +242,10 @@ int main(int argc, char** argv) {
                  "ask for a client certificate, verify it when one is sent, accept clients "
                  "without one (needs --ca)")
         ->excludes(require_opt);
-    app.add_option("--max-connections", max_connections,
-                   "concurrent connections served (at most what the descriptor limit allows); further "
-                   "ones are accepted and closed at once")
+    app.add_option(
+           "--max-connections", max_connections,
+           "concurrent connections served (at most what the descriptor limit allows); further "
+           "ones are accepted and closed at once")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     app.add_option("--host", host, "address to listen on")->capture_default_str();

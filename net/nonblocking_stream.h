@@ -100,8 +100,8 @@ class NonblockingStream {
     /// Takes the socket (switched to O_NONBLOCK) and the engine. The handshake deadline starts
     /// at `now`. A client engine's first flight is sent by the first on_writable() (or at once
     /// when the socket takes it: see flush()).
-    NonblockingStream(Socket socket, tls12::Connection connection,
-                      NonblockingOptions options = {}, TimePoint now = Clock::now());
+    NonblockingStream(Socket socket, tls12::Connection connection, NonblockingOptions options = {},
+                      TimePoint now = Clock::now());
     /// Closes the socket (without close_notify: call close() and drive the stream to closed()
     /// for a clean shutdown).
     ~NonblockingStream() = default;

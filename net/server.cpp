@@ -70,7 +70,7 @@ struct Server::Loop {
     struct Entry {
         NonblockingStream stream;
         std::unique_ptr<ConnectionHandler> handler;
-        uint32_t interest = 0;        // the epoll mask registered now
+        uint32_t interest = 0;  // the epoll mask registered now
         bool registered = false;
         TimePoint scheduled = TimePoint::max();  // earliest timer entry queued for it
     };
@@ -174,8 +174,8 @@ struct Server::Loop {
 
     void accept_some(TimePoint now) {
         for (int i = 0; i < kAcceptsPerWakeup && listening; ++i) {
-            const int fd = ::accept4(server.listener_.fd(), nullptr, nullptr,
-                                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+            const int fd =
+                ::accept4(server.listener_.fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0) {
                 if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;
                 if (errno == EAGAIN || errno == EWOULDBLOCK) return;
@@ -206,8 +206,8 @@ struct Server::Loop {
                                      server.options_.connection, now);
             auto handler = server.factory_(accepted);
             if (!handler) return;
-            auto [it, inserted] = entries.try_emplace(
-                accepted.id, Entry{std::move(stream), std::move(handler)});
+            auto [it, inserted] =
+                entries.try_emplace(accepted.id, Entry{std::move(stream), std::move(handler)});
             server.open_.fetch_add(1);
             dispatch(accepted.id, it->second, StreamEvents::none);
         } catch (const std::exception& e) {
@@ -221,7 +221,8 @@ struct Server::Loop {
         Entry& entry = it->second;
         StreamEvents events = StreamEvents::none;
         if (ready & (EPOLLOUT | EPOLLERR)) events = events | entry.stream.on_writable(now);
-        if (ready & (EPOLLIN | EPOLLHUP | EPOLLERR)) events = events | entry.stream.on_readable(now);
+        if (ready & (EPOLLIN | EPOLLHUP | EPOLLERR))
+            events = events | entry.stream.on_readable(now);
         // Hang-up and error are reported whatever the interest: a stream that cannot read now
         // (backpressure) would be woken for them forever. The peer is gone both ways: end it.
         if ((ready & (EPOLLHUP | EPOLLERR)) && !entry.stream.closed() && !entry.stream.wants_read())

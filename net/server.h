@@ -90,8 +90,9 @@ struct ServerOptions {
 class Server {
   public:
     /// Binds host:port (as Listener does); throws net::Error when it cannot.
-    Server(const std::string& host, uint16_t port, std::shared_ptr<const tls12::ServerConfig> config,
-           HandlerFactory factory, ServerOptions options = {});
+    Server(const std::string& host, uint16_t port,
+           std::shared_ptr<const tls12::ServerConfig> config, HandlerFactory factory,
+           ServerOptions options = {});
     /// Stops and joins the loops if run() is still going in another thread.
     ~Server();
     /// Not copyable.

@@ -55,7 +55,6 @@ std::string_view trim(std::string_view line) {
     return line;
 }
 
-
 }  // namespace
 
 std::vector<crypto::SecretBytes> TicketKeys::parse_key_file(std::string_view text) {
