@@ -89,8 +89,13 @@ std::optional<NonblockingStream::TimePoint> NonblockingStream::deadline() const 
         if (options_.handshake_timeout <= milliseconds::zero()) return std::nullopt;
         return started_ + options_.handshake_timeout;
     }
-    if (options_.idle_timeout <= milliseconds::zero()) return std::nullopt;
-    return last_activity_ + options_.idle_timeout;
+    std::optional<TimePoint> due;
+    if (options_.idle_timeout > milliseconds::zero()) due = last_activity_ + options_.idle_timeout;
+    if (quiet_ && !shrunk_) {
+        const TimePoint release = last_activity_ + options_.shrink_delay;
+        if (!due || release < *due) due = release;
+    }
+    return due;
 }
 
 StreamEvents NonblockingStream::end(CloseReason reason) {
@@ -147,6 +152,11 @@ StreamEvents NonblockingStream::on_writable(TimePoint now) {
 }
 
 StreamEvents NonblockingStream::on_deadline(TimePoint now) {
+    if (quiet_ && !shrunk_ && now >= last_activity_ + options_.shrink_delay) {
+        conn_.shrink_to_fit();
+        shrunk_ = true;
+        quiet_ = false;
+    }
     const auto due = deadline();
     if (!due || now < *due) return StreamEvents::none;
     if (closing_) return end(CloseReason::close_timeout);
@@ -193,19 +203,29 @@ StreamEvents NonblockingStream::after_flush(TimePoint) {
 }
 
 void NonblockingStream::maybe_shrink() noexcept {
+    quiet_ = false;
     if (!options_.shrink_when_idle || shrunk_ || closed() || !conn_.is_handshake_complete() ||
         conn_.available() > 0 || !conn_.pending_output().empty())
         return;
+    if (options_.shrink_delay > milliseconds::zero()) {
+        quiet_ = true;  // released at deadline() unless traffic comes first
+        return;
+    }
     conn_.shrink_to_fit();
     shrunk_ = true;
 }
 
+// The application taking the last received byte is when a stream usually falls idle (an echo
+// or a request/response answered): release its buffers then.
 void NonblockingStream::consume_received(size_t n) {
     conn_.consume_received(n);
+    maybe_shrink();
 }
 
 size_t NonblockingStream::read(std::span<uint8_t> out) {
-    return conn_.receive(out);
+    const size_t n = conn_.receive(out);
+    maybe_shrink();
+    return n;
 }
 
 Status NonblockingStream::write(ByteView data) {
@@ -217,6 +237,7 @@ Status NonblockingStream::write(ByteView data) {
     shrunk_ = false;
     (void)flush(Clock::now());
     if (conn_.pending_output().size() > options_.max_pending_output) was_over_mark_ = true;
+    maybe_shrink();
     return Status::success();
 }
 

@@ -49,9 +49,13 @@ struct NonblockingOptions {
     /// Stop reading from the socket while more than this many decrypted bytes wait for
     /// received_data()/read().
     size_t max_unread_input = 256 * 1024;
-    /// Release the engine's buffers whenever nothing is in flight (a few hundred bytes per idle
-    /// connection instead of tens of KiB).
+    /// Release the engine's buffers once nothing has been in flight for shrink_delay (about
+    /// 1.7 KiB per idle connection instead of tens of KiB).
     bool shrink_when_idle = true;
+    /// How long a stream stays quiet before its buffers go: a busy stream (a bulk transfer, a
+    /// request every few milliseconds) keeps them instead of freeing and reallocating them for
+    /// every exchange. Zero: at once. The release is due at deadline().
+    milliseconds shrink_delay{100};
 };
 
 /// Why a NonblockingStream ended (or none while it is open).
@@ -118,7 +122,8 @@ class NonblockingStream {
     bool wants_read() const noexcept;
     /// Wait for writability: bytes for the peer are waiting and the socket refused them.
     bool wants_write() const noexcept;
-    /// When on_deadline() must be called: the handshake, idle or close timeout (nullopt: none).
+    /// When on_deadline() must be called: the handshake, idle or close timeout, or releasing the
+    /// buffers of a quiet stream (nullopt: none).
     std::optional<TimePoint> deadline() const noexcept;
 
     /// The socket is readable: receives what it holds (up to a fair budget per call), feeds the
@@ -126,7 +131,8 @@ class NonblockingStream {
     StreamEvents on_readable(TimePoint now = Clock::now());
     /// The socket is writable: sends pending output.
     StreamEvents on_writable(TimePoint now = Clock::now());
-    /// Ends the stream if its deadline() has passed (else does nothing).
+    /// Releases a quiet stream's buffers, and ends the stream if its timeout has passed (else
+    /// does nothing).
     StreamEvents on_deadline(TimePoint now = Clock::now());
 
     // ---- for the application ----
@@ -214,6 +220,7 @@ class NonblockingStream {
     bool write_shut_ = false;
     bool was_over_mark_ = false;
     bool shrunk_ = false;
+    bool quiet_ = false;  // idle, buffers not released yet: due at last_activity_ + shrink_delay
 };
 
 }  // namespace tls12::net

@@ -1,6 +1,7 @@
 #include <tls12/net/server.h>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -164,7 +165,8 @@ struct Server::Loop {
     int wait_ms() const {
         TimePoint next = TimePoint::max();
         if (!timers.empty()) next = timers.top().when;
-        if (first && server.options_.on_tick) next = std::min(next, next_tick);
+        if ((first && server.options_.on_tick) || server.options_.trim_memory)
+            next = std::min(next, next_tick);
         if (!listening && !shutting_down) next = std::min(next, accept_paused_until);
         if (shutting_down) next = std::min(next, shutdown_deadline);
         if (next == TimePoint::max()) return -1;
@@ -295,8 +297,11 @@ struct Server::Loop {
                 update(timer.id, entry);  // activity moved it later: queue it again
             }
         }
-        if (first && server.options_.on_tick && now >= next_tick) {
-            server.options_.on_tick();
+        if (now >= next_tick) {
+            if (first && server.options_.on_tick) server.options_.on_tick();
+            // Handshakes allocate tens of KiB each and give it back; between the small blocks
+            // idle connections keep, the freed pages stay in the process unless returned.
+            if (server.options_.trim_memory) ::malloc_trim(0);
             next_tick = now + server.options_.tick_interval;
         }
         if (!listening && !shutting_down && now >= accept_paused_until) listen(true);

@@ -84,6 +84,10 @@ struct ServerOptions {
     std::function<void()> on_tick;
     /// How often on_tick runs.
     milliseconds tick_interval{1'000};
+    /// Every tick_interval, each loop returns the heap pages freed since (glibc malloc_trim()):
+    /// handshakes allocate and free tens of KiB each, and without it the freed pages between
+    /// the small blocks of idle connections stay in the process's RSS.
+    bool trim_memory = true;
 };
 
 /// The epoll server. Construction binds and listens (port 0 picks a free port); run() serves.
