@@ -233,6 +233,7 @@ TEST(NonblockingStream, HandshakeTimeoutUsesTheDeadline) {
 TEST(NonblockingStream, IdleTimeoutSendsCloseNotify) {
     NonblockingOptions options;
     options.idle_timeout = 60'000ms;
+    options.shrink_when_idle = false;  // its release would be the first deadline
     auto p = connected_pair(options);
     handshake(p);
     ASSERT_TRUE(p.server.deadline().has_value());
@@ -246,9 +247,25 @@ TEST(NonblockingStream, IdleTimeoutSendsCloseNotify) {
     EXPECT_EQ(p.client.close_reason(), CloseReason::clean);
 }
 
+// A quiet stream's buffers go at last activity + shrink_delay, a deadline of its own.
+TEST(NonblockingStream, QuietStreamReleasesItsBuffersAtItsDeadline) {
+    NonblockingOptions options;
+    options.shrink_delay = 100ms;
+    auto p = connected_pair(options);
+    handshake(p);
+    ASSERT_TRUE(p.server.write(std::string_view("x")).ok());
+    ASSERT_TRUE(p.server.deadline().has_value()) << "no release scheduled for a quiet stream";
+    const auto release = *p.server.deadline();
+    EXPECT_EQ(p.server.on_deadline(release), StreamEvents::none);
+    EXPECT_FALSE(p.server.closed());
+    EXPECT_FALSE(p.server.deadline().has_value()) << "released: nothing left to wait for";
+    ASSERT_TRUE(p.server.write(std::string_view("still works")).ok());
+}
+
 TEST(NonblockingStream, ActivityMovesTheIdleDeadline) {
     NonblockingOptions options;
     options.idle_timeout = 60'000ms;
+    options.shrink_when_idle = false;
     auto p = connected_pair(options);
     handshake(p);
     const auto before = *p.server.deadline();
