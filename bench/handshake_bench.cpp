@@ -3,6 +3,10 @@
 //   handshake/<ours|openssl>/<ecdhe_x25519|rsa>          client + server processing time
 //   handshake/<ours|openssl>/<ecdhe_x25519|rsa>/client   the client's share only
 //   handshake/<ours|openssl>/<ecdhe_x25519|rsa>/server   the server's share only
+//   handshake/<ours|openssl>/resumed_<ticket|id>[/client|/server]
+//       abbreviated handshakes (ECDHE-RSA-AES128-GCM-SHA256 session): RFC 5077 ticket, or the
+//       server's session-ID cache; a full handshake before the timed loop primes the session,
+//       every timed one must resume (renewed tickets are carried forward)
 //
 // Every iteration runs a whole handshake between a fresh client and a fresh server in one thread;
 // a monotonic clock times each call into either side (creation, feed/SSL_do_handshake, taking its
@@ -14,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -56,9 +61,30 @@ void report(benchmark::State& state, Side side, const SideClock& c, const SideCl
                                                   : c.seconds() + s.seconds());
 }
 
-void handshake_ours(benchmark::State& state, Kx kx, Side side) {
-    const auto client_config = our_client_config(suite_for(kx));
-    const auto server_config = our_server_config(suite_for(kx));
+enum class Resume { none, ticket, id };
+
+std::shared_ptr<const tls12::ServerConfig> resuming_server(Kx kx, Resume resume) {
+    auto config = *our_server_config(suite_for(kx));
+    if (resume == Resume::ticket) config.ticket_keys = std::make_shared<tls12::TicketKeys>();
+    if (resume == Resume::id) config.session_cache = std::make_shared<tls12::ServerSessionCache>();
+    return std::make_shared<const tls12::ServerConfig>(std::move(config));
+}
+
+std::shared_ptr<const tls12::ClientConfig> resuming_client(Kx kx, Resume resume) {
+    auto config = *our_client_config(suite_for(kx));
+    if (resume != Resume::none) {
+        config.session_cache = std::make_shared<tls12::ClientSessionCache>();
+        config.session_tickets = resume == Resume::ticket;
+    }
+    return std::make_shared<const tls12::ClientConfig>(std::move(config));
+}
+
+void handshake_ours(benchmark::State& state, Kx kx, Side side, Resume resume) {
+    const auto client_config = resuming_client(kx, resume);
+    const auto server_config = resuming_server(kx, resume);
+    if (resume != Resume::none) {
+        auto primer = our_connected_pair(client_config, server_config);  // stores the session
+    }
     for (auto _ : state) {
         SideClock c, s;
         std::optional<tls12::Connection> client, server;
@@ -78,6 +104,10 @@ void handshake_ours(benchmark::State& state, Kx kx, Side side) {
             const bool b = move(*server, s, *client, c);
             if (!a && !b) break;
         }
+        if (resume != Resume::none && !client->negotiated().resumed) {
+            state.SkipWithError("the handshake did not resume");
+            break;
+        }
         if (!client->is_handshake_complete() || !server->is_handshake_complete()) {
             const auto& err = client->error() ? client->error() : server->error();
             state.SkipWithError(
@@ -92,15 +122,33 @@ void handshake_ours(benchmark::State& state, Kx kx, Side side) {
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
-void handshake_openssl(benchmark::State& state, Kx kx, Side side) {
+struct SessionDeleter {
+    void operator()(SSL_SESSION* s) const noexcept { SSL_SESSION_free(s); }
+};
+
+void handshake_openssl(benchmark::State& state, Kx kx, Side side, Resume resume) {
     SslCtxPtr client_ctx = openssl_client_ctx(openssl_suite_for(kx));
     SslCtxPtr server_ctx = openssl_server_ctx(openssl_suite_for(kx));
+    if (resume == Resume::ticket) SSL_CTX_clear_options(server_ctx.get(), SSL_OP_NO_TICKET);
+    if (resume == Resume::ticket) SSL_CTX_clear_options(client_ctx.get(), SSL_OP_NO_TICKET);
+    if (resume == Resume::id) {
+        SSL_CTX_set_session_cache_mode(server_ctx.get(), SSL_SESS_CACHE_SERVER);
+        static const unsigned char context[] = "tls12 bench";
+        SSL_CTX_set_session_id_context(server_ctx.get(), context, sizeof context - 1);
+    }
+    std::unique_ptr<SSL_SESSION, SessionDeleter> session;
+    if (resume != Resume::none) {
+        OpenSslPair primer = openssl_pair(client_ctx.get(), server_ctx.get(), 0);
+        if (!openssl_handshake(primer)) return state.SkipWithError("OpenSSL priming failed");
+        session.reset(SSL_get1_session(primer.client.get()));
+    }
     for (auto _ : state) {
         SideClock c, s;
         SslPtr client, server;
         c.run([&] {
             client = openssl_client(client_ctx.get());
             SSL_set_connect_state(client.get());
+            if (session) SSL_set_session(client.get(), session.get());
         });
         s.run([&] {
             server.reset(SSL_new(server_ctx.get()));
@@ -130,6 +178,14 @@ void handshake_openssl(benchmark::State& state, Kx kx, Side side) {
             state.SkipWithError("OpenSSL handshake failed");
             break;
         }
+        if (resume != Resume::none) {
+            if (!SSL_session_reused(client.get())) {
+                state.SkipWithError("the OpenSSL handshake did not resume");
+                break;
+            }
+            // A renewed ticket replaces the old one, as our client's cache does.
+            c.run([&] { session.reset(SSL_get1_session(client.get())); });
+        }
         c.run([&] { client.reset(); });
         s.run([&] { server.reset(); });
         report(state, side, c, s);
@@ -138,21 +194,27 @@ void handshake_openssl(benchmark::State& state, Kx kx, Side side) {
 }
 
 [[maybe_unused]] const bool registered = [] {
+    const std::pair<Side, const char*> sides[] = {
+        {Side::both, ""}, {Side::client, "/client"}, {Side::server, "/server"}};
+    auto add = [](const std::string& tail, Kx kx, Side side, Resume resume) {
+        benchmark::RegisterBenchmark(("handshake/ours/" + tail).c_str(), handshake_ours, kx, side,
+                                     resume)
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond)
+            ->Repetitions(ratio_repetitions());
+        benchmark::RegisterBenchmark(("handshake/openssl/" + tail).c_str(), handshake_openssl, kx,
+                                     side, resume)
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond)
+            ->Repetitions(ratio_repetitions());
+    };
     for (Kx kx : {Kx::ecdhe_x25519, Kx::rsa})
-        for (auto [side, suffix] : {std::pair{Side::both, ""}, std::pair{Side::client, "/client"},
-                                    std::pair{Side::server, "/server"}}) {
-            const std::string tail = std::string(token(kx)) + suffix;
-            benchmark::RegisterBenchmark(("handshake/ours/" + tail).c_str(), handshake_ours, kx,
-                                         side)
-                ->UseManualTime()
-                ->Unit(benchmark::kMicrosecond)
-                ->Repetitions(ratio_repetitions());
-            benchmark::RegisterBenchmark(("handshake/openssl/" + tail).c_str(), handshake_openssl,
-                                         kx, side)
-                ->UseManualTime()
-                ->Unit(benchmark::kMicrosecond)
-                ->Repetitions(ratio_repetitions());
-        }
+        for (auto [side, suffix] : sides)
+            add(std::string(token(kx)) + suffix, kx, side, Resume::none);
+    for (auto [resume, name] :
+         {std::pair{Resume::ticket, "resumed_ticket"}, std::pair{Resume::id, "resumed_id"}})
+        for (auto [side, suffix] : sides)
+            add(std::string(name) + suffix, Kx::ecdhe_x25519, side, resume);
     return true;
 }();
 

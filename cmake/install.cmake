@@ -6,6 +6,9 @@ include(CMakePackageConfigHelpers)
 set(TLS12_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tls12)
 
 if(TLS12_BUILD_SHARED)
+  if(TARGET tls12_asio)
+    install(TARGETS tls12_asio EXPORT tls12SharedTargets)
+  endif()
   install(TARGETS tls12 EXPORT tls12SharedTargets
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT shared)
   install(EXPORT tls12SharedTargets NAMESPACE tls12:: DESTINATION ${TLS12_CMAKE_DIR}
@@ -20,7 +23,11 @@ endif()
 
 # The public headers, and only those (tls12_public_headers.cmake lists them).
 include(${PROJECT_SOURCE_DIR}/cmake/public_headers.cmake)
-foreach(header ${TLS12_PUBLIC_HEADERS})
+set(installed_headers ${TLS12_PUBLIC_HEADERS})
+if(TARGET tls12_asio)
+  list(APPEND installed_headers ${TLS12_ASIO_PUBLIC_HEADERS})
+endif()
+foreach(header ${installed_headers})
   get_filename_component(dir ${header} DIRECTORY)
   install(FILES ${PROJECT_SOURCE_DIR}/${header}
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tls12/${dir} COMPONENT devel)

@@ -1,5 +1,7 @@
-// A TLS 1.2 echo server: one thread per connection, one log line per connection on stderr, never
-// taken down by a misbehaving client, stops cleanly on SIGINT/SIGTERM. With --http it answers
+// A TLS 1.2 echo server on the library's event loop (tls12::net::Server: one epoll loop per core,
+// each connection a non-blocking stream of ~2 KiB when idle), one log line per connection on
+// stderr, never taken down by a misbehaving client, stops cleanly on SIGINT/SIGTERM (close_notify
+// to every client). With --http it answers
 // any request with a small HTML page describing the connection instead.
 //
 //   echo_server --port 8443 --cert chain.pem --key key.pem
@@ -15,17 +17,16 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <tls12/net/stream.h>
+#include <tls12/net/server.h>
+#include <tls12/tls/session.h>
 #include "common.h"
 
 namespace {
@@ -41,39 +42,6 @@ void log_line(const std::string& line) {
     std::lock_guard lock(log_mutex);
     std::cerr << safe << std::endl;
 }
-
-// The live connections: counted so shutdown can wait for them, and their sockets known so a
-// shutdown that runs out of patience can wake them.
-class Connections {
-  public:
-    void add(uint64_t id, int fd) {
-        std::lock_guard lock(mutex_);
-        fds_[id] = fd;
-    }
-    void remove(uint64_t id) {
-        std::lock_guard lock(mutex_);
-        fds_.erase(id);
-        changed_.notify_all();
-    }
-    bool wait_idle(std::chrono::milliseconds timeout) {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, timeout, [&] { return fds_.empty(); });
-    }
-    size_t count() {
-        std::lock_guard lock(mutex_);
-        return fds_.size();
-    }
-    // Cuts every connection's socket: blocked reads return at once.
-    void shutdown_all() {
-        std::lock_guard lock(mutex_);
-        for (auto& [id, fd] : fds_) ::shutdown(fd, SHUT_RDWR);
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::map<uint64_t, int> fds_;
-};
 
 std::string html_escape(const std::string& s) {
     std::string out;
@@ -101,89 +69,139 @@ std::string html_escape(const std::string& s) {
     return out;
 }
 
-// Echoes until the client sends close_notify, counting the bytes echoed. Data that arrived
-// together with the close_notify cannot be echoed: the close ends both directions (RFC 5246
-// 7.2.1), so it is only counted.
-void serve_echo(tls12::net::Stream& stream, size_t& echoed, size_t& not_echoed) {
-    std::vector<uint8_t> buffer(16 * 1024);
-    for (;;) {
-        const size_t n = stream.read(buffer);
-        if (n == 0) break;
+// What the loops share: whether a shutdown is under way (it changes what a close means).
+std::atomic<bool> shutting_down{false};
+
+// One connection: echoes (or answers one HTTP request) and writes its log line when it ends.
+class EchoHandler : public tls12::net::ConnectionHandler {
+  public:
+    EchoHandler(const tls12::net::Accepted& accepted, bool http, const std::string& timeouts)
+        : id_(accepted.id), peer_(accepted.peer), http_(http), timeouts_(timeouts) {}
+
+    void on_data(tls12::net::NonblockingStream& stream) override {
+        if (http_) return serve_http(stream);
+        const tls12::ByteView data = stream.received_data();
+        // Data that arrived together with the client's close_notify cannot be echoed: the close
+        // ends both directions (RFC 5246 7.2.1), so it is only counted.
         if (stream.peer_closed()) {
-            not_echoed += n;
-            continue;
+            not_echoed_ += data.size();
+        } else if (stream.write(data).ok()) {
+            echoed_ += data.size();
         }
-        stream.write(std::span<const uint8_t>(buffer.data(), n));
-        echoed += n;
+        stream.consume_received(data.size());
     }
-}
 
-// Reads the request head (up to the blank line) and answers with a page about the connection.
-std::string serve_http(tls12::net::Stream& stream) {
-    constexpr size_t max_head = 16 * 1024;
-    std::string head;
-    std::vector<uint8_t> buffer(4096);
-    while (head.find("\r\n\r\n") == std::string::npos && head.find("\n\n") == std::string::npos) {
-        if (head.size() > max_head) {
-            stream.write(
-                "HTTP/1.0 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n");
-            return "request head too large";
+    void on_close(tls12::net::NonblockingStream& stream) override {
+        std::string params = "-";
+        if (stream.is_handshake_complete()) {
+            params = examples::summary(stream.negotiated());
+            if (!stream.negotiated().peer_certificates.empty())
+                params +=
+                    " client_certs=" + std::to_string(stream.negotiated().peer_certificates.size());
         }
-        const size_t n = stream.read(buffer);
-        if (n == 0) return "client closed before sending a request";
-        head.append(reinterpret_cast<const char*>(buffer.data()), n);
+        log_line("[" + std::to_string(id_) + "] " + peer_ + " " + params + ": " + outcome(stream));
     }
-    if (stream.peer_closed()) return "client closed right after its request: no answer possible";
-    const std::string request_line = head.substr(0, head.find_first_of("\r\n"));
 
-    std::string rows;
-    for (const auto& [label, value] : examples::describe(stream.negotiated()))
-        rows += "<tr><th>" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>\n";
-    const std::string body =
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tls12 echo_server</title>"
-        "</head>\n<body><h1>Hello over TLS 1.2</h1>\n<p>Your request: <code>" +
-        html_escape(request_line) + "</code></p>\n<table>\n" + rows + "</table>\n</body></html>\n";
-    stream.write("HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
-                 std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    return "answered \"" + request_line + "\"";
-}
-
-void handle(tls12::net::Stream stream, uint64_t id, bool http, Connections& connections) {
-    const std::string peer = stream.peer_address();
-    std::string outcome;
-    size_t echoed = 0, not_echoed = 0;
-    try {
-        stream.handshake();
-        if (http) {
-            outcome = serve_http(stream);
-            stream.close();
-            outcome += ", closed with close_notify";
-        } else {
-            serve_echo(stream, echoed, not_echoed);
-            stream.close();
-            outcome = "clean close, " + std::to_string(echoed) + " bytes echoed";
-            if (not_echoed != 0)
-                outcome += " (" + std::to_string(not_echoed) +
-                           " more arrived with the client's close_notify, too late to echo)";
+  private:
+    // Reads the request head (up to the blank line) and answers with a page about the connection.
+    void serve_http(tls12::net::NonblockingStream& stream) {
+        constexpr size_t max_head = 16 * 1024;
+        const tls12::ByteView data = stream.received_data();
+        head_.append(reinterpret_cast<const char*>(data.data()), data.size());
+        stream.consume_received(data.size());
+        if (!answer_.empty()) return;  // answered already: ignore the rest
+        if (head_.find("\r\n\r\n") == std::string::npos &&
+            head_.find("\n\n") == std::string::npos) {
+            if (head_.size() > max_head) {
+                (void)stream.write(
+                    "HTTP/1.0 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n");
+                answer_ = "request head too large";
+                stream.close();
+            }
+            return;
         }
-    } catch (...) {
-        outcome = (stream.is_handshake_complete() ? "" : "handshake failed: ") +
-                  examples::describe_current_exception();
-        if (stream.is_handshake_complete() && !http)
-            outcome += " (" + std::to_string(echoed) + " bytes echoed)";
+        if (stream.peer_closed()) {
+            answer_ = "client closed right after its request: no answer possible";
+            return;
+        }
+        const std::string request_line = head_.substr(0, head_.find_first_of("\r\n"));
+        std::string rows;
+        for (const auto& [label, value] : examples::describe(stream.negotiated()))
+            rows +=
+                "<tr><th>" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>\n";
+        const std::string body =
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tls12 echo_server</title>"
+            "</head>\n<body><h1>Hello over TLS 1.2</h1>\n<p>Your request: <code>" +
+            html_escape(request_line) + "</code></p>\n<table>\n" + rows +
+            "</table>\n</body></html>\n";
+        (void)stream.write(
+            "HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        answer_ = "answered \"" + request_line + "\"";
+        stream.close();
     }
-    std::string params = "-";
-    if (stream.is_handshake_complete()) {
-        params = examples::summary(stream.negotiated());
-        if (!stream.negotiated().peer_certificates.empty())
-            params +=
-                " client_certs=" + std::to_string(stream.negotiated().peer_certificates.size());
+
+    std::string echoed_text() const {
+        std::string text = std::to_string(echoed_) + " bytes echoed";
+        if (not_echoed_ != 0)
+            text += " (" + std::to_string(not_echoed_) +
+                    " more arrived with the client's close_notify, too late to echo)";
+        return text;
     }
-    log_line("[" + std::to_string(id) + "] " + peer + " " + params + ": " + outcome);
-    connections.remove(id);
-    // The stream (and its socket) is destroyed after deregistering: shutdown_all() never touches
-    // a descriptor that was closed and possibly reused.
-}
+
+    std::string outcome(const tls12::net::NonblockingStream& stream) const {
+        using tls12::net::CloseReason;
+        const CloseReason reason = stream.close_reason();
+        const bool established = stream.is_handshake_complete();
+        std::string why;
+        switch (reason) {
+            case CloseReason::tls_error: {
+                const auto& error = stream.error();
+                why = error ? "alert " + tls12::to_string(error->alert) + ": " + error->reason
+                            : std::string("TLS error");
+                break;
+            }
+            case CloseReason::handshake_timeout:
+                why = "timeout: TLS handshake timed out after " + timeouts_;
+                break;
+            case CloseReason::eof_in_handshake:
+                why = "peer " + peer_ + " closed the connection during the TLS handshake";
+                break;
+            case CloseReason::truncated:
+                why = "truncated: connection truncated: " + peer_ +
+                      " closed TCP without sending close_notify";
+                break;
+            case CloseReason::reset:
+                why = "connection reset: " + stream.socket_error();
+                break;
+            default:
+                why = tls12::net::to_string(reason);
+        }
+        if (!established) return "handshake failed: " + why;
+        if (http_) {
+            if (answer_.empty()) {
+                if (reason == CloseReason::clean) return "client closed before sending a request";
+                return why;
+            }
+            if (stream.closing() &&
+                (reason == CloseReason::clean || reason == CloseReason::close_timeout))
+                return answer_ + ", closed with close_notify";
+            return answer_ + ", then " + why;
+        }
+        if (reason == CloseReason::clean && stream.closing() && shutting_down.load())
+            return "closed at shutdown with close_notify, " + echoed_text();
+        if (reason == CloseReason::clean) return "clean close, " + echoed_text();
+        return why + " (" + echoed_text() + ")";
+    }
+
+    uint64_t id_;
+    std::string peer_;
+    bool http_;
+    const std::string& timeouts_;
+    size_t echoed_ = 0, not_echoed_ = 0;
+    std::string head_;    // --http: the request head so far
+    std::string answer_;  // --http: what was answered
+};
 
 }  // namespace
 
@@ -195,7 +213,9 @@ int main(int argc, char** argv) {
     std::string suites, alpn, keylog_file, ca_file;
     bool http = false;
     bool require_client_cert = false, request_client_cert = false;
-    size_t max_connections = 256;
+    size_t max_connections = 65'536;
+    size_t loops = 0;
+    std::string ticket_key_file;
     int handshake_timeout_ms = 10'000;
     int idle_timeout_ms = 300'000;
     app.add_option("--port,-p", port, "TCP port (0: pick a free one)")->required();
@@ -222,8 +242,10 @@ int main(int argc, char** argv) {
                  "ask for a client certificate, verify it when one is sent, accept clients "
                  "without one (needs --ca)")
         ->excludes(require_opt);
-    app.add_option("--max-connections", max_connections,
-                   "concurrent connections served; further ones are accepted and closed at once")
+    app.add_option(
+           "--max-connections", max_connections,
+           "concurrent connections served (at most what the descriptor limit allows); further "
+           "ones are accepted and closed at once")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     app.add_option("--host", host, "address to listen on")->capture_default_str();
@@ -236,7 +258,15 @@ int main(int argc, char** argv) {
     app.add_option("--idle-timeout", idle_timeout_ms,
                    "close a connection idle this long, in ms (0: never)")
         ->capture_default_str();
+    app.add_option("--loops", loops, "event loops (threads) serving connections (0: one per core)")
+        ->capture_default_str();
+    app.add_option("--ticket-key-file", ticket_key_file,
+                   "session ticket keys from FILE, one base64 48-byte key per line (`openssl rand "
+                   "-base64 48`), the first one sealing new tickets; re-read when another process "
+                   "replaces it, so servers sharing the file resume each other's sessions")
+        ->check(CLI::ExistingFile);
     CLI11_PARSE(app, argc, argv);
+    const bool max_connections_given = app.count("--max-connections") > 0;
 
     // SIGINT/SIGTERM are taken by a dedicated thread (sigwait); every other thread blocks them.
     sigset_t stop_signals;
@@ -256,7 +286,9 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    std::unique_ptr<tls12::net::TlsListener> listener;
+    std::unique_ptr<tls12::net::Server> server;
+    std::shared_ptr<tls12::TicketKeys> ticket_keys;
+    const std::string timeouts = std::to_string(handshake_timeout_ms) + " ms";
     try {
         auto config = std::make_shared<tls12::ServerConfig>();
         for (size_t i = 0; i < cert_files.size(); ++i)
@@ -275,11 +307,50 @@ int main(int argc, char** argv) {
             config->client_verifier =
                 tls12::make_x509_verifier(tls12::x509::TrustStore::from_pem_file(ca_file));
         }
-        tls12::net::StreamOptions options;
-        options.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
-        options.io_timeout = std::chrono::milliseconds(idle_timeout_ms);
-        listener = std::make_unique<tls12::net::TlsListener>(
-            host, port, std::shared_ptr<const tls12::ServerConfig>(std::move(config)), options);
+        if (!ticket_key_file.empty()) {
+            ticket_keys = tls12::TicketKeys::from_file(ticket_key_file);
+            config->ticket_keys = ticket_keys;
+        }
+
+        // Every connection needs a descriptor: take what the hard limit allows, and serve no
+        // more connections than there are descriptors for (a few are the server's own).
+        const size_t descriptors = tls12::net::raise_open_file_limit();
+        constexpr size_t reserved = 32;
+        if (descriptors > reserved && max_connections > descriptors - reserved) {
+            max_connections = descriptors - reserved;
+            if (max_connections_given)
+                std::cerr << "echo_server: --max-connections lowered to " << max_connections
+                          << " (descriptor limit " << descriptors << ")" << std::endl;
+        }
+
+        tls12::net::ServerOptions options;
+        options.loops = loops;
+        options.max_connections = max_connections;
+        options.connection.handshake_timeout = std::chrono::milliseconds(handshake_timeout_ms);
+        options.connection.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
+        options.on_refused = [](const tls12::net::Accepted& accepted, size_t open) {
+            // Over the limit: the TCP connection is closed right away (no handshake).
+            log_line("[" + std::to_string(accepted.id) + "] " + accepted.peer +
+                     " refused: too many connections (" + std::to_string(open) + " open)");
+        };
+        options.on_error = [](const std::string& what) {
+            // E.g. out of descriptors: the server pauses accepting and keeps serving.
+            log_line("cannot serve a connection: " + what);
+        };
+        if (ticket_keys)
+            options.on_tick = [&ticket_keys, ticket_key_file] {
+                // The outside process that rotates the file replaces it; pick up its new keys.
+                std::string error;
+                if (!ticket_keys->reload(&error))
+                    log_line("ticket key file " + ticket_key_file + ": " + error +
+                             " (keeping the previous keys)");
+            };
+        server = std::make_unique<tls12::net::Server>(
+            host, port, std::shared_ptr<const tls12::ServerConfig>(std::move(config)),
+            [http, &timeouts](const tls12::net::Accepted& accepted) {
+                return std::make_unique<EchoHandler>(accepted, http, timeouts);
+            },
+            std::move(options));
     } catch (const std::exception& e) {
         std::cerr << "echo_server: " << e.what() << std::endl;
         return 1;
@@ -290,56 +361,20 @@ int main(int argc, char** argv) {
         int sig = 0;
         sigwait(&stop_signals, &sig);
         stop_signal.store(sig);
-        listener->close();
+        if (sig == SIGINT || sig == SIGTERM) {
+            shutting_down.store(true);
+            log_line(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                     ", shutting down (" + std::to_string(server->connections()) +
+                     " connections open)");
+        }
+        server->stop();
     });
 
-    std::cout << "listening on " << listener->address() << std::endl;
+    std::cout << "listening on " << server->address() << std::endl;
+    server->run();
 
-    Connections connections;
-    uint64_t next_id = 1;
-    for (;;) {
-        try {
-            tls12::net::Stream stream = listener->accept();
-            const uint64_t id = next_id++;
-            if (connections.count() >= max_connections) {
-                // Over the limit: close the TCP connection right away (no handshake, no thread).
-                log_line("[" + std::to_string(id) + "] " + stream.peer_address() +
-                         " refused: too many connections (" + std::to_string(max_connections) +
-                         " open)");
-                continue;
-            }
-            connections.add(id, stream.socket().fd());
-            try {
-                std::thread(handle, std::move(stream), id, http, std::ref(connections)).detach();
-            } catch (...) {
-                connections.remove(id);  // no thread: the stream closes right here
-                throw;
-            }
-        } catch (const tls12::net::ClosedError&) {
-            break;
-        } catch (const std::exception& e) {
-            // E.g. out of descriptors: keep serving, without spinning.
-            log_line(std::string("cannot serve a connection: ") + e.what());
-            std::this_thread::sleep_for(100ms);
-        }
-    }
-
-    if (stop_signal.load() == 0) {
-        // Left the loop for another reason: release the signal thread.
-        kill(getpid(), SIGTERM);
-    }
+    if (stop_signal.load() == 0) kill(getpid(), SIGTERM);  // left for another reason: release it
     signal_thread.join();
-    log_line(std::string("received ") + (stop_signal.load() == SIGINT ? "SIGINT" : "SIGTERM") +
-             ", shutting down (" + std::to_string(connections.count()) + " connections open)");
-    if (!connections.wait_idle(2s)) {
-        connections.shutdown_all();
-        if (!connections.wait_idle(2s)) {
-            // Their threads still use `connections`: leave without unwinding under them.
-            log_line(std::to_string(connections.count()) + " connections did not finish");
-            std::fflush(nullptr);
-            std::_Exit(0);
-        }
-    }
     log_line("stopped");
     return 0;
 }

@@ -119,6 +119,8 @@ class Listener {
     void close() noexcept;
     /// True once close() was called.
     bool closed() const noexcept { return closed_.load(); }
+    /// The listening socket, for an event loop that accepts on its own (net::Server).
+    int fd() const noexcept { return fd_; }
 
   private:
     int fd_ = -1;

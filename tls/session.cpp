@@ -1,6 +1,7 @@
 #include <tls12/tls/session.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <tls12/crypto/aead.h>
 #include <tls12/tls/codec.h>
@@ -128,6 +129,11 @@ struct TicketKeys::Key {
         : aead(crypto::AeadAlgorithm::aes256_gcm, fresh_key(random).view()), created(now) {
         random.fill(name);
     }
+    // A key from outside (a key file): name || AES-256-GCM key.
+    explicit Key(ByteView material)
+        : aead(crypto::AeadAlgorithm::aes256_gcm, material.subspan(kKeyNameSize)) {
+        std::copy_n(material.begin(), kKeyNameSize, name.begin());
+    }
 };
 
 TicketKeys::TicketKeys(std::shared_ptr<crypto::Random> random,
@@ -141,7 +147,23 @@ void TicketKeys::rotate(TimePoint now) {
     keys_.insert(keys_.begin(), std::make_unique<Key>(*random_, now));
 }
 
+void TicketKeys::set_keys(const std::vector<crypto::SecretBytes>& keys) {
+    if (keys.empty()) throw std::invalid_argument("TicketKeys::set_keys: no key");
+    std::vector<std::unique_ptr<Key>> fresh;
+    for (const crypto::SecretBytes& key : keys) {
+        if (key.size() != kKeyFileKeySize)
+            throw std::invalid_argument("TicketKeys::set_keys: a key of " +
+                                        std::to_string(key.size()) + " bytes instead of " +
+                                        std::to_string(kKeyFileKeySize));
+        fresh.push_back(std::make_unique<Key>(key.view()));
+    }
+    std::lock_guard lock(mutex_);
+    keys_ = std::move(fresh);
+    fixed_keys_ = true;
+}
+
 void TicketKeys::rotate_if_due(TimePoint now) {
+    if (fixed_keys_) return;  // rotated from outside
     if (keys_.empty() || now >= keys_.front()->created + rotation_interval_ ||
         now < keys_.front()->created)
         keys_.insert(keys_.begin(), std::make_unique<Key>(*random_, now));

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <tls12/crypto/bytes.h>
@@ -115,13 +116,42 @@ class TicketKeys {
     /// Forces a rotation now (the old key stays acceptable).
     void rotate(TimePoint now);
 
+    /// Size of one key of a key file: a 16-byte key name, then a 32-byte AES-256-GCM key.
+    static constexpr size_t kKeyFileKeySize = 48;
+
+    /// Keys shared by a fleet of servers, from a key file that an outside process rotates (as
+    /// nginx's ssl_session_ticket_key and HAProxy's tls-ticket-keys do): one key per line,
+    /// base64 of kKeyFileKeySize bytes (`openssl rand -base64 48`); blank lines and lines
+    /// starting with '#' are ignored. The first key seals new tickets, every key opens them.
+    /// To rotate, write a new file with a fresh key first and the previous ones after it, and
+    /// rename it over the old one; each server picks it up at its next reload(). The keys never
+    /// rotate by themselves. Throws std::runtime_error naming the file (and line) when the file
+    /// is unreadable, empty or malformed.
+    static std::shared_ptr<TicketKeys> from_file(
+        const std::string& path, std::shared_ptr<crypto::Random> random = crypto::system_random());
+    /// Re-reads the key file when it changed since it was last read (another inode, size or
+    /// modification time). When the new file is unreadable or malformed the keys in use stay,
+    /// the result is false and *error (when given) says why. True when nothing changed or the
+    /// new keys are in use; always true for keys that do not come from a file.
+    bool reload(std::string* error = nullptr);
+    /// Replaces the keys with these (each kKeyFileKeySize bytes: name, then key); the first one
+    /// seals, all of them open, and self-rotation stops. Throws std::invalid_argument when the
+    /// list is empty or a key has the wrong size.
+    void set_keys(const std::vector<crypto::SecretBytes>& keys);
+    /// Parses the text of a key file (see from_file()); throws std::runtime_error naming the
+    /// offending line.
+    static std::vector<crypto::SecretBytes> parse_key_file(std::string_view text);
+
   private:
     struct Key;
+    struct FileState;
     void rotate_if_due(TimePoint now);
     std::mutex mutex_;
     std::shared_ptr<crypto::Random> random_;
     std::chrono::seconds rotation_interval_;
-    std::vector<std::unique_ptr<Key>> keys_;  // newest first
+    std::vector<std::unique_ptr<Key>> keys_;  // newest first (from a file: the sealing key first)
+    bool fixed_keys_ = false;                 // set_keys(): no self-rotation
+    std::shared_ptr<FileState> file_;         // from_file(): where the keys come from
 };
 
 }  // namespace tls12
