@@ -472,8 +472,11 @@ class Stream {
 
 }  // namespace tls12::asio
 
-/// Lets std::error_code compare with tls12::asio::error values.
+/// @cond
+// Lets std::error_code compare with tls12::asio::error values. (Hidden from the reference:
+// Doxygen cannot place a specialization of a std template.)
 template <>
 struct std::is_error_code_enum<tls12::asio::error::stream_errors> : std::true_type {};
+/// @endcond
 
 #pragma GCC visibility pop

@@ -45,10 +45,10 @@ struct NonblockingOptions {
     /// discarding) what it still sends so the socket ends with FIN rather than RST.
     milliseconds close_timeout{5'000};
     /// Stop reading from the socket while more than this many bytes wait to be sent to the peer.
-    size_t max_pending_output = 256 * 1024;
+    size_t max_pending_output = size_t{256} * 1024;
     /// Stop reading from the socket while more than this many decrypted bytes wait for
     /// received_data()/read().
-    size_t max_unread_input = 256 * 1024;
+    size_t max_unread_input = size_t{256} * 1024;
     /// Release the engine's buffers once nothing has been in flight for shrink_delay (about
     /// 1.7 KiB per idle connection instead of tens of KiB).
     bool shrink_when_idle = true;
@@ -173,7 +173,7 @@ class NonblockingStream {
     /// The socket error text when close_reason() is reset.
     const std::string& socket_error() const noexcept { return socket_error_; }
     /// The engine's error (alert and reason) when there was one.
-    const std::optional<tls12::Error>& error() const noexcept { return conn_.error(); }
+    const tls12::Error* error() const noexcept { return conn_.error(); }
     /// close() was called (or the stream is closing after an idle timeout).
     bool closing() const noexcept { return closing_; }
 

@@ -31,10 +31,12 @@ struct Limits {
     /// (every vector at its maximum: 131396 bytes, also OpenSSL 3's limit), so any number of
     /// extensions fits.
     size_t max_client_hello = 131396;
-    size_t max_certificate_message = size_t{256} * 1024;  ///< Largest Certificate message, in bytes.
-    size_t max_handshake_message = size_t{64} * 1024;  ///< Largest other handshake message, in bytes.
-    size_t max_chain_length = 10;                      ///< Most certificates a peer may send.
-    size_t max_empty_records = 32;                     ///< Consecutive records that carry no data.
+    size_t max_certificate_message =
+        size_t{256} * 1024;  ///< Largest Certificate message, in bytes.
+    size_t max_handshake_message =
+        size_t{64} * 1024;          ///< Largest other handshake message, in bytes.
+    size_t max_chain_length = 10;   ///< Most certificates a peer may send.
+    size_t max_empty_records = 32;  ///< Consecutive records that carry no data.
     /// Warning alerts from the peer over the connection's life; the peer's requests to renegotiate
     /// (each refused with a no_renegotiation warning) are capped at the same number, counted apart.
     size_t max_warning_alerts = 8;

@@ -52,9 +52,7 @@ Error unexpected_in(const char* state, const std::string& what) {
 
 Connection::Impl::Impl(std::shared_ptr<const ClientConfig> client, std::string server_name,
                        std::string key)
-    : client_config(std::move(client)),
-      config(*client_config),
-      state(Abandoned{}) {
+    : client_config(std::move(client)), config(*client_config), state(Abandoned{}) {
     session_key = key.empty() ? server_name : std::move(key);
     negotiated.server_name = std::move(server_name);
 }
@@ -235,8 +233,7 @@ Status Connection::Impl::process_record(ContentType type, ByteView fragment) {
 Status Connection::Impl::process_application_data(ByteView fragment) {
     if (!established())
         return make_error(AlertDescription::unexpected_message,
-                          std::string("application data is not allowed in state ") +
-                              state_name());
+                          std::string("application data is not allowed in state ") + state_name());
     received.append(fragment);
     return {};
 }
@@ -256,8 +253,8 @@ Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
         const size_t total = kHandshakeHeaderSize + header->length;
         if (rest.size() < total) break;
         const ByteView encoded = rest.first(total);
-        TLS_TRY(dispatch(
-            RawHandshake{header->type, encoded.subspan(kHandshakeHeaderSize), encoded}));
+        TLS_TRY(
+            dispatch(RawHandshake{header->type, encoded.subspan(kHandshakeHeaderSize), encoded}));
         offset += total;
     }
     handshake_in.erase(handshake_in.begin(),
@@ -301,8 +298,9 @@ Status Connection::Impl::process_alert(ByteView fragment) {
         const auto* client = std::get_if<client12::State>(&state);
         if (description == AlertDescription::protocol_version && client &&
             std::holds_alternative<client12::ExpectServerHello>(*client))
-            reason += ": the server refuses TLS 1.2 (it may speak only TLS 1.3, which this "
-                      "library does not support yet)";
+            reason +=
+                ": the server refuses TLS 1.2 (it may speak only TLS 1.3, which this "
+                "library does not support yet)";
         return Error{description, std::move(reason), ErrorKind::received_alert};
     }
     // Warnings: counted, so a peer cannot keep the engine busy with them.

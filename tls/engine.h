@@ -50,8 +50,8 @@ struct Connection::Impl {
     Bytes flight;        // handshake messages being built, written as records when flushed
     // The first byte of an alert split across records (RFC 5246 6.2.1).
     std::optional<uint8_t> alert_in;
-    size_t empty_records = 0;   // consecutive records that carried nothing
-    size_t warning_alerts = 0;  // the peer's, over the connection's life
+    size_t empty_records = 0;     // consecutive records that carried nothing
+    size_t warning_alerts = 0;    // the peer's, over the connection's life
     bool sent_close = false;      // our close_notify or fatal alert went out: nothing more does
     bool received_close = false;  // the peer's close_notify arrived: nothing more is read
 

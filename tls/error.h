@@ -33,7 +33,7 @@ const char* to_string(ErrorKind kind) noexcept;
 /// Connection::error().
 struct Error {
     AlertDescription alert = AlertDescription::internal_error;  ///< The alert (RFC 5246 7.2).
-    std::string reason;  ///< What went wrong, e.g. "no cipher suite in common".
+    std::string reason;                      ///< What went wrong, e.g. "no cipher suite in common".
     ErrorKind kind = ErrorKind::sent_alert;  ///< Sent, received, or refused locally.
 
     /// The alert and the reason: "handshake_failure: no cipher suite in common".

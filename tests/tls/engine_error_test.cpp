@@ -39,8 +39,8 @@ TEST(ErrorKind, CallsRefusedLocallySendNothing) {
 }
 
 TEST(ErrorKind, AnInvalidConfigurationIsLocal) {
-    auto client = Connection::client(client_config([](ClientConfig& c) { c.groups.clear(); }),
-                                     "localhost");
+    auto client =
+        Connection::client(client_config([](ClientConfig& c) { c.groups.clear(); }), "localhost");
     ASSERT_TRUE(client.error());
     EXPECT_EQ(client.error()->kind, ErrorKind::local);
     EXPECT_FALSE(client.wants_write());

@@ -35,8 +35,8 @@ struct ShapeSetup {
 
     Mitm::Options options(HandshakeShape shape) const {
         Mitm::Options o;
-        const bool tickets = shape == HandshakeShape::full_ecdhe_ticket ||
-                             shape == HandshakeShape::resumed_ticket;
+        const bool tickets =
+            shape == HandshakeShape::full_ecdhe_ticket || shape == HandshakeShape::resumed_ticket;
         const bool rsa = shape == HandshakeShape::full_rsa;
         const bool client_auth = shape == HandshakeShape::full_ecdhe_client_auth ||
                                  shape == HandshakeShape::full_ecdhe_empty_client_auth;
@@ -46,8 +46,8 @@ struct ShapeSetup {
             c.session_tickets = tickets;
             if (rsa) c.cipher_suites = {CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256};
             if (client_certificate)
-                c.certificate = CertifiedKey::from_pem_files(test_pki().client_chain,
-                                                             test_pki().client_key);
+                c.certificate =
+                    CertifiedKey::from_pem_files(test_pki().client_chain, test_pki().client_key);
         };
         o.server = [=, this](ServerConfig& s) {
             s.session_cache = server_cache;
@@ -109,7 +109,8 @@ class Walker {
         if (step.change_cipher_spec) ccs_seen(step.from) = true;
         if (encrypted) ++sealed_to(to);
         auto status = m_->deliver(to, 1);
-        if (!status) throw std::runtime_error(to_string(step) + " failed: " + status.error().message());
+        if (!status)
+            throw std::runtime_error(to_string(step) + " failed: " + status.error().message());
         out.after = to.state_name();
         return out;
     }
@@ -127,9 +128,9 @@ class Walker {
         std::vector<uint8_t> plaintext = record.payload;
         if (ccs_seen(from)) {
             // The record is sealed: open a copy with the sender's keys at its sequence number.
-            auto protection = m_->keys().protection(from == Sender::client,
-                                                    sealed_to(from == Sender::client ? m_->server
-                                                                                      : m_->client));
+            auto protection =
+                m_->keys().protection(from == Sender::client,
+                                      sealed_to(from == Sender::client ? m_->server : m_->client));
             plaintext = open_record(*protection, record).value_or(std::vector<uint8_t>{});
         }
         if (record.type != kHandshake || plaintext.empty())
@@ -149,8 +150,7 @@ std::vector<Delivered> walk(HandshakeShape shape) {
     Walker w(shape);
     std::vector<Delivered> out;
     while (auto step = w.peek()) out.push_back(w.deliver(*step));
-    EXPECT_TRUE(w.mitm().client.is_handshake_complete() &&
-                w.mitm().server.is_handshake_complete())
+    EXPECT_TRUE(w.mitm().client.is_handshake_complete() && w.mitm().server.is_handshake_complete())
         << to_string(shape) << " did not complete";
     return out;
 }

@@ -134,8 +134,7 @@ Result<State> send_client_flight(Context& c, Hellos12 hellos, SessionPlan plan,
 // The session this connection leaves in the cache: a new one, or a resumed one with a renewed
 // ticket. Only with the extended master secret (RFC 7627 5.3).
 std::shared_ptr<const Session> remember_session(Context& c, const Hellos12& hellos,
-                                                const SessionPlan& plan,
-                                                const Secrets12& secrets,
+                                                const SessionPlan& plan, const Secrets12& secrets,
                                                 const std::optional<NewTicket>& ticket) {
     const ClientConfig& config = c.config;
     const NegotiatedParameters& negotiated = c.negotiated();
@@ -155,10 +154,9 @@ std::shared_ptr<const Session> remember_session(Context& c, const Hellos12& hell
     if (new_ticket) session->ticket = ticket->ticket;
     // RFC 5077 3.3: the hint counts from now, when the ticket arrived.
     const auto hint = std::chrono::seconds(ticket ? ticket->lifetime_hint : 0);
-    TimePoint expires =
-        session->created + (hint.count() > 0
-                                ? std::min<std::chrono::seconds>(hint, std::chrono::hours(24))
-                                : std::chrono::hours(2));
+    TimePoint expires = session->created + (hint.count() > 0 ? std::min<std::chrono::seconds>(
+                                                                   hint, std::chrono::hours(24))
+                                                             : std::chrono::hours(2));
     if (plan.resumed) {
         // A renewed ticket continues the session: it never outlives the session it renews.
         session->created = plan.resumed->created;
@@ -197,8 +195,8 @@ Result<State> ExpectServerHello::handle(Context& c, const Incoming<ServerHello>&
     Hellos12 hellos{suite, client_random, hello.random, std::move(transcript)};
     SessionPlan plan{hello.session_id, hello.extensions.session_ticket.has_value(), nullptr};
 
-    const bool resumed = offer.session && !hello.session_id.empty() &&
-                         hello.session_id == offer.session_id;
+    const bool resumed =
+        offer.session && !hello.session_id.empty() && hello.session_id == offer.session_id;
     if (!resumed) return State{ExpectCertificate{{}, std::move(hellos), std::move(plan)}};
 
     // An abbreviated handshake: the server accepted our session.
@@ -251,8 +249,7 @@ Result<State> ExpectCertificate::handle(Context& c, const Incoming<Certificate>&
 
 // ---- ServerKeyExchange ----
 
-Result<State> ExpectServerKeyExchange::handle(Context& c,
-                                              const Incoming<ServerKeyExchange>& m) && {
+Result<State> ExpectServerKeyExchange::handle(Context& c, const Incoming<ServerKeyExchange>& m) && {
     const ServerKeyExchange& kex = m.msg;
     if (!contains(c.common().groups, kex.params.group) || !to_kex_group(kex.params.group))
         return make_error(
@@ -308,12 +305,8 @@ Result<State> ExpectNewSessionTicket::handle(Context&, const Incoming<NewSession
 
 Result<State> ExpectServerChangeCipherSpec::handle(Context& c, ChangeCipherSpecMessage) && {
     c.read_with(protection(c, hellos, secrets, false, false));
-    return State{ExpectServerFinished{{},
-                                      std::move(hellos),
-                                      std::move(plan),
-                                      std::move(secrets),
-                                      flow,
-                                      std::move(ticket)}};
+    return State{ExpectServerFinished{
+        {}, std::move(hellos), std::move(plan), std::move(secrets), flow, std::move(ticket)}};
 }
 
 Result<State> ExpectServerFinished::handle(Context& c, const Incoming<Finished>& m) && {

@@ -47,9 +47,9 @@ struct Offer {
 
 // How this connection's session comes about, as the ServerHello said.
 struct SessionPlan {
-    Bytes session_id;                         // the server's (empty: not cached by ID)
-    bool ticket_follows = false;              // a NewSessionTicket comes before its CCS
-    std::shared_ptr<const Session> resumed;   // the offered session, when the server took it
+    Bytes session_id;                        // the server's (empty: not cached by ID)
+    bool ticket_follows = false;             // a NewSessionTicket comes before its CCS
+    std::shared_ptr<const Session> resumed;  // the offered session, when the server took it
 };
 
 // A ticket the server sent (RFC 5077 3.3).
@@ -163,11 +163,10 @@ struct Established {
     Result<State> handle(Context& c, const Incoming<HelloRequest>& m) &&;
 };
 
-struct State
-    : std::variant<ExpectServerHello, ExpectCertificate, ExpectServerKeyExchange,
-                   ExpectServerHelloDone, ExpectServerHelloDoneAfterCertificateRequest,
-                   ExpectNewSessionTicket, ExpectServerChangeCipherSpec, ExpectServerFinished,
-                   Established> {
+struct State : std::variant<ExpectServerHello, ExpectCertificate, ExpectServerKeyExchange,
+                            ExpectServerHelloDone, ExpectServerHelloDoneAfterCertificateRequest,
+                            ExpectNewSessionTicket, ExpectServerChangeCipherSpec,
+                            ExpectServerFinished, Established> {
     using variant::variant;
 };
 

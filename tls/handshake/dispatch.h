@@ -37,7 +37,9 @@ struct ChangeCipherSpecMessage {};
 struct ClientKeyExchangeBody {
     static constexpr HandshakeType kType = HandshakeType::client_key_exchange;
     ByteView body;
-    static Result<ClientKeyExchangeBody> parse(ByteView body) { return ClientKeyExchangeBody{body}; }
+    static Result<ClientKeyExchangeBody> parse(ByteView body) {
+        return ClientKeyExchangeBody{body};
+    }
 };
 
 // Every handshake message TLS 1.2 has, as a state may name it.
@@ -78,8 +80,8 @@ Result<Next> deliver_as(State&& state, Context& c, const RawHandshake& raw) {
     if constexpr (Handles<State, Context, Msg>) {
         auto parsed = Msg::parse(raw.body);
         if (!parsed) return std::move(parsed).error();
-        return std::forward<State>(state).handle(c,
-                                                 Incoming<Msg>{std::move(parsed).value(), raw.encoded});
+        return std::forward<State>(state).handle(
+            c, Incoming<Msg>{std::move(parsed).value(), raw.encoded});
     } else {
         return unexpected_in(State::kName, to_string(raw.type));
     }

@@ -25,8 +25,8 @@ crypto::SecretBytes compute_master_secret(HandshakeContext& c, const Hellos12& h
 
 // Record protection for what `from_client` (or the server) writes, with this handshake's keys.
 std::unique_ptr<RecordProtection> protection(HandshakeContext& c, const Hellos12& hellos,
-                                              const Secrets12& secrets, bool from_client,
-                                              bool for_sealing);
+                                             const Secrets12& secrets, bool from_client,
+                                             bool for_sealing);
 
 // Our Finished (RFC 5246 7.4.9) over the transcript so far, emitted and flushed.
 Status send_finished(HandshakeContext& c, Hellos12& hellos, const Secrets12& secrets,

@@ -18,46 +18,77 @@ constexpr MessageStep ccs(Sender from) {
 
 // RFC 5246 7.3 figure 1, RFC 8422 2, RFC 5077 3.1.
 constexpr std::array kFullRsa = {
-    MessageStep{C, T::client_hello}, MessageStep{S, T::server_hello},
-    MessageStep{S, T::certificate},  MessageStep{S, T::server_hello_done},
-    MessageStep{C, T::client_key_exchange}, ccs(C), MessageStep{C, T::finished}, ccs(S),
+    MessageStep{C, T::client_hello},
+    MessageStep{S, T::server_hello},
+    MessageStep{S, T::certificate},
+    MessageStep{S, T::server_hello_done},
+    MessageStep{C, T::client_key_exchange},
+    ccs(C),
+    MessageStep{C, T::finished},
+    ccs(S),
     MessageStep{S, T::finished},
 };
 constexpr std::array kFullEcdhe = {
-    MessageStep{C, T::client_hello},        MessageStep{S, T::server_hello},
-    MessageStep{S, T::certificate},         MessageStep{S, T::server_key_exchange},
-    MessageStep{S, T::server_hello_done},   MessageStep{C, T::client_key_exchange},
-    ccs(C),                                 MessageStep{C, T::finished},
-    ccs(S),                                 MessageStep{S, T::finished},
+    MessageStep{C, T::client_hello},
+    MessageStep{S, T::server_hello},
+    MessageStep{S, T::certificate},
+    MessageStep{S, T::server_key_exchange},
+    MessageStep{S, T::server_hello_done},
+    MessageStep{C, T::client_key_exchange},
+    ccs(C),
+    MessageStep{C, T::finished},
+    ccs(S),
+    MessageStep{S, T::finished},
 };
 constexpr std::array kFullEcdheTicket = {
-    MessageStep{C, T::client_hello},        MessageStep{S, T::server_hello},
-    MessageStep{S, T::certificate},         MessageStep{S, T::server_key_exchange},
-    MessageStep{S, T::server_hello_done},   MessageStep{C, T::client_key_exchange},
-    ccs(C),                                 MessageStep{C, T::finished},
-    MessageStep{S, T::new_session_ticket},  ccs(S),
+    MessageStep{C, T::client_hello},
+    MessageStep{S, T::server_hello},
+    MessageStep{S, T::certificate},
+    MessageStep{S, T::server_key_exchange},
+    MessageStep{S, T::server_hello_done},
+    MessageStep{C, T::client_key_exchange},
+    ccs(C),
+    MessageStep{C, T::finished},
+    MessageStep{S, T::new_session_ticket},
+    ccs(S),
     MessageStep{S, T::finished},
 };
 constexpr std::array kFullEcdheClientAuth = {
-    MessageStep{C, T::client_hello},        MessageStep{S, T::server_hello},
-    MessageStep{S, T::certificate},         MessageStep{S, T::server_key_exchange},
-    MessageStep{S, T::certificate_request}, MessageStep{S, T::server_hello_done},
-    MessageStep{C, T::certificate},         MessageStep{C, T::client_key_exchange},
-    MessageStep{C, T::certificate_verify},  ccs(C),
-    MessageStep{C, T::finished},            ccs(S),
+    MessageStep{C, T::client_hello},
+    MessageStep{S, T::server_hello},
+    MessageStep{S, T::certificate},
+    MessageStep{S, T::server_key_exchange},
+    MessageStep{S, T::certificate_request},
+    MessageStep{S, T::server_hello_done},
+    MessageStep{C, T::certificate},
+    MessageStep{C, T::client_key_exchange},
+    MessageStep{C, T::certificate_verify},
+    ccs(C),
+    MessageStep{C, T::finished},
+    ccs(S),
     MessageStep{S, T::finished},
 };
 constexpr std::array kFullEcdheEmptyClientAuth = {
-    MessageStep{C, T::client_hello},        MessageStep{S, T::server_hello},
-    MessageStep{S, T::certificate},         MessageStep{S, T::server_key_exchange},
-    MessageStep{S, T::certificate_request}, MessageStep{S, T::server_hello_done},
-    MessageStep{C, T::certificate},         MessageStep{C, T::client_key_exchange},
-    ccs(C),                                 MessageStep{C, T::finished},
-    ccs(S),                                 MessageStep{S, T::finished},
+    MessageStep{C, T::client_hello},
+    MessageStep{S, T::server_hello},
+    MessageStep{S, T::certificate},
+    MessageStep{S, T::server_key_exchange},
+    MessageStep{S, T::certificate_request},
+    MessageStep{S, T::server_hello_done},
+    MessageStep{C, T::certificate},
+    MessageStep{C, T::client_key_exchange},
+    ccs(C),
+    MessageStep{C, T::finished},
+    ccs(S),
+    MessageStep{S, T::finished},
 };
 constexpr std::array kResumedSessionId = {
-    MessageStep{C, T::client_hello}, MessageStep{S, T::server_hello}, ccs(S),
-    MessageStep{S, T::finished},     ccs(C),                          MessageStep{C, T::finished},
+    MessageStep{C, T::client_hello},
+    MessageStep{S, T::server_hello},
+    ccs(S),
+    MessageStep{S, T::finished},
+    ccs(C),
+    MessageStep{C, T::finished},
 };
 constexpr std::array kResumedTicket = {
     MessageStep{C, T::client_hello},       MessageStep{S, T::server_hello},
@@ -67,16 +98,19 @@ constexpr std::array kResumedTicket = {
 };
 
 constexpr std::array kShapes = {
-    HandshakeShape::full_rsa,           HandshakeShape::full_ecdhe,
-    HandshakeShape::full_ecdhe_ticket,  HandshakeShape::full_ecdhe_client_auth,
-    HandshakeShape::full_ecdhe_empty_client_auth, HandshakeShape::resumed_session_id,
+    HandshakeShape::full_rsa,
+    HandshakeShape::full_ecdhe,
+    HandshakeShape::full_ecdhe_ticket,
+    HandshakeShape::full_ecdhe_client_auth,
+    HandshakeShape::full_ecdhe_empty_client_auth,
+    HandshakeShape::resumed_session_id,
     HandshakeShape::resumed_ticket,
 };
 
 // Every value a handshake type byte can take that TLS 1.2 defines.
 constexpr std::array kHandshakeTypes = {
-    T::hello_request,     T::client_hello,       T::server_hello,
-    T::new_session_ticket, T::certificate,       T::server_key_exchange,
+    T::hello_request,       T::client_hello,      T::server_hello,
+    T::new_session_ticket,  T::certificate,       T::server_key_exchange,
     T::certificate_request, T::server_hello_done, T::certificate_verify,
     T::client_key_exchange, T::finished,
 };
@@ -91,8 +125,7 @@ std::vector<MessageStep> accepts_of(Sender peer) {
 }
 
 template <typename Context, typename... States>
-std::vector<MessageStep> accepted_in(std::variant<States...>*, Sender peer,
-                                     std::string_view name) {
+std::vector<MessageStep> accepted_in(std::variant<States...>*, Sender peer, std::string_view name) {
     std::vector<MessageStep> out;
     (void)((name == States::kName ? (out = accepts_of<States, Context>(peer), true) : false) ||
            ...);
@@ -103,8 +136,8 @@ std::vector<MessageStep> accepted_in(std::variant<States...>*, Sender peer,
 
 std::vector<MessageStep> accepted_by(Sender receiver, std::string_view state_name) {
     if (receiver == Sender::client)
-        return accepted_in<client12::Context>(
-            static_cast<client12::State::variant*>(nullptr), Sender::server, state_name);
+        return accepted_in<client12::Context>(static_cast<client12::State::variant*>(nullptr),
+                                              Sender::server, state_name);
     return accepted_in<server12::Context>(static_cast<server12::State::variant*>(nullptr),
                                           Sender::client, state_name);
 }

@@ -96,8 +96,8 @@ Result<State> ExpectClientKeyExchange::handle(Context& c,
         derive_secrets(*hellos.suite, compute_master_secret(c, hellos, premaster.view()),
                        hellos.client_random, hellos.server_random);
     if (client)
-        return State{ExpectCertificateVerify{std::move(hellos), std::move(plan),
-                                             std::move(secrets), std::move(*client)}};
+        return State{ExpectCertificateVerify{std::move(hellos), std::move(plan), std::move(secrets),
+                                             std::move(*client)}};
     return State{ExpectClientChangeCipherSpec{std::move(hellos), std::move(plan),
                                               std::move(secrets), Flow::full}};
 }
@@ -132,8 +132,8 @@ Result<State> ExpectClientFinished::handle(Context& c, const Incoming<Finished>&
         TLS_TRY(c.change_cipher_spec(protection(c, hellos, secrets, false, true)));
         TLS_TRY(send_finished(c, hellos, secrets, false));
     }
-    Bytes cached = plan.resumed_from_cache ? plan.session_id
-                                           : cache_session(c, hellos, plan, secrets);
+    Bytes cached =
+        plan.resumed_from_cache ? plan.session_id : cache_session(c, hellos, plan, secrets);
     return State{Established{std::move(cached), 0}};
 }
 

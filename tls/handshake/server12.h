@@ -35,7 +35,7 @@ struct Context : HandshakeContext {
 
 // How this connection's session comes about, as our ServerHello said.
 struct SessionPlan {
-    Bytes session_id;         // ours (or the client's, echoed when resuming); empty: not cached
+    Bytes session_id;           // ours (or the client's, echoed when resuming); empty: not cached
     bool issue_ticket = false;  // a NewSessionTicket goes before our ChangeCipherSpec
     // The session resumed, and whether it came from our cache by ID (a ticket's cannot be revoked).
     std::shared_ptr<const Session> resumed;
@@ -115,10 +115,9 @@ struct Established {
     Result<State> handle(Context& c, const Incoming<ClientHello>& m) &&;
 };
 
-struct State
-    : std::variant<ExpectClientHello, ExpectClientCertificate, ExpectClientKeyExchange,
-                   ExpectCertificateVerify, ExpectClientChangeCipherSpec, ExpectClientFinished,
-                   Established> {
+struct State : std::variant<ExpectClientHello, ExpectClientCertificate, ExpectClientKeyExchange,
+                            ExpectCertificateVerify, ExpectClientChangeCipherSpec,
+                            ExpectClientFinished, Established> {
     using variant::variant;
 };
 

@@ -66,7 +66,8 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
             if (!key_fits_suite(key, info->kex)) continue;
             if (!client_takes_curve(ext, key)) continue;
             if (!info->ecdhe()) return Selection{info, cert, std::nullopt, std::nullopt};
-            if (auto scheme = choose_signature_scheme(config.signature_schemes, client_schemes, key))
+            if (auto scheme =
+                    choose_signature_scheme(config.signature_schemes, client_schemes, key))
                 return Selection{info, cert, group, *scheme};
             no_scheme = true;
         }
