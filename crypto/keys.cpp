@@ -219,6 +219,10 @@ size_t PublicKey::bits() const noexcept {
     return key_bits(impl_->type, impl_->rsa.GetModulus());
 }
 
+size_t PublicKey::rsa_exponent_bits() const noexcept {
+    return impl_->type == KeyType::rsa ? impl_->rsa.GetPublicExponent().BitCount() : 0;
+}
+
 Bytes PublicKey::spki_der() const {
     CryptoPP::ByteQueue queue;
     if (impl_->type == KeyType::rsa) {

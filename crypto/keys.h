@@ -54,6 +54,8 @@ class PublicKey {
     /// RSA or the ECDSA curve.
     KeyType type() const noexcept;
     size_t bits() const noexcept;  ///< Modulus or field size in bits.
+    /// RSA: the public exponent's size in bits; 0 for an EC key.
+    size_t rsa_exponent_bits() const noexcept;
     /// The key as a DER SubjectPublicKeyInfo.
     Bytes spki_der() const;
 

@@ -423,12 +423,67 @@ crypto::PrivateKey load_private_key(const std::string& path) {
     }
 }
 
-Bytes leaf_spki_der(const Bytes& cert_der) {
-    try {
-        return detail::decode_certificate(cert_der).subject_public_key_info();
-    } catch (const std::exception& e) {
-        throw Error(std::string("certificate does not parse: ") + e.what());
+namespace {
+
+// One DER element: its tag, its contents, and the whole encoding. Single-byte tags and definite
+// lengths of up to 3 bytes (a certificate is under 16 MiB), as DER has them.
+struct DerElement {
+    uint8_t tag = 0;
+    ByteView contents;
+    ByteView encoding;
+};
+
+DerElement read_der(ByteView& in, const char* what) {
+    auto fail = [&](const char* problem) {
+        throw Error(std::string("certificate does not parse: ") + what + " " + problem);
+    };
+    if (in.size() < 2) fail("is truncated");
+    DerElement element;
+    element.tag = in[0];
+    if ((element.tag & 0x1f) == 0x1f) fail("has a multi-byte tag");
+    size_t length = in[1];
+    size_t header = 2;
+    if (length & 0x80) {
+        const size_t length_bytes = length & 0x7f;
+        if (length_bytes == 0 || length_bytes > 3) fail("has an unsupported length");
+        if (in.size() < 2 + length_bytes) fail("is truncated");
+        length = 0;
+        for (size_t i = 0; i < length_bytes; ++i) length = (length << 8) | in[2 + i];
+        header += length_bytes;
     }
+    if (in.size() - header < length) fail("is truncated");
+    element.contents = in.subspan(header, length);
+    element.encoding = in.first(header + length);
+    in = in.subspan(header + length);
+    return element;
+}
+
+DerElement read_der(ByteView& in, uint8_t tag, const char* what) {
+    DerElement element = read_der(in, what);
+    if (element.tag != tag) throw Error(std::string("certificate does not parse: no ") + what);
+    return element;
+}
+
+}  // namespace
+
+Bytes leaf_spki_der(const Bytes& cert_der) {
+    // RFC 5280 4.1: Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL,
+    // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, ... }, ... }.
+    // Read structurally: the handshake asks for the key of a chain the verifier has parsed
+    // already, and a second full parse would cost more than the key itself.
+    constexpr uint8_t kSequence = 0x30, kInteger = 0x02, kVersion = 0xa0;
+    ByteView in(cert_der);
+    ByteView certificate = read_der(in, kSequence, "Certificate").contents;
+    if (!in.empty()) throw Error("certificate does not parse: bytes after the certificate");
+    ByteView tbs = read_der(certificate, kSequence, "tbsCertificate").contents;
+    if (!tbs.empty() && tbs[0] == kVersion) (void)read_der(tbs, kVersion, "version");
+    (void)read_der(tbs, kInteger, "serialNumber");
+    (void)read_der(tbs, kSequence, "signature");
+    (void)read_der(tbs, kSequence, "issuer");
+    (void)read_der(tbs, kSequence, "validity");
+    (void)read_der(tbs, kSequence, "subject");
+    const ByteView spki = read_der(tbs, kSequence, "subjectPublicKeyInfo").encoding;
+    return Bytes(spki.begin(), spki.end());
 }
 
 namespace {

@@ -45,7 +45,8 @@ crypto::PrivateKey parse_private_key(ByteView contents);
 /// The key as unencrypted PKCS#8 DER (what parse_private_key() hands to crypto::PrivateKey).
 crypto::SecretBytes private_key_to_pkcs8(ByteView contents);
 
-/// The DER SubjectPublicKeyInfo of a certificate. Throws x509::Error when it does not parse.
+/// The DER SubjectPublicKeyInfo of a DER certificate, read from its structure alone (verify the
+/// certificate first). Throws x509::Error when the structure is not a certificate's.
 Bytes leaf_spki_der(const Bytes& cert_der);
 /// True when key is the private half of the certificate's public key.
 bool key_matches_certificate(const crypto::PrivateKey& key, const Bytes& cert_der);

@@ -141,8 +141,7 @@ std::optional<VerifyResult> check_certificate(const ParsedCertificate& cert, siz
 }
 
 std::optional<VerifyResult> check_key(const ParsedCertificate& cert, size_t index,
-                                      const VerifyOptions& options,
-                                      std::shared_ptr<const Botan::Public_Key>& key) {
+                                      const VerifyOptions& options) {
     const std::string who = label(index, cert);
     const auto& algorithm = cert.cert.subject_public_key_algo();
     const std::string oid = algorithm.get_oid().to_string();
@@ -159,26 +158,37 @@ std::optional<VerifyResult> check_key(const ParsedCertificate& cert, size_t inde
                            " has an EC key with explicit domain parameters; only named "
                            "curves (P-256, P-384, P-521) are accepted");
     }
-    try {
-        if (!key) key = cert.cert.load_subject_public_key();
-    } catch (const std::exception& e) {
-        return failure(VerifyCode::unsupported_algorithm, index,
-                       who + ": unsupported or invalid public key (" + e.what() + ")");
-    }
-    const std::string described = describe_key(*key);
-    if (const auto* rsa = dynamic_cast<const Botan::RSA_PublicKey*>(key.get())) {
-        if (key->key_length() < options.min_rsa_bits) {
+    std::string described;
+    if (oid == kRsaEncryption) {
+        // Crypto++ loads an RSA key without Botan's Montgomery setup.
+        const crypto::PublicKey* rsa = cert.crypto_key();
+        if (!rsa || rsa->type() != crypto::KeyType::rsa) {
+            return failure(VerifyCode::unsupported_algorithm, index,
+                           who +
+                               ": unsupported or invalid public key (the RSA key does not "
+                               "decode, or its modulus or exponent is not odd)");
+        }
+        described = "RSA-" + std::to_string(rsa->bits());
+        if (rsa->bits() < options.min_rsa_bits) {
             return failure(VerifyCode::weak_key_or_signature, index,
                            who + " has a " + described + " key; at least " +
                                std::to_string(options.min_rsa_bits) + " bits are required");
         }
         // Bounds the cost of a signature check a hostile chain can ask for.
-        if (key->key_length() > kMaxRsaBits || rsa->get_e().bits() > 32) {
+        if (rsa->bits() > kMaxRsaBits || rsa->rsa_exponent_bits() > 32) {
             return failure(VerifyCode::unsupported_algorithm, index,
                            who + " has a " + described + " key with a modulus above " +
                                std::to_string(kMaxRsaBits) + " bits or a huge public exponent");
         }
     } else {
+        std::shared_ptr<const Botan::Public_Key> key;
+        try {
+            key = cert.botan_key();
+        } catch (const std::exception& e) {
+            return failure(VerifyCode::unsupported_algorithm, index,
+                           who + ": unsupported or invalid public key (" + e.what() + ")");
+        }
+        described = describe_key(*key);
         if (key->key_length() < options.min_ec_bits) {
             return failure(VerifyCode::weak_key_or_signature, index,
                            who + " has a " + described + " key; curves of at least " +
@@ -286,6 +296,60 @@ std::optional<VerifyResult> check_issuer(const ParsedCertificate& issuer, size_t
         }
     }
     return std::nullopt;
+}
+
+namespace {
+
+// The signature algorithms Crypto++ checks for the path builder: the key type each needs and
+// the hash. Parameters must be absent (ECDSA, RFC 5758 3.2) or NULL (RSA, RFC 4055 5); anything
+// else goes to Botan, which has the final word on the unusual.
+struct CommonSignature {
+    const char* oid;
+    crypto::SignaturePadding padding;
+    crypto::HashAlgorithm hash;
+};
+constexpr CommonSignature kCommonSignatures[] = {
+    {"1.2.840.113549.1.1.11", crypto::SignaturePadding::pkcs1v15, crypto::HashAlgorithm::sha256},
+    {"1.2.840.113549.1.1.12", crypto::SignaturePadding::pkcs1v15, crypto::HashAlgorithm::sha384},
+    {"1.2.840.113549.1.1.13", crypto::SignaturePadding::pkcs1v15, crypto::HashAlgorithm::sha512},
+    {"1.2.840.10045.4.3.2", crypto::SignaturePadding::ecdsa, crypto::HashAlgorithm::sha256},
+    {"1.2.840.10045.4.3.3", crypto::SignaturePadding::ecdsa, crypto::HashAlgorithm::sha384},
+    {"1.2.840.10045.4.3.4", crypto::SignaturePadding::ecdsa, crypto::HashAlgorithm::sha512},
+};
+
+std::optional<crypto::SignatureAlgorithm> common_signature(const Botan::AlgorithmIdentifier& id,
+                                                           const crypto::PublicKey& key) {
+    const std::string oid = id.get_oid().to_string();
+    const auto& parameters = id.get_parameters();
+    for (const auto& common : kCommonSignatures) {
+        if (oid != common.oid) continue;
+        const bool rsa = common.padding == crypto::SignaturePadding::pkcs1v15;
+        const bool null_parameters =
+            parameters.size() == 2 && parameters[0] == 0x05 && parameters[1] == 0x00;
+        if (rsa && !(parameters.empty() || null_parameters)) return std::nullopt;
+        if (!rsa && !parameters.empty()) return std::nullopt;
+        if (rsa != (key.type() == crypto::KeyType::rsa)) return std::nullopt;
+        return crypto::SignatureAlgorithm{common.padding, common.hash};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Botan::Certificate_Status_Code signature_status(const ParsedCertificate& child,
+                                                const ParsedCertificate& issuer) {
+    if (const crypto::PublicKey* key = issuer.crypto_key()) {
+        if (auto algorithm = common_signature(child.cert.signature_algorithm(), *key)) {
+            return key->verify(*algorithm, child.cert.tbs_data(), child.cert.signature())
+                       ? Botan::Certificate_Status_Code::VERIFIED
+                       : Botan::Certificate_Status_Code::SIGNATURE_ERROR;
+        }
+    }
+    try {
+        return child.cert.verify_signature(*issuer.botan_key());
+    } catch (const std::exception&) {
+        return Botan::Certificate_Status_Code::SIGNATURE_ERROR;
+    }
 }
 
 std::optional<VerifyResult> signature_failure(const ParsedCertificate& child, size_t child_index,

@@ -30,11 +30,9 @@ std::optional<VerifyResult> check_certificate(const ParsedCertificate& cert, siz
 
 // The subject public key: RSA (min_rsa_bits..8192 bits) or ECDSA on a named curve (P-256,
 // P-384, P-521; never explicit domain parameters); for the end entity only what the TLS engine
-// can use (RSA, ECDSA P-256/P-384). DSA and everything else is refused. Loads the key into `key`
-// unless it is already there (a cache).
+// can use (RSA, ECDSA P-256/P-384). DSA and everything else is refused.
 std::optional<VerifyResult> check_key(const ParsedCertificate& cert, size_t index,
-                                      const VerifyOptions& options,
-                                      std::shared_ptr<const Botan::Public_Key>& key);
+                                      const VerifyOptions& options);
 
 // The end-entity certificate (index 0): not a CA, no name constraints, a keyUsage (if any) fit
 // for TLS and without keyCertSign, an extendedKeyUsage (if any) that names the purpose.
@@ -47,6 +45,11 @@ std::optional<VerifyResult> check_end_entity(const ParsedCertificate& leaf,
 std::optional<VerifyResult> check_issuer(const ParsedCertificate& issuer, size_t index,
                                          const ParsedCertificate& child,
                                          const CheckContext& context);
+
+// child's signature checked with issuer's key: by Crypto++ for RSA PKCS#1 v1.5 and ECDSA with
+// SHA-256/384/512 (the keys loaded once per certificate), by Botan for the rest.
+Botan::Certificate_Status_Code signature_status(const ParsedCertificate& child,
+                                                const ParsedCertificate& issuer);
 
 // Botan's verdict on child's signature with the issuer's key (issuer at child_index + 1) as our
 // failure, or nullopt when it verified.

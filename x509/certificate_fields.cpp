@@ -246,8 +246,7 @@ void decode_extension(const std::string& oid, const std::vector<uint8_t>& value,
 }  // namespace
 
 CertificatePtr parse_certificate(crypto::ByteView der) {
-    auto parsed = std::make_shared<ParsedCertificate>(ParsedCertificate{
-        crypto::Bytes(der.begin(), der.end()), decode_certificate(der), {}, {}, false});
+    auto parsed = std::make_shared<ParsedCertificate>(der, decode_certificate(der));
     const Botan::X509_Certificate& cert = parsed->cert;
     parsed->self_issued = cert.raw_subject_dn() == cert.raw_issuer_dn();
     CertificateFields& fields = parsed->fields;
@@ -263,6 +262,23 @@ CertificatePtr parse_certificate(crypto::ByteView der) {
         parsed->malformed = e.what();
     }
     return parsed;
+}
+
+const crypto::PublicKey* ParsedCertificate::crypto_key() const {
+    std::call_once(crypto_once_, [&] {
+        try {
+            crypto_key_ = crypto::PublicKey::from_spki_der(cert.subject_public_key_info());
+        } catch (const std::exception&) {
+            // left empty: Botan checks this key
+        }
+    });
+    return crypto_key_ ? &*crypto_key_ : nullptr;
+}
+
+std::shared_ptr<const Botan::Public_Key> ParsedCertificate::botan_key() const {
+    const std::lock_guard lock(botan_mutex_);
+    if (!botan_key_) botan_key_ = cert.load_subject_public_key();
+    return botan_key_;
 }
 
 std::vector<GeneralName> constrained_names(const ParsedCertificate& cert) {

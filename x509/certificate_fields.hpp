@@ -5,10 +5,12 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <tls12/crypto/keys.h>
 #include <tls12/x509/name_constraints.h>
 #include <tls12/x509/internal.hpp>
 
@@ -38,6 +40,11 @@ struct CertificateFields {
 };
 
 struct ParsedCertificate {
+    ParsedCertificate(crypto::ByteView encoded, Botan::X509_Certificate decoded)
+        : der(encoded.begin(), encoded.end()), cert(std::move(decoded)) {}
+    ParsedCertificate(const ParsedCertificate&) = delete;
+    ParsedCertificate& operator=(const ParsedCertificate&) = delete;
+
     crypto::Bytes der;
     Botan::X509_Certificate cert;
     CertificateFields fields;
@@ -47,6 +54,22 @@ struct ParsedCertificate {
     // Subject and issuer are the same name (RFC 5280 6.1: such intermediates count for neither
     // pathLenConstraint nor name constraints).
     bool self_issued = false;
+
+    // The subject's key, loaded on first use and kept with the certificate, so a trust anchor's
+    // key is loaded once for as long as its store lives, not once per handshake. Crypto++'s
+    // (RSA, ECDSA P-256/P-384) checks the common signatures; Botan's the rest (Botan sets up
+    // Montgomery parameters when it loads an RSA key, ~0.2 ms for RSA-2048, so it is loaded only
+    // when needed).
+    // Null when Crypto++ cannot load the key (another curve, a malformed key).
+    const crypto::PublicKey* crypto_key() const;
+    // Throws (Botan exceptions) when Botan cannot load it.
+    std::shared_ptr<const Botan::Public_Key> botan_key() const;
+
+  private:
+    mutable std::once_flag crypto_once_;
+    mutable std::optional<crypto::PublicKey> crypto_key_;
+    mutable std::mutex botan_mutex_;
+    mutable std::shared_ptr<const Botan::Public_Key> botan_key_;
 };
 
 using CertificatePtr = std::shared_ptr<const ParsedCertificate>;

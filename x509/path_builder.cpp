@@ -149,7 +149,7 @@ class PathSearch {
     }
 
     std::optional<VerifyResult> check_key_of(size_t node, size_t index) {
-        return check_key(*nodes_[node].cert, index, context_.options, keys_[node]);
+        return check_key(*nodes_[node].cert, index, context_.options);
     }
 
     // Cached per (certificate, issuer key): a cross-signed set repeats the same questions.
@@ -162,7 +162,7 @@ class PathSearch {
             return std::nullopt;
         }
         ++signature_checks_;
-        const auto status = nodes_[child].cert->cert.verify_signature(*keys_[issuer]);
+        const auto status = detail::signature_status(*nodes_[child].cert, *nodes_[issuer].cert);
         signatures_.emplace(key, status);
         return status;
     }
@@ -219,7 +219,6 @@ class PathSearch {
     std::vector<Node> nodes_;  // the peer's certificates, then trust anchors as they come up
     size_t peer_count_ = 0;
     std::map<crypto::Bytes, size_t> node_by_der_;
-    std::map<size_t, std::shared_ptr<const Botan::Public_Key>> keys_;
     std::map<std::pair<size_t, std::vector<uint8_t>>, Botan::Certificate_Status_Code> signatures_;
     size_t signature_checks_ = 0;
     size_t candidates_ = 0;

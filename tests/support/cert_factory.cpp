@@ -29,6 +29,9 @@ std::string CertFactory::new_key(const std::string& name, KeyKind kind) const {
         case KeyKind::ec_p384:
             openssl("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out " + file);
             break;
+        case KeyKind::ec_p521:
+            openssl("genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out " + file);
+            break;
         case KeyKind::rsa2048:
             openssl("genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + file);
             break;
@@ -66,6 +69,7 @@ TestCert CertFactory::make(const std::string& name, const CertSpec& spec,
                        "' -subj '" + spec.subject + "' -" + spec.digest + " -days " +
                        std::to_string(spec.days) + " -out " + name + ".pem";
     if (issuer) args += " -CA '" + issuer->cert + "' -CAkey '" + issuer->key + "'";
+    if (!spec.signature_option.empty()) args += " -sigopt " + spec.signature_option;
     openssl(args);
     out.der = tls12::x509::parse_certificates_pem(read_text_file(out.cert)).at(0);
     return out;

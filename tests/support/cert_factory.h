@@ -25,6 +25,7 @@ namespace tls12_test {
 enum class KeyKind {
     ec_p256,  // the default: fast to generate
     ec_p384,
+    ec_p521,
     rsa2048,
     ec_p256_explicit,  // P-256 written with explicit domain parameters instead of the curve's OID
     dsa2048,
@@ -38,6 +39,7 @@ struct CertSpec {
     std::string key_file = {};
     std::string digest = "sha256";
     int days = 30;
+    std::string signature_option = {};  // openssl -sigopt, e.g. "rsa_padding_mode:pss"
 };
 
 struct TestCert {

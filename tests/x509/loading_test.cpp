@@ -213,4 +213,31 @@ TEST(LeafSpki, MatchesTheKeysPublicHalf) {
     EXPECT_THROW(tls12::x509::leaf_spki_der(tls12::crypto::Bytes{1, 2, 3}), tls12::x509::Error);
 }
 
+// leaf_spki_der reads the DER structure itself (no full parse): the key it finds is the
+// certificate's, for RSA and both curves, and no truncation of a certificate reads past its end.
+TEST(LeafSpki, StructuralReadFindsEachKeyAndRefusesEveryTruncation) {
+    const auto& p = test_pki();
+    const std::pair<std::string, std::string> pairs[] = {
+        {p.server_cert, p.server_key},
+        {p.ecdsa256_cert, p.ecdsa256_key},
+        {p.ecdsa384_cert, p.ecdsa384_key},
+    };
+    for (const auto& [cert_path, key_path] : pairs) {
+        SCOPED_TRACE(cert_path);
+        const auto cert = tls12::x509::load_certificate_chain(cert_path).front();
+        const auto key = tls12::x509::load_private_key(key_path);
+        const auto found =
+            tls12::crypto::PublicKey::from_spki_der(tls12::x509::leaf_spki_der(cert));
+        EXPECT_EQ(found.spki_der(), key.public_key().spki_der());
+        for (size_t size = 0; size < cert.size(); ++size) {
+            const tls12::crypto::Bytes truncated(cert.begin(),
+                                                 cert.begin() + static_cast<long>(size));
+            EXPECT_THROW(tls12::x509::leaf_spki_der(truncated), tls12::x509::Error) << size;
+        }
+        auto trailing = cert;
+        trailing.push_back(0);
+        EXPECT_THROW(tls12::x509::leaf_spki_der(trailing), tls12::x509::Error);
+    }
+}
+
 }  // namespace

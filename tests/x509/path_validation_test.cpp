@@ -534,4 +534,49 @@ TEST(Extensions, UnknownCriticalExtensionIsRefusedAnywhere) {
     EXPECT_TRUE(contains(r.reason, "1.3.6.1.4.1.55738.666.1")) << r.reason;
 }
 
+// ---- certificate signatures: Crypto++ checks the common ones, Botan the rest ----------------
+
+struct SignatureCase {
+    const char* name;
+    KeyKind ca_key;
+    const char* digest;
+    const char* signature_option;
+};
+
+class CertificateSignatures : public ::testing::TestWithParam<SignatureCase> {};
+
+// Each kind verifies, and the same certificate with one bit of its signature flipped does not,
+// whichever library checks it (PSS and P-521 go to Botan).
+TEST_P(CertificateSignatures, VerifyAndRefuseATamperedSignature) {
+    const SignatureCase& param = GetParam();
+    CertFactory factory(std::string("signature-") + param.name);
+    const auto root = factory.root("root", {"/CN=Signature Root", kCaExtensions, param.ca_key});
+    CertSpec spec{"/CN=signed.example", leaf_extensions("DNS:signed.example")};
+    spec.digest = param.digest;
+    spec.signature_option = param.signature_option;
+    const auto leaf = factory.issue("leaf", root, spec);
+    Check good{{leaf}, {root}, "signed.example"};
+    const auto verified = verify(good);
+    EXPECT_TRUE(verified.ok()) << verified.reason;
+
+    Check tampered = good;
+    tampered.chain[0].der[tampered.chain[0].der.size() - 3] ^= 0x04;  // inside the signature
+    const auto refused = verify(tampered);
+    EXPECT_EQ(refused.code, VerifyCode::bad_signature) << refused.reason;
+    EXPECT_EQ(refused.certificate_index, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, CertificateSignatures,
+    ::testing::Values(SignatureCase{"rsa_pkcs1_sha256", KeyKind::rsa2048, "sha256", ""},
+                      SignatureCase{"rsa_pkcs1_sha384", KeyKind::rsa2048, "sha384", ""},
+                      SignatureCase{"rsa_pkcs1_sha512", KeyKind::rsa2048, "sha512", ""},
+                      SignatureCase{"rsa_pss_sha256", KeyKind::rsa2048, "sha256",
+                                    "rsa_padding_mode:pss"},
+                      SignatureCase{"ecdsa_p256_sha256", KeyKind::ec_p256, "sha256", ""},
+                      SignatureCase{"ecdsa_p256_sha384", KeyKind::ec_p256, "sha384", ""},
+                      SignatureCase{"ecdsa_p384_sha384", KeyKind::ec_p384, "sha384", ""},
+                      SignatureCase{"ecdsa_p521_sha512", KeyKind::ec_p521, "sha512", ""}),
+    [](const auto& test) { return std::string(test.param.name); });
+
 }  // namespace
