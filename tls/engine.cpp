@@ -60,7 +60,7 @@ Connection::Impl::Impl(std::shared_ptr<const ClientConfig> client, std::string s
 Connection::Impl::Impl(std::shared_ptr<const ServerConfig> server)
     : server_config(std::move(server)),
       config(*server_config),
-      state(server12::State{server12::ExpectClientHello{}}) {
+      state(server::State{server::ExpectClientHello{}}) {
     if (auto valid = server_config->validate(); !valid) refuse_to_start(valid.error());
 }
 
@@ -77,8 +77,8 @@ void Connection::Impl::start_client() {
             "certificate the verifier accepts"));
     if (auto valid = check_server_name(negotiated.server_name); !valid)
         return refuse_to_start(valid.error());
-    client12::Context c(context(), *client_config, session_key);
-    auto first = client12::start(c);
+    client::Context c(context(), *client_config, session_key);
+    auto first = client::start(c);
     if (!first) {
         (void)fail(std::move(first).error());
         return;
@@ -99,45 +99,62 @@ HandshakeContext Connection::Impl::context() {
 // ---------------------------------------------------------------------------------------------
 // States
 
-namespace {
-// The kName of whichever alternative v holds (without std::visit, which may throw).
-template <typename... States>
-const char* name_of(const std::variant<States...>& v) noexcept {
-    const char* name = "";
-    (void)((std::holds_alternative<States>(v) ? (name = States::kName, true) : false) || ...);
-    return name;
-}
-}  // namespace
-
 const char* Connection::Impl::state_name() const noexcept {
-    if (const auto* client = std::get_if<client12::State>(&state)) return name_of(*client);
-    if (const auto* server = std::get_if<server12::State>(&state)) return name_of(*server);
+    if (const auto* c = std::get_if<client::State>(&state)) return client::state_name(*c);
+    if (const auto* s = std::get_if<server::State>(&state)) return server::state_name(*s);
     return "Closed";  // Abandoned or Failed
 }
+
+namespace {
+
+// A version's state set (client12::State, ...) is a variant of states; a role's first state is
+// a state of its own.
+template <typename T>
+concept StateSet = requires {
+    typename T::variant;
+};
+
+// A message to the role's current state, through the version's state set when there is one.
+template <typename RoleState, typename Context, typename Message>
+Result<RoleState> deliver_to_role(RoleState& role, Context& c, const Message& message) {
+    return std::visit(
+        [&](auto& current) -> Result<RoleState> {
+            using Current = std::remove_reference_t<decltype(current)>;
+            if constexpr (StateSet<Current>) {
+                auto next = std::visit(
+                    [&](auto& s) -> Result<Current> {
+                        return deliver<Current>(std::move(s), c, message);
+                    },
+                    current);
+                if (!next) return std::move(next).error();
+                return RoleState{std::move(next).value()};
+            } else {
+                return deliver<RoleState>(std::move(current), c, message);
+            }
+        },
+        role);
+}
+
+}  // namespace
 
 template <typename Message>
 Status Connection::Impl::dispatch(const Message& message) {
     const bool was_established = established();
     // Each role's current state consumes the message and becomes the next (or the error).
     auto run = [&](auto& role_state, auto& c) -> Status {
-        using RoleState = std::remove_reference_t<decltype(role_state)>;
-        auto next = std::visit(
-            [&](auto& s) -> Result<RoleState> {
-                return deliver<RoleState>(std::move(s), c, message);
-            },
-            role_state);
+        auto next = deliver_to_role(role_state, c, message);
         if (!next) return std::move(next).error();
         state = std::move(next).value();
         return {};
     };
     Status status = std::visit(
         overloaded{
-            [&](client12::State& s) {
-                client12::Context c(context(), *client_config, session_key);
+            [&](client::State& s) {
+                client::Context c(context(), *client_config, session_key);
                 return run(s, c);
             },
-            [&](server12::State& s) {
-                server12::Context c(context(), *server_config);
+            [&](server::State& s) {
+                server::Context c(context(), *server_config);
                 return run(s, c);
             },
             [](Abandoned&) { return Status{}; },  // the rest of the peer's flight is ignored
@@ -295,9 +312,9 @@ Status Connection::Impl::process_alert(ByteView fragment) {
     }
     if (alert->level == AlertLevel::fatal) {
         std::string reason = "peer sent fatal alert " + to_string(description);
-        const auto* client = std::get_if<client12::State>(&state);
-        if (description == AlertDescription::protocol_version && client &&
-            std::holds_alternative<client12::ExpectServerHello>(*client))
+        const auto* role = std::get_if<client::State>(&state);
+        if (description == AlertDescription::protocol_version && role &&
+            std::holds_alternative<client::ExpectServerHello>(*role))
             reason +=
                 ": the server refuses TLS 1.2 (it may speak only TLS 1.3, which this "
                 "library does not support yet)";
@@ -327,12 +344,12 @@ Status Connection::Impl::fail(Error e) {
     // that must not cost every later connection its resumption.
     if (records.read_protected() && e.kind != ErrorKind::local &&
         e.alert != AlertDescription::close_notify) {
-        if (auto* client = std::get_if<client12::State>(&state)) {
-            client12::Context c(context(), *client_config, session_key);
-            client12::invalidate_session(c, *client);
-        } else if (auto* server = std::get_if<server12::State>(&state)) {
-            server12::Context c(context(), *server_config);
-            server12::invalidate_session(c, *server);
+        if (auto* client_state = std::get_if<client::State>(&state)) {
+            client::Context c(context(), *client_config, session_key);
+            client::invalidate_session(c, *client_state);
+        } else if (auto* server_state = std::get_if<server::State>(&state)) {
+            server::Context c(context(), *server_config);
+            server::invalidate_session(c, *server_state);
         }
     }
     state = Failed{e, established()};  // the handshake state goes, and every secret with it

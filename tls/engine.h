@@ -10,8 +10,8 @@
 #include <variant>
 
 #include <tls12/tls/connection.h>
-#include <tls12/tls/handshake/client12.h>
-#include <tls12/tls/handshake/server12.h>
+#include <tls12/tls/handshake/client.h>
+#include <tls12/tls/handshake/server.h>
 #include <tls12/tls/record/record_layer.h>
 
 namespace tls12 {
@@ -30,7 +30,7 @@ struct Failed {
     bool after_handshake = false;  // the handshake had completed before the failure
 };
 
-using EngineState = std::variant<client12::State, server12::State, Abandoned, Failed>;
+using EngineState = std::variant<client::State, server::State, Abandoned, Failed>;
 
 struct Connection::Impl {
     Impl(std::shared_ptr<const ClientConfig> client, std::string server_name, std::string key);
@@ -62,10 +62,8 @@ struct Connection::Impl {
     // The state's name ("ExpectServerHello", ..., "Established", "Closed").
     const char* state_name() const noexcept;
     bool established() const noexcept {
-        if (const auto* client = std::get_if<client12::State>(&state))
-            return std::holds_alternative<client12::Established>(*client);
-        if (const auto* server = std::get_if<server12::State>(&state))
-            return std::holds_alternative<server12::Established>(*server);
+        if (const auto* c = std::get_if<client::State>(&state)) return client::established(*c);
+        if (const auto* s = std::get_if<server::State>(&state)) return server::established(*s);
         return false;
     }
     // The handshake completed at some point (the connection may have failed since).

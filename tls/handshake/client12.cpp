@@ -172,7 +172,8 @@ std::shared_ptr<const Session> remember_session(Context& c, const Hellos12& hell
 
 // ---- ServerHello ----
 
-Result<State> ExpectServerHello::handle(Context& c, const Incoming<ServerHello>& m) && {
+Result<State> accept_server_hello(Context& c, const Random& client_random, Transcript transcript,
+                                  Offer offer, const Incoming<ServerHello>& m) {
     const ServerHello& hello = m.msg;
     const ClientConfig& config = c.config;
     if (hello.version != ProtocolVersion::tls12)

@@ -4,7 +4,7 @@
 // returns the next one. The order of messages per handshake shape is in message_order.h, checked
 // against these states by tests/tls/message_order_test.cpp.
 //
-//   ExpectServerHello
+//   (client::ExpectServerHello, which settles the version)
 //     -> ExpectCertificate -> [ExpectServerKeyExchange] -> ExpectServerHelloDone
 //          -> [ExpectServerHelloDoneAfterCertificateRequest]            (full handshake)
 //     -> [ExpectNewSessionTicket] -> ExpectServerChangeCipherSpec -> ExpectServerFinished
@@ -19,6 +19,7 @@
 #include <tls12/tls/handshake/context.h>
 #include <tls12/tls/handshake/dispatch.h>
 #include <tls12/tls/handshake/handshake12.h>
+#include <tls12/tls/handshake/role_context.h>
 #include <tls12/tls/handshake/verified_peer.h>
 #include <tls12/tls/session.h>
 
@@ -26,15 +27,7 @@ namespace tls12::client12 {
 
 struct State;
 
-// What a client state is handed with each message: the shared context and the client's own
-// configuration.
-struct Context : HandshakeContext {
-    Context(const HandshakeContext& shared, const ClientConfig& client_config,
-            const std::string& cache_key)
-        : HandshakeContext(shared), config(client_config), session_key(cache_key) {}
-    const ClientConfig& config;
-    const std::string& session_key;  // names the server in the session cache ("host:port")
-};
+using Context = client::Context;
 
 // What the ClientHello offered that the ServerHello may answer.
 struct Offer {
@@ -66,15 +59,6 @@ enum class Flow : uint8_t { full, resumed };
 template <typename Self>
 struct InHandshake {
     Result<State> handle(Context& c, const Incoming<HelloRequest>& m) &&;
-};
-
-struct ExpectServerHello : InHandshake<ExpectServerHello> {
-    static constexpr const char* kName = "ExpectServerHello";
-    Random client_random{};
-    Transcript transcript;  // the ClientHello
-    Offer offer;
-    using InHandshake::handle;
-    Result<State> handle(Context& c, const Incoming<ServerHello>& m) &&;
 };
 
 struct ExpectCertificate : InHandshake<ExpectCertificate> {
@@ -163,10 +147,9 @@ struct Established {
     Result<State> handle(Context& c, const Incoming<HelloRequest>& m) &&;
 };
 
-struct State : std::variant<ExpectServerHello, ExpectCertificate, ExpectServerKeyExchange,
-                            ExpectServerHelloDone, ExpectServerHelloDoneAfterCertificateRequest,
-                            ExpectNewSessionTicket, ExpectServerChangeCipherSpec,
-                            ExpectServerFinished, Established> {
+struct State : std::variant<ExpectCertificate, ExpectServerKeyExchange, ExpectServerHelloDone,
+                            ExpectServerHelloDoneAfterCertificateRequest, ExpectNewSessionTicket,
+                            ExpectServerChangeCipherSpec, ExpectServerFinished, Established> {
     using variant::variant;
 };
 
@@ -175,8 +158,10 @@ Result<State> InHandshake<Self>::handle(Context&, const Incoming<HelloRequest>&)
     return State{std::move(static_cast<Self&>(*this))};
 }
 
-// Sends the ClientHello; the first state.
-Result<State> start(Context& c);
+// The ServerHello of a TLS 1.2 handshake, answering what the ClientHello offered (the first
+// state, client::ExpectServerHello, hands it over once the version is settled).
+Result<State> accept_server_hello(Context& c, const Random& client_random, Transcript transcript,
+                                  Offer offer, const Incoming<ServerHello>& m);
 
 // RFC 5246 7.2: after a fatal alert in the protected phase, the session this connection resumed
 // or cached is forgotten (and its ticket with it).

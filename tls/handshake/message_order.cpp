@@ -3,8 +3,8 @@
 #include <array>
 #include <variant>
 
-#include <tls12/tls/handshake/client12.h>
-#include <tls12/tls/handshake/server12.h>
+#include <tls12/tls/handshake/client.h>
+#include <tls12/tls/handshake/server.h>
 
 namespace tls12 {
 namespace {
@@ -125,21 +125,39 @@ std::vector<MessageStep> accepts_of(Sender peer) {
 }
 
 template <typename Context, typename... States>
-std::vector<MessageStep> accepted_in(std::variant<States...>*, Sender peer, std::string_view name) {
-    std::vector<MessageStep> out;
-    (void)((name == States::kName ? (out = accepts_of<States, Context>(peer), true) : false) ||
-           ...);
-    return out;
+bool find_accepted(std::variant<States...>*, Sender peer, std::string_view name,
+                   std::vector<MessageStep>& out);
+
+// A role's state set holds its first state and each version's state set (a variant itself).
+template <typename Context, typename State>
+bool find_accepted_in(Sender peer, std::string_view name, std::vector<MessageStep>& out) {
+    if constexpr (requires { typename State::variant; }) {
+        return find_accepted<Context>(static_cast<typename State::variant*>(nullptr), peer, name,
+                                      out);
+    } else {
+        if (name != State::kName) return false;
+        out = accepts_of<State, Context>(peer);
+        return true;
+    }
+}
+
+template <typename Context, typename... States>
+bool find_accepted(std::variant<States...>*, Sender peer, std::string_view name,
+                   std::vector<MessageStep>& out) {
+    return (find_accepted_in<Context, States>(peer, name, out) || ...);
 }
 
 }  // namespace
 
 std::vector<MessageStep> accepted_by(Sender receiver, std::string_view state_name) {
+    std::vector<MessageStep> out;
     if (receiver == Sender::client)
-        return accepted_in<client12::Context>(static_cast<client12::State::variant*>(nullptr),
-                                              Sender::server, state_name);
-    return accepted_in<server12::Context>(static_cast<server12::State::variant*>(nullptr),
-                                          Sender::client, state_name);
+        find_accepted<client::Context>(static_cast<client::State::variant*>(nullptr),
+                                       Sender::server, state_name, out);
+    else
+        find_accepted<server::Context>(static_cast<server::State::variant*>(nullptr),
+                                       Sender::client, state_name, out);
+    return out;
 }
 
 std::span<const HandshakeShape> all_handshake_shapes() noexcept {

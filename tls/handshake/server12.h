@@ -3,7 +3,7 @@
 // unexpected_message by the generic dispatch (dispatch.h). The order of messages per handshake
 // shape is in message_order.h, checked against these states by tests/tls/message_order_test.cpp.
 //
-//   ExpectClientHello
+//   (server::ExpectClientHello, which settles the version)
 //     -> [ExpectClientCertificate] -> ExpectClientKeyExchange -> [ExpectCertificateVerify]
 //          -> ExpectClientChangeCipherSpec -> ExpectClientFinished      (full handshake)
 //     -> ExpectClientChangeCipherSpec -> ExpectClientFinished           (resumed)
@@ -18,6 +18,7 @@
 #include <tls12/tls/handshake/context.h>
 #include <tls12/tls/handshake/dispatch.h>
 #include <tls12/tls/handshake/handshake12.h>
+#include <tls12/tls/handshake/role_context.h>
 #include <tls12/tls/handshake/verified_peer.h>
 #include <tls12/tls/session.h>
 
@@ -25,13 +26,7 @@ namespace tls12::server12 {
 
 struct State;
 
-// What a server state is handed with each message: the shared context and the server's own
-// configuration.
-struct Context : HandshakeContext {
-    Context(const HandshakeContext& shared, const ServerConfig& server_config)
-        : HandshakeContext(shared), config(server_config) {}
-    const ServerConfig& config;
-};
+using Context = server::Context;
 
 // How this connection's session comes about, as our ServerHello said.
 struct SessionPlan {
@@ -44,11 +39,6 @@ struct SessionPlan {
 
 // Who sends Finished first: the client in a full handshake, the server when resuming.
 enum class Flow : uint8_t { full, resumed };
-
-struct ExpectClientHello {
-    static constexpr const char* kName = "ExpectClientHello";
-    Result<State> handle(Context& c, const Incoming<ClientHello>& m) &&;
-};
 
 // The server's side of the key exchange, chosen from the ClientHello: the certificate (its key
 // signs ServerKeyExchange or decrypts the RSA premaster) and, for ECDHE, our ephemeral key.
@@ -115,11 +105,15 @@ struct Established {
     Result<State> handle(Context& c, const Incoming<ClientHello>& m) &&;
 };
 
-struct State : std::variant<ExpectClientHello, ExpectClientCertificate, ExpectClientKeyExchange,
-                            ExpectCertificateVerify, ExpectClientChangeCipherSpec,
-                            ExpectClientFinished, Established> {
+struct State
+    : std::variant<ExpectClientCertificate, ExpectClientKeyExchange, ExpectCertificateVerify,
+                   ExpectClientChangeCipherSpec, ExpectClientFinished, Established> {
     using variant::variant;
 };
+
+// A ClientHello that settled on TLS 1.2 (server::ExpectClientHello hands it over): our first
+// flight, full or resumed.
+Result<State> accept_client_hello(Context& c, const Incoming<ClientHello>& m);
 
 // The session this connection stands for (new, or a resumed one keeping its creation time).
 std::shared_ptr<Session> session_to_keep(Context& c, const Hellos12& hellos,

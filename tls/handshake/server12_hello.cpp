@@ -290,7 +290,7 @@ Result<State> full_handshake(Context& c, const ClientHello& hello, Hellos12 hell
 
 }  // namespace
 
-Result<State> ExpectClientHello::handle(Context& c, const Incoming<ClientHello>& m) && {
+Result<State> accept_client_hello(Context& c, const Incoming<ClientHello>& m) {
     const ClientHello& hello = m.msg;
     const ServerConfig& config = c.config;
     const Extensions& ext = hello.extensions;

@@ -1,15 +1,15 @@
-// The TLS 1.2 client's first flight: the ClientHello, with a cached session offered when there is
-// one to resume.
-#include <tls12/tls/handshake/client12.h>
+// The client's first state: the ClientHello (with a cached session offered when there is one to
+// resume), then the ServerHello, which settles the version.
+#include <tls12/tls/handshake/client.h>
 #include <tls12/tls/handshake/common.h>
 #include <tls12/tls/host_name.h>
 
-namespace tls12::client12 {
+namespace tls12::client {
 namespace {
 
 // A cached session for this server, offered by ticket (with a fresh session ID, RFC 5077 3.4) or
 // by session ID.
-void offer_session(Context& c, ClientHello& hello, Offer& offer) {
+void offer_session(Context& c, ClientHello& hello, client12::Offer& offer) {
     const ClientConfig& config = c.config;
     if (config.session_tickets) {
         hello.extensions.session_ticket = Bytes{};
@@ -57,7 +57,7 @@ Result<State> start(Context& c) {
     // RFC 6066 3: no IP literals and no trailing dot in SNI.
     if (auto sni = host_name_for_sni(c.negotiated().server_name); !sni.empty()) {
         ext.server_name = std::move(sni);
-        first.offer.server_name = true;
+        first.offer12.server_name = true;
     }
     if (any_ecdhe) {
         ext.supported_groups = config.groups;
@@ -66,19 +66,54 @@ Result<State> start(Context& c) {
     ext.signature_algorithms = config.signature_schemes;
     ext.extended_master_secret = true;
     // RFC 7366: offered with any CBC suite.
-    first.offer.encrypt_then_mac = ext.encrypt_then_mac = any_cbc && config.encrypt_then_mac;
-    offer_session(c, hello, first.offer);
+    first.offer12.encrypt_then_mac = ext.encrypt_then_mac = any_cbc && config.encrypt_then_mac;
+    offer_session(c, hello, first.offer12);
     ext.renegotiation_info = Bytes{};  // RFC 5746: signal secure renegotiation (and never do it)
     if (!config.alpn_protocols.empty()) ext.alpn = config.alpn_protocols;
 
     if (auto sent = c.emit(first.transcript, hello); !sent) {
         // E.g. a ticket too long to fit beside our other extensions: forget the session, so the
         // next connection does not fail the same way.
-        if (first.offer.session) config.session_cache->remove(c.session_key);
+        if (first.offer12.session) config.session_cache->remove(c.session_key);
         return std::move(sent).error();
     }
     TLS_TRY(c.flush());
     return State{std::move(first)};
 }
 
-}  // namespace tls12::client12
+Result<State> ExpectServerHello::handle(Context&, const Incoming<HelloRequest>&) && {
+    return State{std::move(*this)};
+}
+
+Result<State> ExpectServerHello::handle(Context& c, const Incoming<ServerHello>& m) && {
+    auto next = client12::accept_server_hello(c, client_random, std::move(transcript),
+                                              std::move(offer12), m);
+    if (!next) return std::move(next).error();
+    return State{std::move(next).value()};
+}
+
+namespace {
+template <typename... States>
+const char* name_of(const std::variant<States...>& v) noexcept {
+    const char* name = "";
+    (void)((std::holds_alternative<States>(v) ? (name = States::kName, true) : false) || ...);
+    return name;
+}
+}  // namespace
+
+const char* state_name(const State& state) noexcept {
+    if (const auto* v12 = std::get_if<client12::State>(&state)) return name_of(*v12);
+    return ExpectServerHello::kName;
+}
+
+bool established(const State& state) noexcept {
+    const auto* v12 = std::get_if<client12::State>(&state);
+    return v12 && std::holds_alternative<client12::Established>(*v12);
+}
+
+void invalidate_session(Context& c, const State& state) {
+    if (const auto* v12 = std::get_if<client12::State>(&state))
+        client12::invalidate_session(c, *v12);
+}
+
+}  // namespace tls12::client

@@ -1,0 +1,29 @@
+// The server role across versions: its first state, ExpectClientHello, settles the version from
+// the ClientHello; from there the version's own state set takes over (server12.h).
+#pragma once
+
+#include <variant>
+
+#include <tls12/tls/handshake/role_context.h>
+#include <tls12/tls/handshake/server12.h>
+
+namespace tls12::server {
+
+struct State;
+
+struct ExpectClientHello {
+    static constexpr const char* kName = "ExpectClientHello";
+    Result<State> handle(Context& c, const Incoming<ClientHello>& m) &&;
+};
+
+struct State : std::variant<ExpectClientHello, server12::State> {
+    using variant::variant;
+};
+
+// The state's name, for errors and logs.
+const char* state_name(const State& state) noexcept;
+bool established(const State& state) noexcept;
+// RFC 5246 7.2 / RFC 8446 6.2: the session removed after a fatal alert in the protected phase.
+void invalidate_session(Context& c, const State& state);
+
+}  // namespace tls12::server
