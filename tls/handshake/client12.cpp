@@ -179,7 +179,7 @@ Result<State> ExpectServerHello::handle(Context& c, const Incoming<ServerHello>&
         return make_error(
             AlertDescription::protocol_version,
             "server chose " + to_string(hello.version) + "; only TLS 1.2 is supported");
-    const SuiteInfo* suite = find_suite(hello.cipher_suite);
+    const SuiteInfo* suite = find_tls12_suite(hello.cipher_suite);
     if (!contains(config.cipher_suites, hello.cipher_suite) || !suite)
         return make_error(
             AlertDescription::illegal_parameter,
