@@ -181,11 +181,14 @@ Status Connection::Impl::feed(ByteView data) {
     bool reading = reads_application_data();
     while (const SealedRecord* next = input.next()) {
         const SealedRecord& record = *next;
-        if (record.type == ContentType::application_data && reading) {
-            // The steady state: opened straight into `received`.
-            auto opened = records.open_into(record, received);
-            if (!opened) return fail(std::move(opened).error());
-            if (*opened != 0) [[likely]] {
+        const bool into_received = record.type == ContentType::application_data && reading;
+        // The steady state: application data opened straight into `received`.
+        auto opened = into_received ? records.open_into(record, received) : records.open(record);
+        if (!opened) return fail(std::move(opened).error());
+        // Under TLS 1.3 a record is what its inner type says (a ticket or an alert may come in an
+        // application_data record), and that is what is dispatched.
+        if (into_received && opened->type == ContentType::application_data) [[likely]] {
+            if (!opened->fragment.empty()) [[likely]] {
                 empty_records = 0;
             } else if (++empty_records > config.limits.max_empty_records) {
                 return fail(make_error(AlertDescription::unexpected_message,
@@ -193,9 +196,7 @@ Status Connection::Impl::feed(ByteView data) {
             }
             continue;
         }
-        auto opened = records.open(record);
-        if (!opened) return fail(std::move(opened).error());
-        if (auto status = process_record(record.type, *opened); !status)
+        if (auto status = process_record(opened->type, opened->fragment); !status)
             return fail(std::move(status).error());
         if (error() || received_close) break;  // nothing after a close_notify is read
         reading = reads_application_data();

@@ -16,8 +16,15 @@ using CS = CipherSuite;
 using K = SuiteKex;
 
 // In default preference order: forward secrecy first, AES-GCM before ChaCha20 (AES-NI), RSA key
-// exchange last.
+// exchange last. The TLS 1.3 suites (RFC 8446 B.4) come first; only a TLS 1.3 handshake picks
+// them, and it picks among them alone.
 constexpr std::array kSuites = {
+    SuiteInfo{CS::TLS_AES_128_GCM_SHA256, K::tls13, AeadAlgorithm::aes128_gcm,
+              HashAlgorithm::sha256, 16, 12, 0, "TLS_AES_128_GCM_SHA256"},
+    SuiteInfo{CS::TLS_AES_256_GCM_SHA384, K::tls13, AeadAlgorithm::aes256_gcm,
+              HashAlgorithm::sha384, 32, 12, 0, "TLS_AES_256_GCM_SHA384"},
+    SuiteInfo{CS::TLS_CHACHA20_POLY1305_SHA256, K::tls13, AeadAlgorithm::chacha20_poly1305,
+              HashAlgorithm::sha256, 32, 12, 0, "TLS_CHACHA20_POLY1305_SHA256"},
     SuiteInfo{CS::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, K::ecdhe_ecdsa,
               AeadAlgorithm::aes128_gcm, HashAlgorithm::sha256, 16, 4, 8,
               "ECDHE-ECDSA-AES128-GCM-SHA256"},
@@ -70,6 +77,11 @@ const SuiteInfo* find_suite(CipherSuite suite) noexcept {
     return nullptr;
 }
 
+const SuiteInfo* find_tls12_suite(CipherSuite suite) noexcept {
+    const SuiteInfo* info = find_suite(suite);
+    return info && !info->tls13() ? info : nullptr;
+}
+
 std::span<const SuiteInfo> all_suites() noexcept {
     return kSuites;
 }
@@ -83,8 +95,9 @@ std::vector<CipherSuite> supported_cipher_suites() {
 
 std::vector<CipherSuite> default_cipher_suites() {
     std::vector<CipherSuite> out;
+    // TLS 1.3 suites join the defaults once TLS 1.3 is negotiated.
     for (const auto& info : kSuites)
-        if (!info.cbc()) out.push_back(info.suite);
+        if (!info.cbc() && !info.tls13()) out.push_back(info.suite);
     return out;
 }
 

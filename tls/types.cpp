@@ -89,6 +89,12 @@ std::string to_string(CipherSuite v) {
             return "TLS_RSA_WITH_AES_256_GCM_SHA384";
         case CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV:
             return "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
+        case CipherSuite::TLS_AES_128_GCM_SHA256:
+            return "TLS_AES_128_GCM_SHA256";
+        case CipherSuite::TLS_AES_256_GCM_SHA384:
+            return "TLS_AES_256_GCM_SHA384";
+        case CipherSuite::TLS_CHACHA20_POLY1305_SHA256:
+            return "TLS_CHACHA20_POLY1305_SHA256";
         case CipherSuite::TLS_FALLBACK_SCSV:
             return "TLS_FALLBACK_SCSV";
         case CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:

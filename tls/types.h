@@ -49,8 +49,9 @@ enum class ProtocolVersion : uint16_t {
     tls13 = 0x0304,
 };
 
-/// Cipher suite code points (IANA names). The signalling values TLS_EMPTY_RENEGOTIATION_INFO_SCSV
-/// (RFC 5746) and TLS_FALLBACK_SCSV (RFC 7507) are not suites.
+/// Cipher suite code points (IANA names). The TLS 1.3 suites (RFC 8446 B.4) name only the AEAD and
+/// the hash. The signalling values TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746) and
+/// TLS_FALLBACK_SCSV (RFC 7507) are not suites.
 enum class CipherSuite : uint16_t {
     TLS_RSA_WITH_AES_128_CBC_SHA = 0x002F,
     TLS_RSA_WITH_AES_256_CBC_SHA = 0x0035,
@@ -58,6 +59,9 @@ enum class CipherSuite : uint16_t {
     TLS_RSA_WITH_AES_128_GCM_SHA256 = 0x009C,
     TLS_RSA_WITH_AES_256_GCM_SHA384 = 0x009D,
     TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00FF,
+    TLS_AES_128_GCM_SHA256 = 0x1301,
+    TLS_AES_256_GCM_SHA384 = 0x1302,
+    TLS_CHACHA20_POLY1305_SHA256 = 0x1303,
     TLS_FALLBACK_SCSV = 0x5600,
     TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 0xC02B,
     TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 = 0xC02C,

@@ -130,7 +130,8 @@ TEST(EngineLimits, ClientHelloLongerThanTheLimitIsRefusedAtItsHeader) {
 // The offered suites: `count` unknown ones, then the one the server will pick.
 void long_suite_list(ClientHello& hello, size_t count) {
     hello.cipher_suites.clear();
-    // 0x1000.. holds no suite we know (and skips TLS_FALLBACK_SCSV, 0x5600).
+    // 0x1000.. holds no TLS 1.2 suite (only the TLS 1.3 ones, 0x1301-0x1303, which a TLS 1.2
+    // server must pass over) and skips TLS_FALLBACK_SCSV, 0x5600.
     for (uint16_t value = 0x1000; hello.cipher_suites.size() < count; ++value)
         if (value != 0x5600) hello.cipher_suites.push_back(static_cast<CipherSuite>(value));
     hello.cipher_suites.push_back(CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);

@@ -180,7 +180,7 @@ Result<State> accept_server_hello(Context& c, const Random& client_random, Trans
         return make_error(
             AlertDescription::protocol_version,
             "server chose " + to_string(hello.version) + "; only TLS 1.2 is supported");
-    const SuiteInfo* suite = find_suite(hello.cipher_suite);
+    const SuiteInfo* suite = find_tls12_suite(hello.cipher_suite);
     if (!contains(config.cipher_suites, hello.cipher_suite) || !suite)
         return make_error(
             AlertDescription::illegal_parameter,

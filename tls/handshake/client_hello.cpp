@@ -18,7 +18,7 @@ void offer_session(Context& c, ClientHello& hello, client12::Offer& offer) {
     if (!config.session_cache) return;
     auto session = config.session_cache->find(c.session_key, c.now());
     if (!session || !session->extended_master_secret ||
-        !contains(config.cipher_suites, session->suite) || !find_suite(session->suite) ||
+        !contains(config.cipher_suites, session->suite) || !find_tls12_suite(session->suite) ||
         session->server_name != c.negotiated().server_name)
         return;
     if (!session->ticket.empty() && config.session_tickets) {
@@ -45,12 +45,16 @@ Result<State> start(Context& c) {
     bool any_ecdhe = false;
     bool any_cbc = false;
     for (auto suite : config.cipher_suites) {
-        if (const SuiteInfo* info = find_suite(suite)) {
+        if (const SuiteInfo* info = find_tls12_suite(suite)) {
             hello.cipher_suites.push_back(suite);
             any_ecdhe = any_ecdhe || info->ecdhe();
             any_cbc = any_cbc || info->cbc();
         }
     }
+    if (hello.cipher_suites.empty())
+        return local_error(AlertDescription::handshake_failure,
+                           "cipher_suites holds no TLS 1.2 suite (TLS 1.3 suites alone cannot be "
+                           "offered: this version does not negotiate TLS 1.3)");
     if (config.fallback) hello.cipher_suites.push_back(CipherSuite::TLS_FALLBACK_SCSV);
 
     Extensions& ext = hello.extensions;

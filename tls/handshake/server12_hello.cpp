@@ -58,7 +58,7 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
     const auto certificates = candidate_certificates(config, ext);
     bool no_scheme = false;  // a suite and certificate fit, but no signature scheme did
     for (auto suite : config.cipher_suites) {
-        const SuiteInfo* info = find_suite(suite);
+        const SuiteInfo* info = find_tls12_suite(suite);
         if (!info || !contains(hello.cipher_suites, suite)) continue;
         if (info->ecdhe() && (!group || !client_takes_uncompressed)) continue;
         for (const CertifiedKey* cert : certificates) {
@@ -176,7 +176,7 @@ OfferedSession find_session(Context& c, const ClientHello& hello) {
     // suite or for another server name.
     if (!session->extended_master_secret || !ext.extended_master_secret) return {};
     if (!contains(hello.cipher_suites, session->suite) ||
-        !contains(config.cipher_suites, session->suite) || !find_suite(session->suite))
+        !contains(config.cipher_suites, session->suite) || !find_tls12_suite(session->suite))
         return {};
     if (session->server_name != ext.server_name.value_or("")) return {};
     if (!client_identity_accepted(config, *session, now)) return {};
@@ -216,7 +216,7 @@ ServerHello server_hello(Context& c, const ClientHello& hello, const Hellos12& h
 Result<State> resume(Context& c, const ClientHello& hello, Hellos12 hellos,
                      const OfferedSession& offered) {
     const Session& session = *offered.session;
-    hellos.suite = find_suite(session.suite);
+    hellos.suite = find_tls12_suite(session.suite);
     settle_encrypt_then_mac(c, hello, *hellos.suite);
     NegotiatedParameters& negotiated = c.negotiated();
     negotiated.cipher_suite = session.suite;

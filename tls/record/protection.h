@@ -25,6 +25,9 @@ class RecordProtection {
     size_t explicit_nonce_size() const noexcept { return plaintext_offset_; }
     // The most a protected body can exceed its plaintext.
     size_t overhead() const noexcept { return max_overhead_; }
+    // Records sealed or opened under this key so far (the next sequence number): what the TLS 1.3
+    // key usage limits (RFC 8446 5.5) count.
+    uint64_t records() const noexcept { return sequence_; }
 
     // body = [explicit_nonce_size() bytes | plaintext (plaintext_size) | room for overhead()],
     // laid out by the caller with the plaintext in place. Protects it and returns the size of the

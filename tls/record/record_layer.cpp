@@ -83,15 +83,44 @@ Error RecordLayer::sslv2_hello_error() {
                       "SSLv2-format hello refused: only TLS 1.2 is supported");
 }
 
-Result<ByteView> RecordLayer::open(const SealedRecord& record) {
-    if (!read_) return record.body;
+Result<OpenedRecord> RecordLayer::open(const SealedRecord& record) {
+    if (!read_) return OpenedRecord{record.type, record.body};
+    if (read13_) {
+        if (record.type == ContentType::change_cipher_spec)
+            return OpenedRecord{record.type, record.body};
+        if (record.type != ContentType::application_data)
+            return unprotected_record_error(record.type);
+        scratch_.resize(record.body.size());
+        auto inner = read13_->open_record(record.body, scratch_);
+        if (!inner) return std::move(inner).error();
+        return OpenedRecord{inner->type, ByteView(scratch_).first(inner->size)};
+    }
     scratch_.resize(record.body.size());
     auto size = read_->open_into(record.type, record.body, scratch_);
     if (!size) return std::move(size).error();
-    return ByteView(scratch_).first(*size);
+    return OpenedRecord{record.type, ByteView(scratch_).first(*size)};
+}
+
+Result<OpenedRecord> RecordLayer::hand_back(const Result<InnerPlaintext>& inner,
+                                            MutableByteView out, ByteQueue& sink) {
+    if (inner) {
+        scratch_.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(inner->size));
+        // A post-handshake message (a ticket's nonce, say) is not left behind in the sink.
+        crypto::secure_wipe(out.data(), out.size());
+    }
+    sink.unextend(out.size());
+    if (!inner) return inner.error();
+    return OpenedRecord{inner->type, ByteView(scratch_)};
+}
+
+Error RecordLayer::unprotected_record_error(ContentType type) {
+    // RFC 8446 5: once records are protected, only change_cipher_spec may still come in the clear.
+    return make_error(AlertDescription::unexpected_message,
+                      "unprotected " + to_string(type) + " record after TLS 1.3 keys are in use");
 }
 
 Status RecordLayer::write(ContentType type, ByteView plaintext) {
+    if (write13_) return write13(type, plaintext);
     const size_t overhead = write_ ? write_->overhead() : 0;
     do {
         const size_t n = std::min(plaintext.size(), kMaxPlaintextFragment);
@@ -121,14 +150,50 @@ Status RecordLayer::write(ContentType type, ByteView plaintext) {
     return {};
 }
 
+Status RecordLayer::write13(ContentType type, ByteView plaintext) {
+    // RFC 8446 5: change_cipher_spec (sent for middlebox compatibility, D.4) is never protected.
+    const bool in_clear = type == ContentType::change_cipher_spec;
+    const size_t overhead = in_clear ? 0 : Tls13Protection::kOverhead;
+    do {
+        const size_t n = std::min(plaintext.size(), kMaxPlaintextFragment);
+        auto record = output_.extend(kRecordHeaderSize + n + overhead);
+        size_t body_size = n;
+        if (in_clear) {
+            if (n) std::memcpy(record.data() + kRecordHeaderSize, plaintext.data(), n);
+        } else {
+            // Sealed from the caller's bytes into the output buffer.
+            auto sealed =
+                write13_->seal_record(type, plaintext.first(n), record.subspan(kRecordHeaderSize));
+            if (!sealed) {
+                output_.unextend(record.size());
+                return std::move(sealed).error();
+            }
+            body_size = *sealed;
+        }
+        // RFC 8446 5.2: the outer type of a protected record is always application_data.
+        record[0] = static_cast<uint8_t>(in_clear ? type : ContentType::application_data);
+        record[1] = 3;
+        record[2] = 3;
+        record[3] = static_cast<uint8_t>(body_size >> 8);
+        record[4] = static_cast<uint8_t>(body_size);
+        plaintext = plaintext.subspan(n);
+    } while (!plaintext.empty());
+    return {};
+}
+
 void RecordLayer::set_read_protection(std::unique_ptr<RecordProtection> protection) {
     read_ = std::move(protection);
     read_aead_ = dynamic_cast<AeadProtection*>(read_.get());
+    read13_ = dynamic_cast<Tls13Protection*>(read_.get());
+    read_limit_ = read13_ ? kMaxCiphertextFragment13
+                  : read_ ? kMaxCiphertextFragment
+                          : kMaxPlaintextFragment;
 }
 
 void RecordLayer::set_write_protection(std::unique_ptr<RecordProtection> protection) {
     write_ = std::move(protection);
     write_aead_ = dynamic_cast<AeadProtection*>(write_.get());
+    write13_ = dynamic_cast<Tls13Protection*>(write_.get());
 }
 
 void RecordLayer::release_memory() {

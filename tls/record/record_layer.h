@@ -9,6 +9,7 @@
 
 #include <tls12/tls/error.h>
 #include <tls12/tls/record/protection.h>
+#include <tls12/tls/record/protection13.h>
 
 namespace tls12 {
 
@@ -21,6 +22,13 @@ constexpr size_t kMaxCiphertextFragment = kMaxPlaintextFragment + 2048;  // RFC 
 struct SealedRecord {
     ContentType type;
     ByteView body;
+};
+
+// A record opened: its content type (under TLS 1.3 protection the inner one, RFC 8446 5.2) and
+// its plaintext.
+struct OpenedRecord {
+    ContentType type;
+    ByteView fragment;
 };
 
 // A growable byte queue with a read cursor, reusing its storage. Storage is not zero-filled on
@@ -65,34 +73,54 @@ class RecordLayer {
     // (the one zero-copy case); otherwise `fed` joins the partial record kept from before. What is
     // not read by the time the Input ends (a partial record) is kept for the next feed.
     Input read(ByteView fed);
-    // Opens application data straight into sink (no copy of the plaintext); returns its size.
-    // Inline: the steady state runs it for every record.
-    Result<size_t> open_into(const SealedRecord& record, ByteQueue& sink) {
+    // Opens an application_data record straight into sink (no copy of the plaintext); the
+    // fragment returned is what was appended. Under TLS 1.3 the record may turn out to hold
+    // another type (a post-handshake message, an alert): then nothing is appended, and the
+    // fragment lies in the layer's scratch buffer, as open() leaves it. Inline: the steady state
+    // runs it for every record.
+    Result<OpenedRecord> open_into(const SealedRecord& record, ByteQueue& sink) {
+        if (read13_) return open13_into(record, sink);
         if (!read_) [[unlikely]] {
+            const size_t at = sink.size();
             sink.append(record.body);
-            return record.body.size();
+            return OpenedRecord{record.type, sink.data().subspan(at)};
         }
         auto out = sink.extend(record.body.size());
         auto size = read_aead_ ? read_aead_->open_into(record.type, record.body, out)
                                : read_->open_into(record.type, record.body, out);
         sink.unextend(record.body.size() - (size ? *size : 0));
-        return size;
+        if (!size) return std::move(size).error();
+        return OpenedRecord{record.type, out.first(*size)};
     }
-    // Opens any other record into the layer's scratch buffer: valid until the next open().
-    Result<ByteView> open(const SealedRecord& record);
+    // Opens any record into the layer's scratch buffer: valid until the next open(). Under TLS
+    // 1.3 protection an application_data record gives its inner type; change_cipher_spec passes
+    // unprotected (RFC 8446 5: the peer's state decides whether it may come); any other
+    // unprotected record is unexpected_message.
+    Result<OpenedRecord> open(const SealedRecord& record);
     // Bytes of a record not complete yet.
     bool has_partial_input() const noexcept { return !input_.empty(); }
 
     // ---- output ----
-    // Seals plaintext into one or more records (each at most 2^14 bytes of plaintext).
+    // Seals plaintext into one or more records (each at most 2^14 bytes of plaintext). Under TLS
+    // 1.3 protection type is sealed inside as the inner type and every record goes out as
+    // application_data (RFC 8446 5.2), except change_cipher_spec, which goes unprotected (RFC
+    // 8446 5, D.4).
     Status write(ContentType type, ByteView plaintext);
     ByteView pending_output() const noexcept { return output_.data(); }
     void consume_output(size_t n) noexcept { output_.consume(n); }
 
     // ---- epochs ----
+    // A new key for one direction (TLS 1.2 or, with a Tls13Protection, TLS 1.3); its sequence
+    // numbers start at 0.
     void set_read_protection(std::unique_ptr<RecordProtection> protection);
     void set_write_protection(std::unique_ptr<RecordProtection> protection);
     bool read_protected() const noexcept { return read_ != nullptr; }
+    bool read_tls13() const noexcept { return read13_ != nullptr; }
+    bool write_tls13() const noexcept { return write13_ != nullptr; }
+    // Records opened / sealed under the current key (0 without one): for the KeyUpdate before
+    // the key usage limit (RFC 8446 5.5, max_records_per_key()).
+    uint64_t records_read() const noexcept { return read_ ? read_->records() : 0; }
+    uint64_t records_written() const noexcept { return write_ ? write_->records() : 0; }
     // Once the version is agreed, every record must carry exactly TLS 1.2.
     void require_tls12_records() noexcept { strict_version_ = true; }
 
@@ -109,7 +137,7 @@ class RecordLayer {
         }
         if (in.size() < kRecordHeaderSize) return false;
         const size_t length = size_t{in[3]} << 8 | in[4];
-        const size_t limit = read_ ? kMaxCiphertextFragment : kMaxPlaintextFragment;
+        const size_t limit = read_limit_;
         const bool version_ok = strict_version_ ? (in[1] == 3 && in[2] == 3) : in[1] == 3;
         if (!known_content_type(in[0]) || !version_ok || length > limit) [[unlikely]] {
             error =
@@ -131,6 +159,24 @@ class RecordLayer {
     [[gnu::cold, gnu::noinline]] static Error sslv2_hello_error();
     // The end of a feed: rest (not read) is kept; when it lies in the caller's bytes, it is copied.
     void keep(ByteView rest, bool buffered);
+    // open_into() under TLS 1.3 protection.
+    Result<OpenedRecord> open13_into(const SealedRecord& record, ByteQueue& sink) {
+        if (record.type != ContentType::application_data) [[unlikely]]
+            return open(record);
+        auto out = sink.extend(record.body.size());
+        auto inner = read13_->open_record(record.body, out);
+        if (inner && inner->type == ContentType::application_data) [[likely]] {
+            sink.unextend(record.body.size() - inner->size);
+            return OpenedRecord{ContentType::application_data, out.first(inner->size)};
+        }
+        return hand_back(inner, out, sink);
+    }
+    // A TLS 1.3 record open_into() will not keep in the sink (another type, or a failure): its
+    // plaintext moves to the scratch buffer, and the sink is as it was.
+    Result<OpenedRecord> hand_back(const Result<InnerPlaintext>& inner, MutableByteView out,
+                                   ByteQueue& sink);
+    Status write13(ContentType type, ByteView plaintext);
+    [[gnu::cold, gnu::noinline]] static Error unprotected_record_error(ContentType type);
 
     ByteQueue input_;  // a partial record kept between feeds
     Bytes scratch_;    // opened records other than application data
@@ -141,6 +187,12 @@ class RecordLayer {
     // so the per-record work inlines into the record layer instead of going through a vtable.
     AeadProtection* read_aead_ = nullptr;
     AeadProtection* write_aead_ = nullptr;
+    // The same when they are TLS 1.3 protection.
+    Tls13Protection* read13_ = nullptr;
+    Tls13Protection* write13_ = nullptr;
+    // The longest record body the header check lets through: 2^14 while reading plaintext, then
+    // 2^14 + 2048 (RFC 5246 6.2.3) or 2^14 + 256 (RFC 8446 5.2).
+    size_t read_limit_ = kMaxPlaintextFragment;
     bool strict_version_ = false;
     bool first_record_ = true;
 };
