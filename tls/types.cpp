@@ -39,6 +39,10 @@ std::string to_string(HandshakeType v) {
             return "server_hello";
         case HandshakeType::new_session_ticket:
             return "new_session_ticket";
+        case HandshakeType::end_of_early_data:
+            return "end_of_early_data";
+        case HandshakeType::encrypted_extensions:
+            return "encrypted_extensions";
         case HandshakeType::certificate:
             return "certificate";
         case HandshakeType::server_key_exchange:
@@ -53,6 +57,10 @@ std::string to_string(HandshakeType v) {
             return "client_key_exchange";
         case HandshakeType::finished:
             return "finished";
+        case HandshakeType::key_update:
+            return "key_update";
+        case HandshakeType::message_hash:
+            return "message_hash";
         default:
             return unknown_value(static_cast<unsigned>(v), 2);
     }
@@ -174,6 +182,8 @@ std::string to_string(ExtensionType v) {
     switch (v) {
         case ExtensionType::server_name:
             return "server_name";
+        case ExtensionType::max_fragment_length:
+            return "max_fragment_length";
         case ExtensionType::status_request:
             return "status_request";
         case ExtensionType::supported_groups:
@@ -182,16 +192,48 @@ std::string to_string(ExtensionType v) {
             return "ec_point_formats";
         case ExtensionType::signature_algorithms:
             return "signature_algorithms";
+        case ExtensionType::use_srtp:
+            return "use_srtp";
+        case ExtensionType::heartbeat:
+            return "heartbeat";
         case ExtensionType::application_layer_protocol_negotiation:
             return "application_layer_protocol_negotiation";
+        case ExtensionType::signed_certificate_timestamp:
+            return "signed_certificate_timestamp";
+        case ExtensionType::client_certificate_type:
+            return "client_certificate_type";
+        case ExtensionType::server_certificate_type:
+            return "server_certificate_type";
+        case ExtensionType::padding:
+            return "padding";
         case ExtensionType::encrypt_then_mac:
             return "encrypt_then_mac";
         case ExtensionType::extended_master_secret:
             return "extended_master_secret";
+        case ExtensionType::record_size_limit:
+            return "record_size_limit";
         case ExtensionType::session_ticket:
             return "session_ticket";
+        case ExtensionType::pre_shared_key:
+            return "pre_shared_key";
+        case ExtensionType::early_data:
+            return "early_data";
         case ExtensionType::supported_versions:
             return "supported_versions";
+        case ExtensionType::cookie:
+            return "cookie";
+        case ExtensionType::psk_key_exchange_modes:
+            return "psk_key_exchange_modes";
+        case ExtensionType::certificate_authorities:
+            return "certificate_authorities";
+        case ExtensionType::oid_filters:
+            return "oid_filters";
+        case ExtensionType::post_handshake_auth:
+            return "post_handshake_auth";
+        case ExtensionType::signature_algorithms_cert:
+            return "signature_algorithms_cert";
+        case ExtensionType::key_share:
+            return "key_share";
         case ExtensionType::renegotiation_info:
             return "renegotiation_info";
         default:
@@ -243,10 +285,16 @@ std::string to_string(AlertDescription v) {
             return "user_canceled";
         case AlertDescription::no_renegotiation:
             return "no_renegotiation";
+        case AlertDescription::missing_extension:
+            return "missing_extension";
         case AlertDescription::unsupported_extension:
             return "unsupported_extension";
         case AlertDescription::unrecognized_name:
             return "unrecognized_name";
+        case AlertDescription::unknown_psk_identity:
+            return "unknown_psk_identity";
+        case AlertDescription::certificate_required:
+            return "certificate_required";
         case AlertDescription::no_application_protocol:
             return "no_application_protocol";
         default:

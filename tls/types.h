@@ -25,12 +25,15 @@ enum class ContentType : uint8_t {
     application_data = 23,
 };
 
-/// Handshake message type (RFC 5246 7.4; new_session_ticket: RFC 5077).
+/// Handshake message type (RFC 5246 7.4; new_session_ticket: RFC 5077; the TLS 1.3 ones:
+/// RFC 8446 4).
 enum class HandshakeType : uint8_t {
     hello_request = 0,
     client_hello = 1,
     server_hello = 2,
     new_session_ticket = 4,
+    end_of_early_data = 5,
+    encrypted_extensions = 8,
     certificate = 11,
     server_key_exchange = 12,
     certificate_request = 13,
@@ -38,6 +41,9 @@ enum class HandshakeType : uint8_t {
     certificate_verify = 15,
     client_key_exchange = 16,
     finished = 20,
+    key_update = 24,
+    /// RFC 8446 4.4.1: stands for ClientHello1 in the transcript after a HelloRetryRequest.
+    message_hash = 254,
 };
 
 /// Protocol version on the wire ({3, 3} is TLS 1.2, RFC 5246 6.2.1).
@@ -104,15 +110,32 @@ enum class SignatureScheme : uint16_t {
 /// Hello extension types (IANA registry).
 enum class ExtensionType : uint16_t {
     server_name = 0,
+    max_fragment_length = 1,
     status_request = 5,
     supported_groups = 10,
     ec_point_formats = 11,
     signature_algorithms = 13,
+    use_srtp = 14,
+    heartbeat = 15,
     application_layer_protocol_negotiation = 16,
+    signed_certificate_timestamp = 18,
+    client_certificate_type = 19,
+    server_certificate_type = 20,
+    padding = 21,
     encrypt_then_mac = 22,
     extended_master_secret = 23,
+    record_size_limit = 28,
     session_ticket = 35,
+    pre_shared_key = 41,
+    early_data = 42,
     supported_versions = 43,
+    cookie = 44,
+    psk_key_exchange_modes = 45,
+    certificate_authorities = 47,
+    oid_filters = 48,
+    post_handshake_auth = 49,
+    signature_algorithms_cert = 50,
+    key_share = 51,
     renegotiation_info = 0xFF01,
 };
 
@@ -142,8 +165,11 @@ enum class AlertDescription : uint8_t {
     inappropriate_fallback = 86,
     user_canceled = 90,
     no_renegotiation = 100,
+    missing_extension = 109,
     unsupported_extension = 110,
     unrecognized_name = 112,
+    unknown_psk_identity = 115,
+    certificate_required = 116,
     no_application_protocol = 120,
 };
 

@@ -344,6 +344,20 @@ TEST(EngineNegotiation, UnsolicitedExtensionsInTheServerHello) {
         {"session_ticket", [](Extensions& e) { e.session_ticket = Bytes{}; }},
         {"encrypt_then_mac", [](Extensions& e) { e.encrypt_then_mac = true; }},
         {"alpn", [](Extensions& e) { e.alpn = std::vector<std::string>{"h2"}; }},
+        // TLS 1.3's answers are parsed into fields now; a TLS 1.2 client never asked for them.
+        {"key_share",
+         [](Extensions& e) {
+             e.key_share = KeyShareEntry{NamedGroup::x25519, Bytes(32, 9)};
+         }},
+        {"pre_shared_key", [](Extensions& e) { e.selected_psk = 0; }},
+        {"early_data",
+         [](Extensions& e) {
+             e.unknown.push_back({42, {}});
+         }},
+        {"cookie",
+         [](Extensions& e) {
+             e.unknown.push_back({44, {0, 1, 7}});
+         }},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
@@ -357,6 +371,17 @@ TEST(EngineNegotiation, UnsolicitedExtensionsInTheServerHello) {
         EXPECT_TRUE(
             failed_with_alert(m, m.client, status, AlertDescription::unsupported_extension));
     }
+}
+
+// A ServerHello with the HelloRetryRequest random parses its extensions as a HelloRetryRequest's;
+// the TLS 1.2 client did not offer key_share, so the selected_group is as unsolicited as any.
+TEST(EngineNegotiation, HelloRetryRequestToATls12Client) {
+    Mitm m;
+    const auto status = deliver_server_hello(m, [](ServerHello& h) {
+        h.random = ServerHello::kHelloRetryRequestRandom;
+        h.extensions.key_share_group = NamedGroup::secp256r1;
+    });
+    EXPECT_TRUE(failed_with_alert(m, m.client, status, AlertDescription::unsupported_extension));
 }
 
 TEST(EngineNegotiation, UnsolicitedServerNameAck) {

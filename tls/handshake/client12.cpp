@@ -19,6 +19,10 @@ Status check_extensions(Context& c, const Offer& offer, const ServerHello& hello
     const Extensions& ext = hello.extensions;
     NegotiatedParameters& negotiated = c.negotiated();
     if (ext.supported_versions) return unsolicited("supported_versions");
+    // TLS 1.3's answers, parsed now, are as unsolicited as they were when they were unknown.
+    if (ext.key_share || ext.key_share_group) return unsolicited("key_share");
+    if (ext.selected_psk) return unsolicited("pre_shared_key");
+    if (ext.cookie) return unsolicited("cookie");
     if (!ext.unknown.empty())
         return unsolicited("unrequested extension " + std::to_string(ext.unknown.front().first));
     if (ext.session_ticket && (!offer.session_ticket || !ext.session_ticket->empty()))

@@ -48,6 +48,12 @@ using HandshakeMessages12 =
                ServerKeyExchange, CertificateRequest, ServerHelloDone, CertificateVerify,
                ClientKeyExchangeBody, Finished>;
 
+// Every handshake message TLS 1.3 has that we accept (no EndOfEarlyData: 0-RTT is not offered).
+// CertificateVerify is the same message as TLS 1.2's.
+using HandshakeMessages13 =
+    std::tuple<ClientHello, ServerHello, NewSessionTicket13, EncryptedExtensions, Certificate13,
+               CertificateRequest13, CertificateVerify, Finished13, KeyUpdate>;
+
 template <typename State, typename Context, typename Msg>
 concept Handles = requires(State&& state, Context& c, const Incoming<Msg>& m) {
     std::move(state).handle(c, m);

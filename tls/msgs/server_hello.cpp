@@ -1,12 +1,32 @@
 #include <tls12/tls/msgs/server_hello.h>
 
+#include <algorithm>
+
 #include <tls12/tls/msgs/parse_util.h>
 
 namespace tls12 {
 
 using msgs_detail::decode;
 
-// RFC 5246 7.4.1.3.
+bool ServerHello::is_hello_retry_request() const {
+    return random == kHelloRetryRequestRandom;
+}
+
+ExtensionContext ServerHello::context() const {
+    return is_hello_retry_request() ? ExtensionContext::hello_retry_request
+                                    : ExtensionContext::server_hello;
+}
+
+std::optional<ProtocolVersion> ServerHello::downgrade_sentinel() const {
+    const auto tail = random.end() - kDowngradeTls12.size();
+    if (std::equal(kDowngradeTls12.begin(), kDowngradeTls12.end(), tail))
+        return ProtocolVersion::tls12;
+    if (std::equal(kDowngradeTls11.begin(), kDowngradeTls11.end(), tail))
+        return ProtocolVersion::tls11;
+    return std::nullopt;
+}
+
+// RFC 5246 7.4.1.3, RFC 8446 4.1.3 (the same fields).
 Result<ServerHello> ServerHello::parse(ByteView body) {
     Reader r(body);
     ServerHello sh;
@@ -17,7 +37,7 @@ Result<ServerHello> ServerHello::parse(ByteView body) {
     sh.compression_method = r.u8();
     if (!r.ok()) return decode("ServerHello");
     sh.session_id.assign(session_id.begin(), session_id.end());
-    auto ext = Extensions::parse(r, ExtensionContext::server_hello);
+    auto ext = Extensions::parse(r, sh.context());
     if (!ext) return std::move(ext).error();
     sh.extensions = std::move(ext).value();
     return sh;
@@ -29,7 +49,7 @@ void ServerHello::serialize(Writer& w) const {
     w.vec8(session_id, 0, kMaxSessionIdSize);
     w.u16(static_cast<uint16_t>(cipher_suite));
     w.u8(compression_method);
-    extensions.serialize(w, ExtensionContext::server_hello);
+    extensions.serialize(w, context());
 }
 
 Bytes ServerHello::serialize() const {
