@@ -40,8 +40,9 @@ struct CertificateFields {
 };
 
 struct ParsedCertificate {
-    ParsedCertificate(crypto::ByteView encoded, Botan::X509_Certificate decoded)
-        : der(encoded.begin(), encoded.end()), cert(std::move(decoded)) {}
+    // Botan's certificate shares its decoded data: a copy is cheap.
+    ParsedCertificate(crypto::ByteView encoded, const Botan::X509_Certificate& decoded)
+        : der(encoded.begin(), encoded.end()), cert(decoded) {}
     ParsedCertificate(const ParsedCertificate&) = delete;
     ParsedCertificate& operator=(const ParsedCertificate&) = delete;
 
