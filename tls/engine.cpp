@@ -307,18 +307,26 @@ Status Connection::Impl::process_alert(ByteView fragment) {
             return Error{AlertDescription::close_notify,
                          "peer closed the connection during the handshake",
                          ErrorKind::received_alert};
-        // RFC 5246 7.2.1: answer close_notify with close_notify.
-        send_alert(AlertLevel::warning, AlertDescription::close_notify);
+        // RFC 8446 6.1: in TLS 1.3 close_notify closes the peer's side only; we may go on
+        // sending until close(). RFC 5246 7.2.1: in TLS 1.2 it is answered at once.
+        if (negotiated.version != ProtocolVersion::tls13)
+            send_alert(AlertLevel::warning, AlertDescription::close_notify);
         return {};
     }
-    if (alert->level == AlertLevel::fatal) {
+    // RFC 8446 6: in TLS 1.3 every alert but close_notify and user_canceled is an error alert,
+    // whatever level it was sent with.
+    const bool fatal =
+        alert->level == AlertLevel::fatal || (negotiated.version == ProtocolVersion::tls13 &&
+                                              description != AlertDescription::user_canceled);
+    if (fatal) {
         std::string reason = "peer sent fatal alert " + to_string(description);
         const auto* role = std::get_if<client::State>(&state);
         if (description == AlertDescription::protocol_version && role &&
             std::holds_alternative<client::ExpectServerHello>(*role))
-            reason +=
-                ": the server refuses TLS 1.2 (it may speak only TLS 1.3, which this "
-                "library does not support yet)";
+            reason += config.max_version == ProtocolVersion::tls12
+                          ? ": the server refuses TLS 1.2 (it may speak only TLS 1.3, which "
+                            "this client does not offer: set max_version to TLS 1.3)"
+                          : ": the server refuses every version this client offers";
         return Error{description, std::move(reason), ErrorKind::received_alert};
     }
     // Warnings: counted, so a peer cannot keep the engine busy with them.

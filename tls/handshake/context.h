@@ -45,6 +45,9 @@ class HandshakeContext {
     Status flush();
     // Flushes the flight, sends ChangeCipherSpec and seals everything after it with write.
     Status change_cipher_spec(std::unique_ptr<RecordProtection> write);
+    // TLS 1.3 middlebox compatibility (RFC 8446 D.4): flushes the flight and sends a
+    // ChangeCipherSpec that changes nothing.
+    Status compat_change_cipher_spec();
     // The peer's ChangeCipherSpec arrived: its records are opened with read from now on.
     void read_with(std::unique_ptr<RecordProtection> read);
     // A warning alert, after the flight so far (no_renegotiation is the only one we send).
