@@ -320,5 +320,40 @@ TEST(Tls13Interop, OpenSslClientPrefersTls13WithOurServer) {
     EXPECT_EQ(outcome.negotiated.version, ProtocolVersion::tls13);
 }
 
+// ---- resumption ----
+
+// Our client takes s_server's tickets on the first connection and resumes on the second.
+TEST(Tls13Interop, OurClientResumesWithOpenSsl) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    OpenSslServer server = start_server13({"-rev", "-naccept", "2"});
+    auto config = client13();
+    for (bool second : {false, true}) {
+        try {
+            tls12::net::Stream s = connect_to(server.port, config);
+            EXPECT_EQ(s.negotiated().resumed, second);
+            EXPECT_EQ(s.negotiated().peer_certificates.size(), 2u);
+            const std::string data = text_lines(4096, 1024, 60 + second);
+            EXPECT_TRUE(exchange(s, data) == reverse_lines(data)) << peer_output(server.process);
+            s.close();
+        } catch (const std::exception& e) {
+            FAIL() << e.what() << "\n" << peer_output(server.process);
+        }
+    }
+    EXPECT_EQ(server.process.wait(15s), std::optional<int>(0)) << peer_output(server.process);
+}
+
+// s_client saves our ticket (-sess_out) and resumes with it (-sess_in) on a second connection.
+TEST(Tls13Interop, OpenSslClientResumesWithOurServer) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    const std::string session = tls12_test::scratch_dir() + "/tls13_openssl_session.pem";
+    std::remove(session.c_str());
+    auto config = server13();
+    auto first = server_round_trip(config, {"-tls1_3", "-sess_out", session}, 70);
+    EXPECT_FALSE(first.negotiated.resumed);
+    auto second = server_round_trip(config, {"-tls1_3", "-sess_in", session}, 71);
+    EXPECT_TRUE(second.negotiated.resumed);
+    EXPECT_EQ(second.negotiated.version, ProtocolVersion::tls13);
+}
+
 }  // namespace
 }  // namespace interop

@@ -387,4 +387,80 @@ TEST(Engine13, CloseNotifyIsAHalfClose) {
     EXPECT_FALSE(pair.client.failed());
 }
 
+// ---- resumption ----
+
+// The ClientHello a client with this config sends first (one record).
+std::vector<uint8_t> first_flight(Connection& client) {
+    return client.take_output();
+}
+
+TEST(Engine13, ResumesWithATicket) {
+    for (auto groups : {std::vector<NamedGroup>{NamedGroup::x25519},
+                        std::vector<NamedGroup>{NamedGroup::secp256r1}}) {  // the second via HRR
+        auto client = client13();
+        auto server = server13(ServerKey::rsa2048, [&](ServerConfig& s) { s.groups = groups; });
+        auto first = make_pair(client, server);
+        ASSERT_TRUE(first.handshake()) << why(first);
+        EXPECT_FALSE(first.client.negotiated().resumed);
+        auto second = make_pair(client, server);
+        ASSERT_TRUE(second.handshake()) << why(second);
+        for (auto* c : {&second.client, &second.server}) {
+            EXPECT_TRUE(c->negotiated().resumed);
+            EXPECT_EQ(c->negotiated().version, ProtocolVersion::tls13);
+        }
+        EXPECT_EQ(second.client.negotiated().peer_certificates,
+                  first.client.negotiated().peer_certificates);
+        const std::vector<uint8_t> data{1, 2, 3, 4};
+        EXPECT_EQ(second.round_trip(second.client, second.server, data), data);
+        // The resumed connection got a new ticket: a third resumes too.
+        auto third = make_pair(client, server);
+        ASSERT_TRUE(third.handshake()) << why(third);
+        EXPECT_TRUE(third.server.negotiated().resumed);
+    }
+}
+
+TEST(Engine13, TicketsAreSingleUse) {
+    auto client_cfg = client13();
+    auto server_cfg = server13();
+    auto first = make_pair(client_cfg, server_cfg);
+    ASSERT_TRUE(first.handshake()) << why(first);
+    auto client = Connection::client(client_cfg, "localhost");
+    const auto hello = first_flight(client);
+    auto once = Connection::server(server_cfg);
+    ASSERT_TRUE(once.feed(hello));
+    auto again = Connection::server(server_cfg);  // the same ClientHello replayed
+    ASSERT_TRUE(again.feed(hello));
+    // The first server resumed (its flight has no Certificate: it is short); the replay did not.
+    (void)client.feed(once.take_output());
+    transfer(client, once);
+    EXPECT_TRUE(once.is_handshake_complete()) << (once.error() ? once.error()->message() : "");
+    EXPECT_TRUE(once.negotiated().resumed);
+    EXPECT_FALSE(again.negotiated().resumed);
+}
+
+TEST(Engine13, BadBinderIsDecryptError) {
+    auto client_cfg = client13();
+    auto server_cfg = server13();
+    auto first = make_pair(client_cfg, server_cfg);
+    ASSERT_TRUE(first.handshake()) << why(first);
+    auto client = Connection::client(client_cfg, "localhost");
+    auto hello = first_flight(client);
+    hello.back() ^= 1;  // the binder is the last byte of the ClientHello
+    auto server = Connection::server(server_cfg);
+    EXPECT_FALSE(server.feed(hello));
+    ASSERT_TRUE(server.error());
+    EXPECT_EQ(server.error()->alert, AlertDescription::decrypt_error);
+}
+
+TEST(Engine13, NoTicketWithoutASessionCache) {
+    auto client_cfg = client13();
+    auto server_cfg =
+        server13(ServerKey::rsa2048, [](ServerConfig& s) { s.session_cache = nullptr; });
+    auto first = make_pair(client_cfg, server_cfg);
+    ASSERT_TRUE(first.handshake()) << why(first);
+    auto second = make_pair(client_cfg, server_cfg);
+    ASSERT_TRUE(second.handshake()) << why(second);
+    EXPECT_FALSE(second.client.negotiated().resumed);
+}
+
 }  // namespace

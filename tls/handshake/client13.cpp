@@ -66,6 +66,32 @@ Result<State> accept_server_certificate(Context& c, Handshake13 hs,
         ExpectCertificateVerify{{}, std::move(hs), std::move(server).value(), std::move(request)}};
 }
 
+// RFC 8446 4.2.11: a TLS 1.3 ticket from the cache for this server, offered as the one PSK (its
+// binder is patched in once the ClientHello is encoded). A ticket is used once (RFC 8446 C.4):
+// it leaves the cache now, and the server's new tickets replace it.
+void offer_psk(Context& c, ClientHello& hello, Offer13& offer) {
+    const ClientConfig& config = c.config;
+    if (!config.session_cache) return;
+    const TimePoint now = c.now();
+    auto session = config.session_cache->find(c.session_key, now);
+    if (!session || session->version != ProtocolVersion::tls13 || session->ticket.empty()) return;
+    const SuiteInfo* suite = find_suite(session->suite);
+    if (!suite || !suite->tls13() || session->server_name != c.negotiated().server_name) return;
+    // Only with a suite of ours that has the PSK's hash.
+    bool usable = false;
+    for (auto ours : config.tls13_cipher_suites)
+        usable = usable || find_suite(ours)->prf_hash == suite->prf_hash;
+    if (!usable) return;
+    config.session_cache->remove(c.session_key, *session);
+    const auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - session->created);
+    OfferedPsks psks;
+    psks.identities.push_back(
+        PskIdentity{session->ticket, static_cast<uint32_t>(age.count()) + session->ticket_age_add});
+    psks.binders.push_back(Bytes(crypto::digest_size(suite->prf_hash), 0));
+    hello.extensions.pre_shared_key = std::move(psks);
+    offer.psk = std::move(session);
+}
+
 }  // namespace
 
 void offer_tls13(Context& c, ClientHello& hello, Offer13& offer) {
@@ -88,10 +114,23 @@ void offer_tls13(Context& c, ClientHello& hello, Offer13& offer) {
     // RFC 8446 D.4: middlebox compatibility mode, a non-empty legacy_session_id.
     if (hello.session_id.empty()) hello.session_id = c.random().bytes(32);
     offer.server_name = ext.server_name.has_value();
+    offer_psk(c, hello, offer);
 }
 
-Status patch_psk_binders(const Offer13&, ByteView, MutableByteView) {
-    return {};
+Status patch_psk_binders(const Offer13& offer, ByteView transcript_prefix,
+                         MutableByteView encoded) {
+    if (!offer.psk || !offer.hello.extensions.pre_shared_key) return {};
+    const OfferedPsks& offered = *offer.hello.extensions.pre_shared_key;
+    const crypto::HashAlgorithm hash = find_suite(offer.psk->suite)->prf_hash;
+    // RFC 8446 4.2.11.2: over the transcript so far and this ClientHello up to its binders.
+    Transcript partial;
+    partial.add(transcript_prefix);
+    partial.add(ByteView(encoded).first(encoded.size() - offered.binders_size()));
+    const KeySchedule13 early(hash, offer.psk->master_secret.view());
+    OfferedPsks patched = offered;
+    patched.binders = {
+        finished_verify_data(hash, early.binder_key(true).view(), partial.hash(hash))};
+    return patched.patch_binders(encoded);
 }
 
 // ---- HelloRetryRequest ----
@@ -129,6 +168,11 @@ Result<State> accept_hello_retry_request(Context& c, const Random& client_random
     // RFC 8446 4.2.2: the cookie goes back in the second ClientHello.
     second.extensions.cookie = ext.cookie;
     second.extensions.early_data = false;
+    // RFC 8446 4.1.4: a PSK whose hash the chosen suite does not have is left out.
+    if (offer.psk && find_suite(offer.psk->suite)->prf_hash != suite->prf_hash) {
+        second.extensions.pre_shared_key.reset();
+        offer.psk.reset();
+    }
 
     c.negotiated().version = ProtocolVersion::tls13;
     c.records().require_tls12_records();
@@ -137,7 +181,10 @@ Result<State> accept_hello_retry_request(Context& c, const Random& client_random
     // RFC 8446 D.4: our dummy ChangeCipherSpec goes before our second flight, here.
     TLS_TRY(c.compat_change_cipher_spec());
     offer.hello = std::move(second);
-    TLS_TRY(c.emit(transcript, offer.hello));
+    const Bytes prefix(transcript.all().begin(), transcript.all().end());
+    TLS_TRY(c.emit_patched(transcript, offer.hello, [&](MutableByteView encoded) {
+        return patch_psk_binders(offer, prefix, encoded);
+    }));
     TLS_TRY(c.flush());
     return State{ExpectServerHelloAfterRetry{
         {}, client_random, std::move(transcript), std::move(offer), suite}};
@@ -174,7 +221,17 @@ Result<State> accept_server_hello(Context& c, const Random& client_random, Trans
                               to_string(retry_suite->suite) + " in its HelloRetryRequest");
     TLS_TRY(check_hello_fields(hello, offer));
     const Extensions& ext = hello.extensions;
-    if (ext.selected_psk) return unsolicited("pre_shared_key");
+    // RFC 8446 4.2.11: the one identity we offered, with a suite of its hash.
+    const bool resumed = ext.selected_psk.has_value();
+    if (resumed && !offer.psk) return unsolicited("pre_shared_key");
+    if (resumed && *ext.selected_psk != 0)
+        return make_error(AlertDescription::illegal_parameter,
+                          "server selected PSK identity " + std::to_string(*ext.selected_psk) +
+                              "; the client offered one");
+    if (resumed && find_suite(offer.psk->suite)->prf_hash != suite->prf_hash)
+        return make_error(
+            AlertDescription::illegal_parameter,
+            "server resumed with " + to_string(suite->suite) + ", whose hash is not the PSK's");
     // RFC 8446 9.2: without a PSK the server must answer our key share (we offer no psk_ke).
     if (!ext.key_share)
         return make_error(AlertDescription::missing_extension,
@@ -195,11 +252,18 @@ Result<State> accept_server_hello(Context& c, const Random& client_random, Trans
     negotiated.extended_master_secret = false;
     c.records().require_tls12_records();
     transcript.add(m.encoded);
-    Handshake13 hs{suite, client_random, std::move(transcript), KeySchedule13(suite->prf_hash), {},
-                   {}};
+    negotiated.resumed = resumed;
+    if (resumed) negotiated.peer_certificates = offer.psk->peer_certificates;
+    Handshake13 hs{
+        suite,
+        client_random,
+        std::move(transcript),
+        KeySchedule13(suite->prf_hash, resumed ? offer.psk->master_secret.view() : ByteView()),
+        {},
+        {}};
     derive_handshake_secrets(c, hs, shared->view());
     c.read_with(protection13(*suite, hs.server_handshake_secret.view(), false));
-    return State{ExpectEncryptedExtensions{{}, std::move(hs), std::move(offer), false}};
+    return State{ExpectEncryptedExtensions{{}, std::move(hs), std::move(offer), resumed}};
 }
 
 // ---- EncryptedExtensions ----
@@ -297,8 +361,26 @@ Result<State> ExpectFinished::handle(Context& c, const Incoming<Finished13>& m) 
 
 // ---- Established ----
 
-Result<State> Established::handle(Context&, const Incoming<NewSessionTicket13>&) && {
+Result<State> Established::handle(Context& c, const Incoming<NewSessionTicket13>& m) && {
+    const NewSessionTicket13& ticket = m.msg;
+    TLS_TRY(check_tls13_extensions(ticket.extensions, ExtensionContext::new_session_ticket));
     ++tickets_received;
+    const ClientConfig& config = c.config;
+    // RFC 8446 4.6.1: a lifetime of zero means the ticket is not to be used; at most 7 days.
+    if (!config.session_cache || ticket.lifetime == 0) return State{std::move(*this)};
+    const NegotiatedParameters& negotiated = c.negotiated();
+    auto session = std::make_shared<Session>();
+    session->version = ProtocolVersion::tls13;
+    session->ticket = ticket.ticket;
+    session->suite = suite->suite;
+    session->master_secret =
+        resumption_psk(suite->prf_hash, resumption_master_secret.view(), ticket.nonce);
+    session->ticket_age_add = ticket.age_add;
+    session->server_name = negotiated.server_name;
+    session->peer_certificates = negotiated.peer_certificates;
+    session->created = c.now();
+    session->lifetime = std::chrono::seconds(std::min<uint32_t>(ticket.lifetime, 604800));
+    config.session_cache->store(c.session_key, std::move(session));
     return State{std::move(*this)};
 }
 

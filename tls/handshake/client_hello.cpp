@@ -83,7 +83,10 @@ Result<State> start(Context& c) {
         first.offer13->hello = hello;
     }
 
-    if (auto sent = c.emit(first.transcript, hello); !sent) {
+    auto sent = c.emit_patched(first.transcript, hello, [&](MutableByteView encoded) {
+        return first.offer13 ? client13::patch_psk_binders(*first.offer13, {}, encoded) : Status{};
+    });
+    if (!sent) {
         // E.g. a ticket too long to fit beside our other extensions: forget the session, so the
         // next connection does not fail the same way.
         if (first.offer12.session) config.session_cache->remove(c.session_key);

@@ -15,6 +15,8 @@ struct Selection {
     const CertifiedKey* certificate = nullptr;
     SignatureScheme scheme = SignatureScheme::rsa_pss_rsae_sha256;
     std::string alpn;
+    std::shared_ptr<const Session> psk;  // a ticket the client offered, binder checked
+    uint16_t psk_index = 0;
 };
 
 // With several certificates, those issued for the SNI host name come first (RFC 6066 3).
@@ -101,6 +103,57 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
     return chosen;
 }
 
+// Whether a full handshake would accept the session's client identity now (as for TLS 1.2: a
+// chain resumes only while one is asked for and client_verifier still accepts it).
+bool client_identity_accepted(const ServerConfig& config, const Session& session, TimePoint now) {
+    if (session.peer_certificates.empty()) return config.client_auth != ClientAuth::require;
+    if (config.client_auth == ClientAuth::none || !config.client_verifier) return false;
+    return config.client_verifier->verify({session.peer_certificates, {}, PeerRole::client, now})
+        .ok();
+}
+
+// RFC 8446 4.2.11: the first offered identity that is a live ticket of ours, usable with the
+// chosen suite; its binder must verify (decrypt_error otherwise). A ticket is used once: it
+// leaves the cache here. encoded is the ClientHello, transcript_prefix what came before it.
+Status find_psk(Context& c, const ClientHello& hello, ByteView encoded, ByteView transcript_prefix,
+                Selection& chosen) {
+    const ServerConfig& config = c.config;
+    const Extensions& ext = hello.extensions;
+    if (!ext.pre_shared_key) return {};
+    // RFC 8446 4.2.9: a PSK offer needs psk_key_exchange_modes.
+    if (!ext.psk_key_exchange_modes)
+        return make_error(AlertDescription::missing_extension,
+                          "client offers a PSK without psk_key_exchange_modes");
+    // Only psk_dhe_ke: the key exchange keeps forward secrecy.
+    if (!config.session_cache || !contains(*ext.psk_key_exchange_modes, kPskDheKe)) return {};
+    const OfferedPsks& offered = *ext.pre_shared_key;
+    const crypto::HashAlgorithm hash = chosen.suite->prf_hash;
+    for (size_t i = 0; i < offered.identities.size(); ++i) {
+        auto session = config.session_cache->find(offered.identities[i].identity, c.now());
+        if (!session || session->version != ProtocolVersion::tls13) continue;
+        const SuiteInfo* suite = find_suite(session->suite);
+        if (!suite || !suite->tls13() || suite->prf_hash != hash) continue;
+        if (session->server_name != ext.server_name.value_or("")) continue;
+        if (!client_identity_accepted(config, *session, c.now())) continue;
+        // RFC 8446 4.2.11.2: the binder over the transcript and this ClientHello up to the
+        // binders.
+        Transcript partial;
+        partial.add(transcript_prefix);
+        partial.add(encoded.first(encoded.size() - offered.binders_size()));
+        const KeySchedule13 early(hash, session->master_secret.view());
+        const Bytes expected =
+            finished_verify_data(hash, early.binder_key(true).view(), partial.hash(hash));
+        if (!crypto::constant_time_equal(expected, offered.binders[i]))
+            return make_error(AlertDescription::decrypt_error,
+                              "PSK binder " + std::to_string(i) + " does not verify");
+        config.session_cache->remove(offered.identities[i].identity);
+        chosen.psk = std::move(session);
+        chosen.psk_index = static_cast<uint16_t>(i);
+        return {};
+    }
+    return {};
+}
+
 // RFC 8446 D.4: a client in middlebox compatibility mode (a non-empty legacy_session_id) gets
 // our dummy ChangeCipherSpec right after our first handshake message.
 bool wants_compat_ccs(const ClientHello& hello) {
@@ -150,6 +203,8 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
     reply.extensions.supported_versions = std::vector<ProtocolVersion>{ProtocolVersion::tls13};
     reply.extensions.key_share =
         KeyShareEntry{chosen.group, Bytes(ours.public_value().begin(), ours.public_value().end())};
+    const bool resumed = chosen.psk != nullptr;
+    if (resumed) reply.extensions.selected_psk = chosen.psk_index;
     TLS_TRY(c.emit(transcript, reply));
 
     NegotiatedParameters& negotiated = c.negotiated();
@@ -160,9 +215,21 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
     negotiated.server_name = hello.extensions.server_name.value_or("");
     negotiated.alpn = chosen.alpn;
     negotiated.extended_master_secret = false;
+    negotiated.resumed = resumed;
+    if (resumed) {
+        negotiated.peer_certificates = chosen.psk->peer_certificates;
+        negotiated.signature_scheme.reset();
+    }
+    const bool issue_ticket = config.session_cache && hello.extensions.psk_key_exchange_modes &&
+                              contains(*hello.extensions.psk_key_exchange_modes, kPskDheKe);
 
-    Handshake13 hs{&suite, hello.random, std::move(transcript), KeySchedule13(suite.prf_hash), {},
-                   {}};
+    Handshake13 hs{
+        &suite,
+        hello.random,
+        std::move(transcript),
+        KeySchedule13(suite.prf_hash, resumed ? chosen.psk->master_secret.view() : ByteView()),
+        {},
+        {}};
     derive_handshake_secrets(c, hs, shared->view());
     auto write = protection13(suite, hs.server_handshake_secret.view(), true);
     if (!sent_compat_ccs && wants_compat_ccs(hello)) {
@@ -174,10 +241,11 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
     c.read_with(protection13(suite, hs.client_handshake_secret.view(), false));
 
     EncryptedExtensions encrypted;
-    encrypted.extensions.server_name_ack = hello.extensions.server_name.has_value();
+    encrypted.extensions.server_name_ack = hello.extensions.server_name.has_value() && !resumed;
     if (!chosen.alpn.empty()) encrypted.extensions.alpn = std::vector<std::string>{chosen.alpn};
     TLS_TRY(c.emit(hs.transcript, encrypted));
-    const bool ask_for_certificate = config.client_auth != ClientAuth::none;
+    // RFC 8446 4.3.2: no CertificateRequest when authenticating with a PSK.
+    const bool ask_for_certificate = config.client_auth != ClientAuth::none && !resumed;
     if (ask_for_certificate) {
         CertificateRequest13 request;
         std::vector<SignatureScheme> schemes;
@@ -189,14 +257,46 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
         request.extensions.signature_algorithms = std::move(schemes);
         TLS_TRY(c.emit(hs.transcript, request));
     }
-    TLS_TRY(c.emit(hs.transcript, certificate_message13(chosen.certificate->chain())));
-    TLS_TRY(send_certificate_verify13(c, hs, *chosen.certificate->key(), chosen.scheme, true));
+    if (!resumed) {
+        TLS_TRY(c.emit(hs.transcript, certificate_message13(chosen.certificate->chain())));
+        TLS_TRY(send_certificate_verify13(c, hs, *chosen.certificate->key(), chosen.scheme, true));
+    }
     TLS_TRY(send_finished13(c, hs, false));
     TLS_TRY(c.flush());
     ApplicationSecrets13 app = derive_application_secrets(c, hs);
     c.records().set_write_protection(protection13(suite, app.server.view(), true));
-    if (ask_for_certificate) return State{ExpectCertificate{{}, std::move(hs), std::move(app)}};
-    return State{ExpectFinished{{}, std::move(hs), std::move(app)}};
+    if (ask_for_certificate)
+        return State{ExpectCertificate{{}, std::move(hs), std::move(app), issue_ticket}};
+    return State{ExpectFinished{{}, std::move(hs), std::move(app), issue_ticket}};
+}
+
+// RFC 8446 4.6.1: a ticket for this connection, kept in our session cache under a random
+// identity (so it is single-use: resumption removes it).
+Status send_ticket(Context& c, const SuiteInfo& suite, const crypto::SecretBytes& resumption) {
+    const ServerConfig& config = c.config;
+    const NegotiatedParameters& negotiated = c.negotiated();
+    NewSessionTicket13 ticket;
+    ticket.lifetime = static_cast<uint32_t>(
+        std::min<int64_t>(config.session_lifetime.count(), 604800));  // at most 7 days
+    const Bytes age_add = c.random().bytes(4);
+    ticket.age_add = uint32_t{age_add[0]} << 24 | uint32_t{age_add[1]} << 16 |
+                     uint32_t{age_add[2]} << 8 | age_add[3];
+    ticket.nonce = Bytes{0};
+    ticket.ticket = c.random().bytes(32);
+    auto session = std::make_shared<Session>();
+    session->version = ProtocolVersion::tls13;
+    session->id = ticket.ticket;
+    session->suite = suite.suite;
+    session->master_secret = resumption_psk(suite.prf_hash, resumption.view(), ticket.nonce);
+    session->ticket_age_add = ticket.age_add;
+    session->server_name = negotiated.server_name;
+    session->peer_certificates = negotiated.peer_certificates;
+    session->created = c.now();
+    session->lifetime = std::chrono::seconds(ticket.lifetime);
+    Transcript unused;  // post-handshake messages are not part of the transcript
+    TLS_TRY(c.emit(unused, ticket));
+    config.session_cache->store(std::move(session));
+    return {};
 }
 
 Status check_client_hello(const ClientHello& hello) {
@@ -225,6 +325,7 @@ Result<State> accept_client_hello(Context& c, const Incoming<ClientHello>& m) {
     transcript.add(m.encoded);
     if (!selection->share)
         return send_hello_retry_request(c, hello, *selection, std::move(transcript));
+    TLS_TRY(find_psk(c, hello, m.encoded, {}, *selection));
     return send_first_flight(c, hello, *selection, std::move(transcript), false);
 }
 
@@ -252,6 +353,7 @@ Result<State> ExpectClientHelloAfterRetry::handle(Context& c, const Incoming<Cli
     if (selection->suite != retry.suite || selection->group != retry.group || !selection->share)
         return make_error(AlertDescription::illegal_parameter,
                           "second ClientHello does not allow what our HelloRetryRequest chose");
+    TLS_TRY(find_psk(c, hello, m.encoded, retry.transcript.all(), *selection));
     retry.transcript.add(m.encoded);
     return send_first_flight(c, hello, *selection, std::move(retry.transcript),
                              retry.sent_compat_ccs);
@@ -270,19 +372,19 @@ Result<State> ExpectCertificate::handle(Context& c, const Incoming<Certificate13
         if (c.config.client_auth == ClientAuth::require)
             return make_error(AlertDescription::certificate_required,
                               "client sent no certificate, which this server requires");
-        return State{ExpectFinished{{}, std::move(hs), std::move(app)}};
+        return State{ExpectFinished{{}, std::move(hs), std::move(app), issue_ticket}};
     }
     auto client = verify_peer(*c.config.client_verifier, chain_of(m.msg), std::string_view(),
                               PeerRole::client, c.now(), c.common().limits);
     if (!client) return std::move(client).error();
-    return State{
-        ExpectCertificateVerify{{}, std::move(hs), std::move(app), std::move(client).value()}};
+    return State{ExpectCertificateVerify{
+        {}, std::move(hs), std::move(app), issue_ticket, std::move(client).value()}};
 }
 
 Result<State> ExpectCertificateVerify::handle(Context& c, const Incoming<CertificateVerify>& m) && {
     TLS_TRY(check_certificate_verify13(c, hs, client.key(), m, false));
     c.negotiated().peer_certificates = client.chain();
-    return State{ExpectFinished{{}, std::move(hs), std::move(app)}};
+    return State{ExpectFinished{{}, std::move(hs), std::move(app), issue_ticket}};
 }
 
 // ---- Finished ----
@@ -292,6 +394,7 @@ Result<State> ExpectFinished::handle(Context& c, const Incoming<Finished13>& m) 
     const SuiteInfo& suite = *hs.suite;
     c.read_with(protection13(suite, app.client.view(), false));
     auto resumption = hs.schedule.resumption_master_secret(hs.transcript_hash());
+    if (issue_ticket) TLS_TRY(send_ticket(c, suite, resumption));
     return State{Established{Traffic13{&suite, std::move(app.server), std::move(app.client), 0},
                              std::move(resumption)}};
 }

@@ -52,6 +52,7 @@ struct ExpectCertificate : InHandshake13<ExpectCertificate> {
     static constexpr const char* kName = "ExpectCertificate";
     Handshake13 hs;
     ApplicationSecrets13 app;
+    bool issue_ticket = false;  // the client can use a ticket (it offered psk_dhe_ke)
     using InHandshake13::handle;
     Result<State> handle(Context& c, const Incoming<Certificate13>& m) &&;
 };
@@ -60,6 +61,7 @@ struct ExpectCertificateVerify : InHandshake13<ExpectCertificateVerify> {
     static constexpr const char* kName = "ExpectCertificateVerify";
     Handshake13 hs;
     ApplicationSecrets13 app;
+    bool issue_ticket = false;  // the client can use a ticket (it offered psk_dhe_ke)
     VerifiedPeer client;
     using InHandshake13::handle;
     Result<State> handle(Context& c, const Incoming<CertificateVerify>& m) &&;
@@ -69,6 +71,7 @@ struct ExpectFinished : InHandshake13<ExpectFinished> {
     static constexpr const char* kName = "ExpectFinished";
     Handshake13 hs;
     ApplicationSecrets13 app;
+    bool issue_ticket = false;  // the client can use a ticket (it offered psk_dhe_ke)
     using InHandshake13::handle;
     Result<State> handle(Context& c, const Incoming<Finished13>& m) &&;
 };
