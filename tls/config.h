@@ -42,6 +42,9 @@ struct Limits {
     size_t max_warning_alerts = 8;
     /// TLS 1.3 KeyUpdate messages from the peer over the connection's life (RFC 8446 4.6.3).
     size_t max_key_updates = 128;
+    /// TLS 1.3: records sealed under one key before we update it with a KeyUpdate (RFC 8446 5.5);
+    /// 0 means the AEAD's limit (2^24.5 records for AES-GCM).
+    uint64_t records_per_key = 0;
 };
 
 /// Whether the extended master secret (RFC 7627) is optional or required.

@@ -60,7 +60,7 @@ Status Connection::send(ByteView data) {
         return {};
     }
     if (data.empty()) return {};
-    if (auto status = c.records.write(ContentType::application_data, data); !status)
+    if (auto status = c.write_application_data(data); !status)
         return c.fail(std::move(status).error());
     return {};
 }
@@ -70,19 +70,7 @@ Status Connection::update_keys(bool request_peer_update) {
     if (const Error* e = c.error()) return *e;
     if (c.sent_close)
         return local_error(AlertDescription::internal_error, "update_keys() after close()");
-    if (!c.established() || c.negotiated.version != ProtocolVersion::tls13)
-        return local_error(AlertDescription::internal_error,
-                           "update_keys() needs an established TLS 1.3 connection");
-    Status status = [&] {
-        if (auto* s = std::get_if<client::State>(&c.state)) {
-            client::Context context(c.context(), *c.client_config, c.session_key);
-            return client::update_keys(context, *s, request_peer_update);
-        }
-        server::Context context(c.context(), *c.server_config);
-        return server::update_keys(context, std::get<server::State>(c.state), request_peer_update);
-    }();
-    if (!status) return c.fail(std::move(status).error());
-    return {};
+    return c.update_keys(request_peer_update);
 }
 
 size_t Connection::receive(MutableByteView out) {

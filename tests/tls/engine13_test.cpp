@@ -463,4 +463,60 @@ TEST(Engine13, NoTicketWithoutASessionCache) {
     EXPECT_FALSE(second.client.negotiated().resumed);
 }
 
+TEST(Engine13, KeysAreUpdatedBeforeTheRecordLimit) {
+    // The client's keys seal at most 4 records: 20 records of data need 4 updates.
+    auto client = client13([](ClientConfig& c) { c.limits.records_per_key = 4; });
+    auto pair = make_pair(client, server13());
+    ASSERT_TRUE(pair.handshake()) << why(pair);
+    const auto data = pattern(20 * 16384, 5);
+    EXPECT_EQ(pair.round_trip(pair.client, pair.server, data), data) << why(pair);
+    for (int i = 0; i < 10; ++i) {
+        const std::vector<uint8_t> small{static_cast<uint8_t>(i)};
+        EXPECT_EQ(pair.round_trip(pair.client, pair.server, small), small) << why(pair);
+    }
+    // The same updates are refused by a server that takes only 2: they were sent.
+    auto capped = make_pair(client, server13(ServerKey::rsa2048, [](ServerConfig& s) {
+                                s.limits.max_key_updates = 2;
+                            }));
+    ASSERT_TRUE(capped.handshake()) << why(capped);
+    (void)capped.round_trip(capped.client, capped.server, data);
+    ASSERT_TRUE(capped.server.error());
+    EXPECT_NE(capped.server.error()->message().find("KeyUpdate"), std::string::npos);
+}
+
+// RFC 8446 5.1: the bytes after ServerHello were read before the handshake keys existed.
+TEST(Engine13, HandshakeMessageMayNotFollowAKeyChangeInTheSameRecord) {
+    auto client = Connection::client(client13(), "localhost");
+    auto server = Connection::server(server13());
+    transfer(client, server);
+    auto records = split_records(server.take_output());
+    ASSERT_FALSE(records.empty());
+    ASSERT_EQ(records[0].type, 22);  // ServerHello, in the clear
+    const std::vector<uint8_t> encrypted_extensions{8, 0, 0, 2, 0, 0};
+    records[0].payload.insert(records[0].payload.end(), encrypted_extensions.begin(),
+                              encrypted_extensions.end());
+    (void)client.feed(records[0].encode());
+    ASSERT_TRUE(client.error());
+    EXPECT_EQ(client.error()->alert, AlertDescription::unexpected_message);
+    EXPECT_NE(client.error()->message().find("changed the keys"), std::string::npos)
+        << client.error()->message();
+}
+
+TEST(Engine13, OnlyOneChangeCipherSpecDuringTheHandshake) {
+    auto client = Connection::client(client13(), "localhost");
+    auto server = Connection::server(server13());
+    transfer(client, server);
+    auto records = split_records(server.take_output());
+    ASSERT_GE(records.size(), 2u);
+    ASSERT_EQ(records[1].type, 20);  // the server's compatibility ChangeCipherSpec
+    std::vector<uint8_t> stream = records[0].encode();
+    for (int i = 0; i < 2; ++i) {
+        const auto ccs = records[1].encode();
+        stream.insert(stream.end(), ccs.begin(), ccs.end());
+    }
+    (void)client.feed(stream);
+    ASSERT_TRUE(client.error());
+    EXPECT_EQ(client.error()->alert, AlertDescription::unexpected_message);
+}
+
 }  // namespace
