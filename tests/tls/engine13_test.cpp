@@ -519,4 +519,126 @@ TEST(Engine13, OnlyOneChangeCipherSpecDuringTheHandshake) {
     EXPECT_EQ(client.error()->alert, AlertDescription::unexpected_message);
 }
 
+// ---- what each side refuses in the other's hello ----
+
+std::vector<uint8_t> encode_message(const auto& message) {
+    std::vector<uint8_t> encoded;
+    Writer w(encoded);
+    write_message(w, message);
+    return handshake_record(encoded);
+}
+
+// The client's answer to the server's ServerHello changed by mutate.
+Error client_refusal(const std::function<void(ServerHello&)>& mutate,
+                     std::shared_ptr<const ServerConfig> server_cfg = server13()) {
+    auto client = Connection::client(client13(), "localhost");
+    auto server = Connection::server(std::move(server_cfg));
+    transfer(client, server);
+    const auto messages = split_handshake_messages(split_records(server.take_output()));
+    auto hello = ServerHello::parse(ByteView(messages.at(0)).subspan(4));
+    EXPECT_TRUE(hello);
+    mutate(*hello);
+    (void)client.feed(encode_message(*hello));
+    EXPECT_TRUE(client.error());
+    return client.error() ? *client.error() : Error{};
+}
+
+TEST(Engine13, ClientRefusesBadServerHellos) {
+    EXPECT_EQ(client_refusal([](ServerHello& h) {
+                  h.extensions.supported_versions = {ProtocolVersion::tls12};
+              }).alert,
+              AlertDescription::illegal_parameter);
+    EXPECT_EQ(client_refusal([](ServerHello& h) {
+                  h.cipher_suite = CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+              }).alert,
+              AlertDescription::illegal_parameter);
+    EXPECT_EQ(client_refusal([](ServerHello& h) {
+                  h.extensions.key_share->group = NamedGroup::secp256r1;
+              }).alert,
+              AlertDescription::illegal_parameter);
+    EXPECT_EQ(client_refusal([](ServerHello& h) { h.session_id.back() ^= 1; }).alert,
+              AlertDescription::illegal_parameter);
+    EXPECT_EQ(client_refusal([](ServerHello& h) { h.extensions.key_share.reset(); }).alert,
+              AlertDescription::missing_extension);
+    EXPECT_EQ(client_refusal([](ServerHello& h) { h.extensions.selected_psk = 0; }).alert,
+              AlertDescription::unsupported_extension);
+    // A HelloRetryRequest that asks for the group the client already sent a share for.
+    EXPECT_EQ(
+        client_refusal([](ServerHello& h) { h.extensions.key_share_group = NamedGroup::x25519; },
+                       server13(ServerKey::rsa2048,
+                                [](ServerConfig& s) { s.groups = {NamedGroup::secp256r1}; }))
+            .alert,
+        AlertDescription::illegal_parameter);
+}
+
+TEST(Engine13, ClientRefusesASecondHelloRetryRequest) {
+    auto client = Connection::client(client13(), "localhost");
+    auto server = Connection::server(
+        server13(ServerKey::rsa2048, [](ServerConfig& s) { s.groups = {NamedGroup::secp256r1}; }));
+    transfer(client, server);
+    const auto retry = split_handshake_messages(split_records(server.take_output())).at(0);
+    ASSERT_TRUE(client.feed(handshake_record(retry)));
+    (void)client.feed(handshake_record(retry));
+    ASSERT_TRUE(client.error());
+    EXPECT_EQ(client.error()->alert, AlertDescription::unexpected_message);
+}
+
+// The server's answer to the client's ClientHello changed by mutate.
+Error server_refusal(const std::function<void(ClientHello&)>& mutate) {
+    auto client = Connection::client(client13(), "localhost");
+    const auto messages = split_handshake_messages(split_records(client.take_output()));
+    auto hello = ClientHello::parse(ByteView(messages.at(0)).subspan(4));
+    EXPECT_TRUE(hello);
+    mutate(*hello);
+    auto server = Connection::server(server13());
+    (void)server.feed(encode_message(*hello));
+    EXPECT_TRUE(server.error());
+    return server.error() ? *server.error() : Error{};
+}
+
+TEST(Engine13, ServerRefusesBadClientHellos) {
+    EXPECT_EQ(
+        server_refusal([](ClientHello& h) { h.extensions.signature_algorithms.reset(); }).alert,
+        AlertDescription::missing_extension);
+    EXPECT_EQ(server_refusal([](ClientHello& h) { h.extensions.key_shares.reset(); }).alert,
+              AlertDescription::missing_extension);
+    EXPECT_EQ(server_refusal([](ClientHello& h) {
+                  h.extensions.supported_groups = {NamedGroup::secp256r1};
+              }).alert,
+              AlertDescription::illegal_parameter);  // a share for a group it does not list
+    EXPECT_EQ(server_refusal([](ClientHello& h) {
+                  h.compression_methods = {0, 1};
+              }).alert,
+              AlertDescription::illegal_parameter);
+    EXPECT_EQ(server_refusal([](ClientHello& h) {
+                  h.cipher_suites = {CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
+                  h.extensions.supported_versions = {ProtocolVersion::tls13};
+              }).alert,
+              AlertDescription::handshake_failure);
+    EXPECT_EQ(
+        server_refusal([](ClientHello& h) {
+            h.extensions.psk_key_exchange_modes.reset();
+            h.extensions.pre_shared_key = OfferedPsks{{PskIdentity{{1, 2, 3}, 0}}, {Bytes(32, 0)}};
+        }).alert,
+        AlertDescription::missing_extension);
+}
+
+TEST(Engine13, ServerRefusesASecondClientHelloWithoutItsCookie) {
+    auto client = Connection::client(client13(), "localhost");
+    auto server = Connection::server(
+        server13(ServerKey::rsa2048, [](ServerConfig& s) { s.groups = {NamedGroup::secp256r1}; }));
+    transfer(client, server);
+    (void)client.feed(server.take_output());
+    auto records = split_records(client.take_output());
+    ASSERT_GE(records.size(), 2u);
+    auto second = split_handshake_messages({records.begin() + 1, records.end()}).at(0);
+    auto hello = ClientHello::parse(ByteView(second).subspan(4));
+    ASSERT_TRUE(hello);
+    hello->extensions.cookie->back() ^= 1;
+    (void)server.feed(encode_message(*hello));
+    ASSERT_TRUE(server.error());
+    EXPECT_EQ(server.error()->alert, AlertDescription::illegal_parameter);
+    EXPECT_NE(server.error()->message().find("cookie"), std::string::npos);
+}
+
 }  // namespace
