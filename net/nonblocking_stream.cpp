@@ -133,7 +133,12 @@ StreamEvents NonblockingStream::on_readable(TimePoint now) {
             (void)flush(now);  // the fatal alert, as far as the socket takes it
             return end(CloseReason::tls_error);
         }
-        if (conn_.peer_closed()) break;
+        if (conn_.peer_closed()) {
+            // TLS 1.3's close_notify closes the peer's side only (RFC 8446 6.1); this stream ends
+            // with it, as under TLS 1.2 (where the engine answers at once), so it answers too.
+            if (!conn_.local_closed()) conn_.close();
+            break;
+        }
         if (static_cast<size_t>(n) < buffer.size()) break;  // the socket is most likely empty
     }
     if (!was_complete && conn_.is_handshake_complete())

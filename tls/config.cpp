@@ -56,11 +56,29 @@ Status check_certified_key(const CertifiedKey& certified, const std::string& fie
 }  // namespace
 
 Status CommonConfig::validate() const {
-    if (cipher_suites.empty()) return invalid("cipher_suites is empty");
+    if (cipher_suites.empty() && min_version == ProtocolVersion::tls12)
+        return invalid("cipher_suites is empty");
     for (size_t i = 0; i < cipher_suites.size(); ++i)
         if (!find_suite(cipher_suites[i]))
             return invalid(at("cipher_suites", i) + " (" + to_string(cipher_suites[i]) +
                            ") is not a cipher suite this library implements");
+    const auto version_known = [](ProtocolVersion v) {
+        return v == ProtocolVersion::tls12 || v == ProtocolVersion::tls13;
+    };
+    if (!version_known(min_version) || !version_known(max_version))
+        return invalid("min_version and max_version must each be TLS 1.2 or TLS 1.3 (min_version " +
+                       to_string(min_version) + ", max_version " + to_string(max_version) + ")");
+    if (static_cast<uint16_t>(min_version) > static_cast<uint16_t>(max_version))
+        return invalid("min_version (" + to_string(min_version) + ") is above max_version (" +
+                       to_string(max_version) + ")");
+    for (size_t i = 0; i < tls13_cipher_suites.size(); ++i) {
+        const SuiteInfo* info = find_suite(tls13_cipher_suites[i]);
+        if (!info || !info->tls13())
+            return invalid(at("tls13_cipher_suites", i) + " (" + to_string(tls13_cipher_suites[i]) +
+                           ") is not a TLS 1.3 cipher suite");
+    }
+    if (max_version == ProtocolVersion::tls13 && tls13_cipher_suites.empty())
+        return invalid("tls13_cipher_suites is empty but max_version is TLS 1.3");
     if (groups.empty()) return invalid("groups is empty");
     for (size_t i = 0; i < groups.size(); ++i)
         if (!to_kex_group(groups[i]))

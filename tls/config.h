@@ -40,6 +40,11 @@ struct Limits {
     /// Warning alerts from the peer over the connection's life; the peer's requests to renegotiate
     /// (each refused with a no_renegotiation warning) are capped at the same number, counted apart.
     size_t max_warning_alerts = 8;
+    /// TLS 1.3 KeyUpdate messages from the peer over the connection's life (RFC 8446 4.6.3).
+    size_t max_key_updates = 128;
+    /// TLS 1.3: records sealed under one key before we update it with a KeyUpdate (RFC 8446 5.5);
+    /// 0 means the AEAD's limit (2^24.5 records for AES-GCM).
+    uint64_t records_per_key = 0;
 };
 
 /// Whether the extended master secret (RFC 7627) is optional or required.
@@ -98,6 +103,8 @@ std::vector<NamedGroup> default_groups();
 /// The signature schemes every config starts from: ECDSA, then RSA-PSS, then RSA PKCS#1 v1.5
 /// (SHA-256/384/512; no SHA-1).
 std::vector<SignatureScheme> default_signature_schemes();
+/// The TLS 1.3 suites every config starts from: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305.
+std::vector<CipherSuite> default_tls13_cipher_suites();
 /// Every suite the engine implements, in default preference order (including opt-in ones).
 std::vector<CipherSuite> supported_cipher_suites();
 /// Legacy CBC suites (RFC 5246 HMAC-SHA1/SHA-256 with AES-CBC) are opt-in: a config gets them
@@ -109,6 +116,11 @@ std::vector<CipherSuite> with_legacy_cbc(std::vector<CipherSuite> suites);
 struct CommonConfig {
     /// Suites in preference order.
     std::vector<CipherSuite> cipher_suites = default_cipher_suites();
+    /// The lowest and highest protocol versions negotiated: TLS 1.2 or TLS 1.3 (RFC 8446 4.2.1).
+    ProtocolVersion min_version = ProtocolVersion::tls12;
+    ProtocolVersion max_version = ProtocolVersion::tls12;
+    /// TLS 1.3 suites in preference order (used when TLS 1.3 is negotiated).
+    std::vector<CipherSuite> tls13_cipher_suites = default_tls13_cipher_suites();
     /// ECDHE groups in preference order.
     std::vector<NamedGroup> groups = default_groups();
     /// Signature schemes we accept from the peer and sign with, in preference order.

@@ -50,7 +50,8 @@ Status Connection::send(ByteView data) {
     if (const Error* e = c.error()) return *e;
     // The engine answered the peer's close_notify at once (RFC 5246 7.2.1: TLS 1.2 has no
     // half-open connection), so this is the peer's doing, not a misuse.
-    if (c.received_close)
+    // (TLS 1.3's close_notify is a half-close, RFC 8446 6.1: we may go on sending.)
+    if (c.received_close && c.negotiated.version != ProtocolVersion::tls13)
         return local_error(AlertDescription::close_notify,
                            "cannot send: the peer closed the connection (close_notify received)");
     if (c.sent_close) return local_error(AlertDescription::internal_error, "send() after close()");
@@ -59,9 +60,17 @@ Status Connection::send(ByteView data) {
         return {};
     }
     if (data.empty()) return {};
-    if (auto status = c.records.write(ContentType::application_data, data); !status)
+    if (auto status = c.write_application_data(data); !status)
         return c.fail(std::move(status).error());
     return {};
+}
+
+Status Connection::update_keys(bool request_peer_update) {
+    Impl& c = *impl_;
+    if (const Error* e = c.error()) return *e;
+    if (c.sent_close)
+        return local_error(AlertDescription::internal_error, "update_keys() after close()");
+    return c.update_keys(request_peer_update);
 }
 
 size_t Connection::receive(MutableByteView out) {

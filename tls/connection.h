@@ -19,7 +19,7 @@ namespace tls12 {
 
 /// What was agreed, queryable once the handshake is complete (fields fill in as it progresses).
 struct NegotiatedParameters {
-    ProtocolVersion version = ProtocolVersion::tls12;  ///< Always TLS 1.2 today.
+    ProtocolVersion version = ProtocolVersion::tls12;  ///< TLS 1.2 or TLS 1.3.
     std::optional<CipherSuite> cipher_suite;           ///< The suite the server chose.
     std::optional<NamedGroup> group;                   ///< ECDHE only.
     /// The scheme of the server's key exchange signature (ECDHE only).
@@ -77,9 +77,14 @@ class Connection {
 
     /// Queues application data; it is sealed into records now, or as soon as the handshake is
     /// done. Fails once the connection failed (its error), after close() (internal_error), or
-    /// once the peer sent close_notify (an error with alert close_notify: the engine has answered
-    /// it, and TLS 1.2 keeps neither direction open after that).
+    /// once the peer sent close_notify under TLS 1.2 (an error with alert close_notify: the engine
+    /// has answered it, and TLS 1.2 keeps neither direction open after that; TLS 1.3's
+    /// close_notify closes only the peer's direction).
     Status send(ByteView data);
+    /// TLS 1.3 (RFC 8446 4.6.3): sends a KeyUpdate and seals what follows with the next traffic
+    /// key; with request_peer_update the peer is asked to update its keys too. Fails locally
+    /// (internal_error) unless the connection is an established TLS 1.3 one.
+    Status update_keys(bool request_peer_update = false);
     /// Moves decrypted application data into out; returns how many bytes were copied.
     size_t receive(MutableByteView out);
     /// Bytes of decrypted application data waiting to be received.

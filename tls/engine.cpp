@@ -239,6 +239,10 @@ Status Connection::Impl::process_record(ContentType type, ByteView fragment) {
         case ContentType::change_cipher_spec: {
             auto ccs = ChangeCipherSpec::parse(fragment);
             if (!ccs) return std::move(ccs).error();
+            // RFC 8446 D.4: a TLS 1.3 peer sends one, for middlebox compatibility.
+            if (negotiated.version == ProtocolVersion::tls13 && ++compat_ccs_received > 1)
+                return make_error(AlertDescription::unexpected_message,
+                                  "more than one ChangeCipherSpec in a TLS 1.3 handshake");
             return dispatch(ChangeCipherSpecMessage{});
         }
         case ContentType::application_data:
@@ -271,9 +275,16 @@ Status Connection::Impl::process_handshake_bytes(ByteView fragment) {
         const size_t total = kHandshakeHeaderSize + header->length;
         if (rest.size() < total) break;
         const ByteView encoded = rest.first(total);
+        const uint64_t epoch = records.read_epoch();
         TLS_TRY(
             dispatch(RawHandshake{header->type, encoded.subspan(kHandshakeHeaderSize), encoded}));
         offset += total;
+        // RFC 8446 5.1: "Handshake messages MUST NOT span key changes": the bytes after a message
+        // that changed the keys were read under the old ones.
+        if (records.read_epoch() != epoch && offset < handshake_in.size())
+            return make_error(AlertDescription::unexpected_message,
+                              "handshake data follows the " + to_string(header->type) +
+                                  " that changed the keys, in the same record");
     }
     handshake_in.erase(handshake_in.begin(),
                        handshake_in.begin() + static_cast<std::ptrdiff_t>(offset));
@@ -307,18 +318,26 @@ Status Connection::Impl::process_alert(ByteView fragment) {
             return Error{AlertDescription::close_notify,
                          "peer closed the connection during the handshake",
                          ErrorKind::received_alert};
-        // RFC 5246 7.2.1: answer close_notify with close_notify.
-        send_alert(AlertLevel::warning, AlertDescription::close_notify);
+        // RFC 8446 6.1: in TLS 1.3 close_notify closes the peer's side only; we may go on
+        // sending until close(). RFC 5246 7.2.1: in TLS 1.2 it is answered at once.
+        if (negotiated.version != ProtocolVersion::tls13)
+            send_alert(AlertLevel::warning, AlertDescription::close_notify);
         return {};
     }
-    if (alert->level == AlertLevel::fatal) {
+    // RFC 8446 6: in TLS 1.3 every alert but close_notify and user_canceled is an error alert,
+    // whatever level it was sent with.
+    const bool fatal =
+        alert->level == AlertLevel::fatal || (negotiated.version == ProtocolVersion::tls13 &&
+                                              description != AlertDescription::user_canceled);
+    if (fatal) {
         std::string reason = "peer sent fatal alert " + to_string(description);
         const auto* role = std::get_if<client::State>(&state);
         if (description == AlertDescription::protocol_version && role &&
             std::holds_alternative<client::ExpectServerHello>(*role))
-            reason +=
-                ": the server refuses TLS 1.2 (it may speak only TLS 1.3, which this "
-                "library does not support yet)";
+            reason += config.max_version == ProtocolVersion::tls12
+                          ? ": the server refuses TLS 1.2 (it may speak only TLS 1.3, which "
+                            "this client does not offer: set max_version to TLS 1.3)"
+                          : ": the server refuses every version this client offers";
         return Error{description, std::move(reason), ErrorKind::received_alert};
     }
     // Warnings: counted, so a peer cannot keep the engine busy with them.
@@ -379,10 +398,44 @@ void Connection::Impl::abandon_handshake() {
     unsent.release_memory();
 }
 
+Status Connection::Impl::update_keys(bool request_peer_update) {
+    if (!established() || negotiated.version != ProtocolVersion::tls13)
+        return local_error(AlertDescription::internal_error,
+                           "update_keys() needs an established TLS 1.3 connection");
+    Status status = [&] {
+        if (auto* s = std::get_if<client::State>(&state)) {
+            client::Context c(context(), *client_config, session_key);
+            return client::update_keys(c, *s, request_peer_update);
+        }
+        server::Context c(context(), *server_config);
+        return server::update_keys(c, std::get<server::State>(state), request_peer_update);
+    }();
+    if (!status) return fail(std::move(status).error());
+    return {};
+}
+
+Status Connection::Impl::write_application_data(ByteView data) {
+    if (negotiated.version != ProtocolVersion::tls13) [[likely]]
+        return records.write(ContentType::application_data, data);
+    const uint64_t limit = config.limits.records_per_key != 0
+                               ? config.limits.records_per_key
+                               : max_records_per_key(*find_suite(*negotiated.cipher_suite));
+    while (!data.empty()) {
+        if (records.records_written() >= limit) TLS_TRY(update_keys(false));
+        const uint64_t room = limit - records.records_written();  // records
+        const size_t n = room >= data.size() / kMaxPlaintextFragment + 1
+                             ? data.size()
+                             : static_cast<size_t>(room) * kMaxPlaintextFragment;
+        TLS_TRY(records.write(ContentType::application_data, data.first(n)));
+        data = data.subspan(n);
+    }
+    return {};
+}
+
 Status Connection::Impl::flush_unsent() {
     TLS_TRY(context().flush());
     if (unsent.empty()) return {};
-    auto status = records.write(ContentType::application_data, unsent.data());
+    auto status = write_application_data(unsent.data());
     unsent.consume(unsent.size());
     unsent.release_memory();
     return status;

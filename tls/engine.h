@@ -50,10 +50,11 @@ struct Connection::Impl {
     Bytes flight;        // handshake messages being built, written as records when flushed
     // The first byte of an alert split across records (RFC 5246 6.2.1).
     std::optional<uint8_t> alert_in;
-    size_t empty_records = 0;     // consecutive records that carried nothing
-    size_t warning_alerts = 0;    // the peer's, over the connection's life
-    bool sent_close = false;      // our close_notify or fatal alert went out: nothing more does
-    bool received_close = false;  // the peer's close_notify arrived: nothing more is read
+    size_t empty_records = 0;        // consecutive records that carried nothing
+    size_t warning_alerts = 0;       // the peer's, over the connection's life
+    size_t compat_ccs_received = 0;  // TLS 1.3: ChangeCipherSpec records (one is allowed)
+    bool sent_close = false;         // our close_notify or fatal alert went out: nothing more does
+    bool received_close = false;     // the peer's close_notify arrived: nothing more is read
 
     // ---- the handshake ----
     NegotiatedParameters negotiated;
@@ -104,6 +105,11 @@ struct Connection::Impl {
     void send_alert(AlertLevel level, AlertDescription description);
     void abandon_handshake();  // close() before the handshake completed
     HandshakeContext context();
+    // TLS 1.3 KeyUpdate of ours (local error unless established under TLS 1.3).
+    Status update_keys(bool request_peer_update);
+    // Application data into records. Under TLS 1.3 a KeyUpdate goes first whenever the key has
+    // sealed its limit of records (RFC 8446 5.5: Limits::records_per_key, or the AEAD's).
+    Status write_application_data(ByteView data);
     // The handshake just completed: what was sent before it goes out now.
     Status flush_unsent();
 };

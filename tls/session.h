@@ -41,6 +41,11 @@ struct Session {
     std::vector<Bytes> peer_certificates;
     TimePoint created{};  ///< Of the full handshake: renewing a ticket does not change it.
     std::chrono::seconds lifetime{0};  ///< How long after created it may be resumed.
+    /// TLS 1.2 (master_secret is the master secret) or TLS 1.3 (master_secret is the ticket's
+    /// PSK, RFC 8446 4.6.1; ticket or id is its identity).
+    ProtocolVersion version = ProtocolVersion::tls12;
+    /// TLS 1.3: the ticket's ticket_age_add, which obfuscates the ticket age (RFC 8446 4.6.1).
+    uint32_t ticket_age_add = 0;
 
     /// True outside [created, created + lifetime).
     bool expired(TimePoint now) const { return now < created || now >= created + lifetime; }

@@ -101,6 +101,11 @@ std::vector<CipherSuite> default_cipher_suites() {
     return out;
 }
 
+std::vector<CipherSuite> default_tls13_cipher_suites() {
+    return {CipherSuite::TLS_AES_128_GCM_SHA256, CipherSuite::TLS_AES_256_GCM_SHA384,
+            CipherSuite::TLS_CHACHA20_POLY1305_SHA256};
+}
+
 std::vector<CipherSuite> with_legacy_cbc(std::vector<CipherSuite> suites) {
     for (const auto& info : kSuites)
         if (info.cbc() && std::find(suites.begin(), suites.end(), info.suite) == suites.end())

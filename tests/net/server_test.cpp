@@ -62,9 +62,10 @@ struct JournalEcho : Echo {
 // A Server running in a thread of its own for the test's duration.
 class RunningServer {
   public:
-    explicit RunningServer(tls12::net::ServerOptions options, Journal* journal = nullptr) {
+    explicit RunningServer(tls12::net::ServerOptions options, Journal* journal = nullptr,
+                           std::shared_ptr<const tls12::ServerConfig> config = nullptr) {
         server_ = std::make_unique<tls12::net::Server>(
-            "127.0.0.1", 0, tls12_test::server_config(),
+            "127.0.0.1", 0, config ? std::move(config) : tls12_test::server_config(),
             [journal](
                 const tls12::net::Accepted&) -> std::unique_ptr<tls12::net::ConnectionHandler> {
                 if (journal) return std::make_unique<JournalEcho>(*journal);
@@ -254,6 +255,37 @@ TEST(Server, StopSendsCloseNotifyToEveryClient) {
 
 TEST(Server, RaisesTheDescriptorLimit) {
     EXPECT_GE(tls12::net::raise_open_file_limit(), 1024u);
+}
+
+// TLS 1.3's close_notify closes one direction only (RFC 8446 6.1); a stream that ends with the
+// peer's side sends its own, so the client sees a clean close, not a truncation.
+TEST(Server, AnswersATls13CloseNotify) {
+    Journal journal;
+    RunningServer server(
+        {}, &journal,
+        tls12_test::server_config(tls12_test::ServerKey::rsa2048, [](tls12::ServerConfig& s) {
+            s.max_version = tls12::ProtocolVersion::tls13;
+        }));
+    auto stream = tls12::net::connect_tls("127.0.0.1", server->port(),
+                                          tls12_test::client_config([](tls12::ClientConfig& c) {
+                                              c.max_version = tls12::ProtocolVersion::tls13;
+                                          }),
+                                          quick(), "localhost");
+    EXPECT_EQ(stream.negotiated().version, tls12::ProtocolVersion::tls13);
+    stream.write(std::string_view("ping"));
+    std::vector<uint8_t> buffer(4);
+    size_t got = 0;
+    while (got < buffer.size()) {
+        const size_t n = stream.read(std::span<uint8_t>(buffer).subspan(got));
+        ASSERT_NE(n, 0u);
+        got += n;
+    }
+    stream.close();
+    std::vector<uint8_t> rest(16);
+    EXPECT_EQ(stream.read(rest), 0u);  // the server's close_notify, not a truncation
+    EXPECT_TRUE(stream.peer_closed());
+    server.stop();
+    EXPECT_EQ(journal.count(CloseReason::clean), 1u);
 }
 
 }  // namespace

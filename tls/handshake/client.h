@@ -1,11 +1,12 @@
 // The client role across versions: its first state, ExpectServerHello, sends the ClientHello
-// (offering TLS 1.2, and TLS 1.3 once it lands) and settles the version from the ServerHello;
-// from there the version's own state set takes over (client12.h).
+// (offering TLS 1.2 and/or TLS 1.3, as configured) and settles the version from the ServerHello;
+// from there the version's own state set takes over (client12.h, client13.h).
 #pragma once
 
 #include <variant>
 
 #include <tls12/tls/handshake/client12.h>
+#include <tls12/tls/handshake/client13.h>
 #include <tls12/tls/handshake/role_context.h>
 
 namespace tls12::client {
@@ -18,12 +19,13 @@ struct ExpectServerHello {
     Random client_random{};
     Transcript transcript;  // the ClientHello
     client12::Offer offer12;
+    std::optional<client13::Offer13> offer13;  // when TLS 1.3 was offered
     // RFC 5246 7.4.1.1: a HelloRequest during a handshake is ignored.
     Result<State> handle(Context& c, const Incoming<HelloRequest>& m) &&;
     Result<State> handle(Context& c, const Incoming<ServerHello>& m) &&;
 };
 
-struct State : std::variant<ExpectServerHello, client12::State> {
+struct State : std::variant<ExpectServerHello, client12::State, client13::State> {
     using variant::variant;
 };
 
@@ -35,5 +37,7 @@ const char* state_name(const State& state) noexcept;
 bool established(const State& state) noexcept;
 // RFC 5246 7.2 / RFC 8446 6.2: the session forgotten after a fatal alert in the protected phase.
 void invalidate_session(Context& c, const State& state);
+// A KeyUpdate of ours (TLS 1.3, established): local error otherwise.
+Status update_keys(Context& c, State& state, bool request_peer_update);
 
 }  // namespace tls12::client

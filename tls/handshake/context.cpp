@@ -32,6 +32,13 @@ Status HandshakeContext::change_cipher_spec(std::unique_ptr<RecordProtection> wr
     return {};
 }
 
+Status HandshakeContext::compat_change_cipher_spec() {
+    TLS_TRY(flush());
+    if (output_closed_) return {};
+    const uint8_t ccs[1] = {1};
+    return records_.write(ContentType::change_cipher_spec, ccs);
+}
+
 void HandshakeContext::read_with(std::unique_ptr<RecordProtection> read) {
     records_.set_read_protection(std::move(read));
 }

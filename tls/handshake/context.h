@@ -41,10 +41,28 @@ class HandshakeContext {
         write_message(w, msg);
         return emitted(transcript, start, w.ok(), Msg::kType);
     }
+    // The same, with the encoding (header included) handed to patch before it joins the
+    // transcript: the PSK binders of a ClientHello are computed over the message itself.
+    template <typename Msg, typename Patch>
+    Status emit_patched(Transcript& transcript, const Msg& msg, Patch&& patch) {
+        const size_t start = flight_.size();
+        Writer w(flight_);
+        write_message(w, msg);
+        if (w.ok()) {
+            if (auto patched = patch(MutableByteView(flight_).subspan(start)); !patched) {
+                flight_.resize(start);
+                return patched;
+            }
+        }
+        return emitted(transcript, start, w.ok(), Msg::kType);
+    }
     // Writes the flight so far as handshake records.
     Status flush();
     // Flushes the flight, sends ChangeCipherSpec and seals everything after it with write.
     Status change_cipher_spec(std::unique_ptr<RecordProtection> write);
+    // TLS 1.3 middlebox compatibility (RFC 8446 D.4): flushes the flight and sends a
+    // ChangeCipherSpec that changes nothing.
+    Status compat_change_cipher_spec();
     // The peer's ChangeCipherSpec arrived: its records are opened with read from now on.
     void read_with(std::unique_ptr<RecordProtection> read);
     // A warning alert, after the flight so far (no_renegotiation is the only one we send).

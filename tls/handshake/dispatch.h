@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include <tls12/tls/error.h>
@@ -53,6 +54,23 @@ using HandshakeMessages12 =
 using HandshakeMessages13 =
     std::tuple<ClientHello, ServerHello, NewSessionTicket13, EncryptedExtensions, Certificate13,
                CertificateRequest13, CertificateVerify, Finished13, KeyUpdate>;
+
+// The messages a state may name: its version's list. A state says which with
+// `using Messages = HandshakeMessages13;` (TLS 1.2's is the default): the two versions give
+// different messages the same type (certificate is Certificate or Certificate13).
+template <typename State>
+struct MessagesOf {
+    using type = HandshakeMessages12;
+};
+template <typename State>
+requires requires {
+    typename State::Messages;
+}
+struct MessagesOf<State> {
+    using type = typename State::Messages;
+};
+template <typename State>
+using MessagesOf_t = typename MessagesOf<std::remove_cvref_t<State>>::type;
 
 template <typename State, typename Context, typename Msg>
 concept Handles = requires(State&& state, Context& c, const Incoming<Msg>& m) {
@@ -109,14 +127,14 @@ Result<Next> deliver(State&& state, Context& c, const RawHandshake& raw, std::tu
 template <typename State, typename Context>
 constexpr bool accepts(HandshakeType type) {
     return dispatch_detail::accepts<State, Context>(type,
-                                                    static_cast<HandshakeMessages12*>(nullptr));
+                                                    static_cast<MessagesOf_t<State>*>(nullptr));
 }
 
 // A handshake message to State: parsed and handled when State names it, else unexpected_message.
 template <typename Next, typename State, typename Context>
 Result<Next> deliver(State&& state, Context& c, const RawHandshake& raw) {
     return dispatch_detail::deliver<Next>(std::forward<State>(state), c, raw,
-                                          static_cast<HandshakeMessages12*>(nullptr));
+                                          static_cast<MessagesOf_t<State>*>(nullptr));
 }
 
 // ChangeCipherSpec to State: handled when State names it, else unexpected_message.

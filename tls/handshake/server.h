@@ -1,11 +1,12 @@
 // The server role across versions: its first state, ExpectClientHello, settles the version from
-// the ClientHello; from there the version's own state set takes over (server12.h).
+// the ClientHello; from there the version's own state set takes over (server12.h, server13.h).
 #pragma once
 
 #include <variant>
 
 #include <tls12/tls/handshake/role_context.h>
 #include <tls12/tls/handshake/server12.h>
+#include <tls12/tls/handshake/server13.h>
 
 namespace tls12::server {
 
@@ -16,7 +17,7 @@ struct ExpectClientHello {
     Result<State> handle(Context& c, const Incoming<ClientHello>& m) &&;
 };
 
-struct State : std::variant<ExpectClientHello, server12::State> {
+struct State : std::variant<ExpectClientHello, server12::State, server13::State> {
     using variant::variant;
 };
 
@@ -25,5 +26,7 @@ const char* state_name(const State& state) noexcept;
 bool established(const State& state) noexcept;
 // RFC 5246 7.2 / RFC 8446 6.2: the session removed after a fatal alert in the protected phase.
 void invalidate_session(Context& c, const State& state);
+// A KeyUpdate of ours (TLS 1.3, established): local error otherwise.
+Status update_keys(Context& c, State& state, bool request_peer_update);
 
 }  // namespace tls12::server

@@ -320,6 +320,11 @@ Result<State> accept_client_hello(Context& c, const Incoming<ClientHello>& m) {
     Hellos12 hellos;
     hellos.client_random = hello.random;
     c.random().fill(hellos.server_random);
+    // RFC 8446 4.1.3: a TLS 1.3 server that negotiates TLS 1.2 says so in its random's last 8
+    // bytes, which a TLS 1.3 client checks (a downgrade by an attacker is detected).
+    if (config.max_version == ProtocolVersion::tls13)
+        std::copy(ServerHello::kDowngradeTls12.begin(), ServerHello::kDowngradeTls12.end(),
+                  hellos.server_random.end() - ServerHello::kDowngradeTls12.size());
     hellos.transcript.add(m.encoded);
 
     if (auto offered = find_session(c, hello); offered.session)

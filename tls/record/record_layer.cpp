@@ -183,6 +183,7 @@ Status RecordLayer::write13(ContentType type, ByteView plaintext) {
 
 void RecordLayer::set_read_protection(std::unique_ptr<RecordProtection> protection) {
     read_ = std::move(protection);
+    ++read_epoch_;
     read_aead_ = dynamic_cast<AeadProtection*>(read_.get());
     read13_ = dynamic_cast<Tls13Protection*>(read_.get());
     read_limit_ = read13_ ? kMaxCiphertextFragment13

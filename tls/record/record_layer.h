@@ -121,6 +121,9 @@ class RecordLayer {
     // the key usage limit (RFC 8446 5.5, max_records_per_key()).
     uint64_t records_read() const noexcept { return read_ ? read_->records() : 0; }
     uint64_t records_written() const noexcept { return write_ ? write_->records() : 0; }
+    // Counts set_read_protection() calls: a key change (RFC 8446 5.1: no handshake message may
+    // span one).
+    uint64_t read_epoch() const noexcept { return read_epoch_; }
     // Once the version is agreed, every record must carry exactly TLS 1.2.
     void require_tls12_records() noexcept { strict_version_ = true; }
 
@@ -193,6 +196,7 @@ class RecordLayer {
     // The longest record body the header check lets through: 2^14 while reading plaintext, then
     // 2^14 + 2048 (RFC 5246 6.2.3) or 2^14 + 256 (RFC 8446 5.2).
     size_t read_limit_ = kMaxPlaintextFragment;
+    uint64_t read_epoch_ = 0;
     bool strict_version_ = false;
     bool first_record_ = true;
 };
