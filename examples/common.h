@@ -3,6 +3,8 @@
 // peer-controlled text safe to print.
 #pragma once
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
@@ -79,6 +81,37 @@ inline std::vector<tls12::CipherSuite> parse_suites(const std::string& list) {
     return suites;
 }
 
+// --suites for a config: TLS 1.3 suites (0x13XX, RFC 8446 B.4) go to tls13_cipher_suites, the
+// others to cipher_suites; a list naming only one version's suites leaves the other's defaults.
+inline void set_suites(tls12::CommonConfig& config, const std::string& list) {
+    std::vector<tls12::CipherSuite> tls12_suites, tls13_suites;
+    for (auto suite : parse_suites(list))
+        (static_cast<uint16_t>(suite) >> 8 == 0x13 ? tls13_suites : tls12_suites).push_back(suite);
+    if (!tls12_suites.empty()) config.cipher_suites = std::move(tls12_suites);
+    if (!tls13_suites.empty()) config.tls13_cipher_suites = std::move(tls13_suites);
+}
+
+// Which protocol versions a program offers or accepts: TLS 1.2 by default (TLS 1.3 is opt-in
+// while it is new), both with --tls13, one alone with --tls12-only or --tls13-only.
+struct VersionFlags {
+    bool tls13 = false;
+    bool tls12_only = false;
+    bool tls13_only = false;
+
+    void add_to(CLI::App& app) {
+        auto* both = app.add_flag("--tls13", tls13, "offer and accept TLS 1.3 as well as TLS 1.2");
+        auto* only12 = app.add_flag("--tls12-only", tls12_only, "TLS 1.2 only (the default today)");
+        auto* only13 = app.add_flag("--tls13-only", tls13_only, "TLS 1.3 only");
+        both->excludes(only12)->excludes(only13);
+        only12->excludes(only13);
+    }
+    void apply(tls12::CommonConfig& config) const {
+        using tls12::ProtocolVersion;
+        config.min_version = tls13_only ? ProtocolVersion::tls13 : ProtocolVersion::tls12;
+        config.max_version = tls13 || tls13_only ? ProtocolVersion::tls13 : ProtocolVersion::tls12;
+    }
+};
+
 // "h2,http/1.1" -> {"h2", "http/1.1"} (blanks around names dropped, empty names skipped).
 // Throws std::invalid_argument for a name longer than 255 bytes (RFC 7301 3.1).
 inline std::vector<std::string> parse_alpn(const std::string& list) {
@@ -138,8 +171,9 @@ inline std::shared_ptr<const tls12::CertificateVerifier> make_verifier(const std
 inline std::vector<std::pair<std::string, std::string>> describe(
     const tls12::NegotiatedParameters& p) {
     std::vector<std::pair<std::string, std::string>> out;
-    out.emplace_back("protocol", p.version == tls12::ProtocolVersion::tls12
-                                     ? "TLS 1.2"
+    out.emplace_back("protocol", p.version == tls12::ProtocolVersion::tls12 ? "TLS 1.2"
+                                 : p.version == tls12::ProtocolVersion::tls13
+                                     ? "TLS 1.3"
                                      : tls12::to_string(p.version));
     out.emplace_back("cipher suite", p.cipher_suite ? tls12::to_string(*p.cipher_suite) + " (" +
                                                           tls12::openssl_name(*p.cipher_suite) + ")"
@@ -147,7 +181,10 @@ inline std::vector<std::pair<std::string, std::string>> describe(
     out.emplace_back("group", p.group ? tls12::to_string(*p.group) : "none (RSA key exchange)");
     out.emplace_back("signature scheme",
                      p.signature_scheme ? tls12::to_string(*p.signature_scheme) : "none");
-    out.emplace_back("extended master secret", p.extended_master_secret ? "yes" : "no");
+    out.emplace_back("extended master secret", p.version == tls12::ProtocolVersion::tls13
+                                                   ? "n/a (TLS 1.3 has no such need)"
+                                               : p.extended_master_secret ? "yes"
+                                                                          : "no");
     out.emplace_back("server name", p.server_name.empty() ? "(none)" : p.server_name);
     out.emplace_back("alpn", p.alpn.empty() ? "(none)" : p.alpn);
     out.emplace_back("resumed", p.resumed ? "yes" : "no");

@@ -1,5 +1,6 @@
-// A TLS 1.2 echo client: sends stdin to the server, waits until every byte sent has come back,
-// writes it to stdout, closes with close_notify, and reports what was negotiated on stderr.
+// A TLS echo client (TLS 1.2; 1.3 with --tls13): sends stdin to the server, waits until every byte
+// sent has come back, writes it to stdout, closes with close_notify, and reports what was
+// negotiated on stderr.
 //
 //   echo "hello" | echo_client --host localhost --port 8443 --ca ca.pem
 //
@@ -37,7 +38,7 @@ void write_stdout(const uint8_t* data, size_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"TLS 1.2 echo client (tls12 library example)"};
+    CLI::App app{"TLS echo client, TLS 1.2 and (with --tls13) 1.3 (tls12 library example)"};
     std::string host = "localhost";
     uint16_t port = 0;
     std::string ca_file, server_name, suites, alpn, cert_file, key_file, keylog_file;
@@ -50,7 +51,10 @@ int main(int argc, char** argv) {
                    ->check(CLI::ExistingFile);
     app.add_flag("--insecure,-k", insecure, "do not verify the server certificate")->excludes(ca);
     app.add_option("--servername", server_name, "SNI and name to verify (default: --host)");
-    app.add_option("--suites", suites, "comma-separated cipher suites, OpenSSL or IANA names");
+    app.add_option("--suites", suites,
+                   "comma-separated cipher suites, OpenSSL or IANA names (TLS 1.2 and 1.3)");
+    examples::VersionFlags versions;
+    versions.add_to(app);
     app.add_option("--timeout", timeout_ms, "connect/handshake/read timeout in ms")
         ->capture_default_str();
     app.add_option("--alpn", alpn, "comma-separated ALPN protocols to offer, e.g. h2,http/1.1");
@@ -75,7 +79,8 @@ int main(int argc, char** argv) {
     try {
         auto cfg = std::make_shared<tls12::ClientConfig>();
         cfg->verifier = examples::make_verifier(ca_file, insecure);
-        if (!suites.empty()) cfg->cipher_suites = examples::parse_suites(suites);
+        versions.apply(*cfg);
+        if (!suites.empty()) examples::set_suites(*cfg, suites);
         if (!alpn.empty()) cfg->alpn_protocols = examples::parse_alpn(alpn);
         if (!cert_file.empty())
             cfg->certificate = tls12::CertifiedKey::from_pem_files(cert_file, key_file);

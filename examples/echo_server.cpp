@@ -1,8 +1,8 @@
-// A TLS 1.2 echo server on the library's event loop (tls12::net::Server: one epoll loop per core,
-// each connection a non-blocking stream of ~2 KiB when idle), one log line per connection on
-// stderr, never taken down by a misbehaving client, stops cleanly on SIGINT/SIGTERM (close_notify
-// to every client). With --http it answers
-// any request with a small HTML page describing the connection instead.
+// A TLS echo server (TLS 1.2; 1.3 with --tls13) on the library's event loop (tls12::net::Server:
+// one epoll loop per core, each connection a non-blocking stream of ~2 KiB when idle), one log line
+// per connection on stderr, never taken down by a misbehaving client, stops cleanly on
+// SIGINT/SIGTERM (close_notify to every client). With --http it answers any request with a small
+// HTML page describing the connection instead.
 //
 //   echo_server --port 8443 --cert chain.pem --key key.pem
 //   openssl s_client -connect 127.0.0.1:8443 -tls1_2
@@ -131,7 +131,7 @@ class EchoHandler : public tls12::net::ConnectionHandler {
                 "<tr><th>" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>\n";
         const std::string body =
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tls12 echo_server</title>"
-            "</head>\n<body><h1>Hello over TLS 1.2</h1>\n<p>Your request: <code>" +
+            "</head>\n<body><h1>Hello over TLS</h1>\n<p>Your request: <code>" +
             html_escape(request_line) + "</code></p>\n<table>\n" + rows +
             "</table>\n</body></html>\n";
         (void)stream.write(
@@ -206,7 +206,7 @@ class EchoHandler : public tls12::net::ConnectionHandler {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"TLS 1.2 echo server (tls12 library example)"};
+    CLI::App app{"TLS echo server, TLS 1.2 and (with --tls13) 1.3 (tls12 library example)"};
     std::string host = "127.0.0.1";
     uint16_t port = 0;
     std::vector<std::string> cert_files, key_files;
@@ -252,6 +252,8 @@ int main(int argc, char** argv) {
     app.add_option("--suites", suites,
                    "comma-separated cipher suites, OpenSSL or IANA names (default: library "
                    "defaults)");
+    examples::VersionFlags versions;
+    versions.add_to(app);
     app.add_flag("--http", http, "answer HTTP requests with a page describing the connection");
     app.add_option("--handshake-timeout", handshake_timeout_ms, "handshake timeout in ms")
         ->capture_default_str();
@@ -294,7 +296,8 @@ int main(int argc, char** argv) {
         for (size_t i = 0; i < cert_files.size(); ++i)
             config->certificates.push_back(
                 tls12::CertifiedKey::from_pem_files(cert_files[i], key_files[i]));
-        if (!suites.empty()) config->cipher_suites = examples::parse_suites(suites);
+        versions.apply(*config);
+        if (!suites.empty()) examples::set_suites(*config, suites);
         if (!alpn.empty()) config->alpn_protocols = examples::parse_alpn(alpn);
         std::string keylog_path;
         config->key_log = examples::make_key_log(keylog_file, &keylog_path);

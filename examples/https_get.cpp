@@ -115,7 +115,8 @@ class Reader {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Fetch an https:// URL over TLS 1.2 (tls12 library example)"};
+    CLI::App app{
+        "Fetch an https:// URL over TLS 1.2 or (with --tls13) 1.3 (tls12 library example)"};
     std::string url_text, ca_file;
     bool insecure = false, verbose = false;
     int timeout_ms = 15'000;
@@ -124,6 +125,8 @@ int main(int argc, char** argv) {
                    ->check(CLI::ExistingFile);
     app.add_flag("--insecure,-k", insecure, "do not verify the server certificate")->excludes(ca);
     app.add_flag("--verbose,-v", verbose, "print TLS parameters, status and headers to stderr");
+    examples::VersionFlags versions;
+    versions.add_to(app);
     app.add_option("--timeout", timeout_ms, "connect/handshake/read timeout in ms")
         ->capture_default_str();
     app.footer(
@@ -136,6 +139,7 @@ int main(int argc, char** argv) {
         auto config = std::make_shared<tls12::ClientConfig>();
         config->verifier = examples::make_verifier(ca_file, insecure);
         config->alpn_protocols = {"http/1.1"};
+        versions.apply(*config);
         // SSLKEYLOGFILE, as curl and browsers read it (the library itself never does).
         std::string keylog_path;
         config->key_log = examples::make_key_log({}, &keylog_path);
