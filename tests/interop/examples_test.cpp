@@ -103,5 +103,63 @@ TEST(EchoClientExample, PipesAFileThroughOpenSslServer) {
     EXPECT_TRUE(server.process.wait(15s).has_value()) << peer_output(server.process);
 }
 
+// The version flags: echo_client --tls13-only through `openssl s_server -tls1_3`, and
+// echo_server --tls13 under `openssl s_client -tls1_3`; both report TLS 1.3.
+TEST(EchoClientExample, Tls13OnlyThroughOpenSslServer) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    INTEROP_REQUIRE_TOOL("sh");
+    INTEROP_REQUIRE_EXAMPLE("echo_client");
+    const auto& pki = tls12_test::test_pki();
+    OpenSslServer server =
+        start_openssl_server(pki.server_cert, pki.server_key, pki.intermediate_cert,
+                             {"-rev", "-naccept", "1", "-tls1_3"}, /*tls12_only=*/false);
+    const std::string data = text_lines(16 * 1024, 64, 1313);
+    const std::string input = tls12_test::scratch_dir() + "/echo_client_tls13_input.txt";
+    tls12_test::write_text_file(input, data);
+    Process client = Process::spawn({"sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh", input,
+                                     example("echo_client"), "--host", "127.0.0.1", "--servername",
+                                     "localhost", "--port", std::to_string(server.port), "--ca",
+                                     pki.ca_cert, "--tls13-only"});
+    EXPECT_EQ(client.wait(30s), std::optional<int>(0)) << peer_output(client) << "\n"
+                                                       << peer_output(server.process);
+    EXPECT_TRUE(client.stdout_text() == reverse_lines(data)) << peer_output(client);
+    EXPECT_NE(client.stderr_text().find("protocol: TLS 1.3"), std::string::npos)
+        << peer_output(client);
+    EXPECT_TRUE(server.process.wait(15s).has_value()) << peer_output(server.process);
+}
+
+TEST(EchoServerExample, Tls13UnderOpenSslClient) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    INTEROP_REQUIRE_EXAMPLE("echo_server");
+    const auto& pki = tls12_test::test_pki();
+    Process server = Process::spawn({example("echo_server"), "--port", "0", "--cert",
+                                     pki.server_chain, "--key", pki.server_key, "--tls13"});
+    const std::string marker = "listening on 127.0.0.1:";
+    ASSERT_TRUE(server.wait_for_output(marker, 20s)) << peer_output(server);
+    std::string out;
+    for (int i = 0; i < 200; ++i) {
+        out = server.stdout_text();
+        if (out.find('\n', out.find(marker)) != std::string::npos) break;
+        server.wait_for_output(marker + "\n", 10ms);
+    }
+    const int port = std::atoi(out.c_str() + out.find(marker) + marker.size());
+    ASSERT_GT(port, 0) << peer_output(server);
+
+    Process client = Process::spawn(
+        {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(port), "-tls1_3",
+         "-servername", "localhost", "-CAfile", pki.ca_cert, "-verify_return_error",
+         "-verify_hostname", "localhost", "-quiet", "-no_ign_eof", "-nocommands"});
+    const std::string data = text_lines(16 * 1024, 100, 1314);
+    const std::string back = pump_through(client, data);
+    EXPECT_TRUE(back == data) << describe_mismatch(data, back) << "\n" << peer_output(server);
+    client.close_stdin();
+    EXPECT_EQ(client.wait(15s), std::optional<int>(0)) << peer_output(client);
+    // The log line names the TLS 1.3 suite.
+    EXPECT_TRUE(server.wait_for_output("TLS_AES_", 15s, /*from_stderr=*/true))
+        << peer_output(server);
+    server.signal(SIGTERM);
+    EXPECT_EQ(server.wait(15s), std::optional<int>(0)) << peer_output(server);
+}
+
 }  // namespace
 }  // namespace interop
