@@ -414,9 +414,7 @@ Status Connection::Impl::update_keys(bool request_peer_update) {
     return {};
 }
 
-Status Connection::Impl::write_application_data(ByteView data) {
-    if (negotiated.version != ProtocolVersion::tls13) [[likely]]
-        return records.write(ContentType::application_data, data);
+Status Connection::Impl::write_application_data13(ByteView data) {
     const uint64_t limit = config.limits.records_per_key != 0
                                ? config.limits.records_per_key
                                : max_records_per_key(*find_suite(*negotiated.cipher_suite));

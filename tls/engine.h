@@ -108,8 +108,14 @@ struct Connection::Impl {
     // TLS 1.3 KeyUpdate of ours (local error unless established under TLS 1.3).
     Status update_keys(bool request_peer_update);
     // Application data into records. Under TLS 1.3 a KeyUpdate goes first whenever the key has
-    // sealed its limit of records (RFC 8446 5.5: Limits::records_per_key, or the AEAD's).
-    Status write_application_data(ByteView data);
+    // sealed its limit of records (RFC 8446 5.5: Limits::records_per_key, or the AEAD's). Inline:
+    // the TLS 1.2 case is every send() on the record path.
+    Status write_application_data(ByteView data) {
+        if (negotiated.version != ProtocolVersion::tls13) [[likely]]
+            return records.write(ContentType::application_data, data);
+        return write_application_data13(data);
+    }
+    Status write_application_data13(ByteView data);
     // The handshake just completed: what was sent before it goes out now.
     Status flush_unsent();
 };

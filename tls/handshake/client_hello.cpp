@@ -157,13 +157,6 @@ const char* state_name(const State& state) noexcept {
     return ExpectServerHello::kName;
 }
 
-bool established(const State& state) noexcept {
-    if (const auto* v13 = std::get_if<client13::State>(&state))
-        return std::holds_alternative<client13::Established>(*v13);
-    const auto* v12 = std::get_if<client12::State>(&state);
-    return v12 && std::holds_alternative<client12::Established>(*v12);
-}
-
 void invalidate_session(Context& c, const State& state) {
     if (const auto* v12 = std::get_if<client12::State>(&state))
         client12::invalidate_session(c, *v12);

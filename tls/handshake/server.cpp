@@ -31,13 +31,6 @@ const char* state_name(const State& state) noexcept {
     return ExpectClientHello::kName;
 }
 
-bool established(const State& state) noexcept {
-    if (const auto* v13 = std::get_if<server13::State>(&state))
-        return std::holds_alternative<server13::Established>(*v13);
-    const auto* v12 = std::get_if<server12::State>(&state);
-    return v12 && std::holds_alternative<server12::Established>(*v12);
-}
-
 void invalidate_session(Context& c, const State& state) {
     if (const auto* v12 = std::get_if<server12::State>(&state))
         server12::invalidate_session(c, *v12);

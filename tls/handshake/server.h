@@ -23,7 +23,13 @@ struct State : std::variant<ExpectClientHello, server12::State, server13::State>
 
 // The state's name, for errors and logs.
 const char* state_name(const State& state) noexcept;
-bool established(const State& state) noexcept;
+// Inline: Connection::send() asks on every write.
+inline bool established(const State& state) noexcept {
+    if (const auto* v13 = std::get_if<server13::State>(&state))
+        return std::holds_alternative<server13::Established>(*v13);
+    const auto* v12 = std::get_if<server12::State>(&state);
+    return v12 && std::holds_alternative<server12::Established>(*v12);
+}
 // RFC 5246 7.2 / RFC 8446 6.2: the session removed after a fatal alert in the protected phase.
 void invalidate_session(Context& c, const State& state);
 // A KeyUpdate of ours (TLS 1.3, established): local error otherwise.
