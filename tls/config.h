@@ -116,8 +116,11 @@ std::vector<CipherSuite> with_legacy_cbc(std::vector<CipherSuite> suites);
 struct CommonConfig {
     /// Suites in preference order.
     std::vector<CipherSuite> cipher_suites = default_cipher_suites();
-    /// The lowest and highest protocol versions negotiated: TLS 1.2 or TLS 1.3 (RFC 8446 4.2.1).
+    /// The lowest protocol version negotiated: TLS 1.2, or TLS 1.3 to refuse TLS 1.2 peers.
     ProtocolVersion min_version = ProtocolVersion::tls12;
+    /// The highest protocol version negotiated (RFC 8446 4.2.1): TLS 1.2 by default while TLS
+    /// 1.3 is new; set TLS 1.3 to offer (client) or accept (server) it, and a peer that speaks
+    /// both then gets TLS 1.3.
     ProtocolVersion max_version = ProtocolVersion::tls12;
     /// TLS 1.3 suites in preference order (used when TLS 1.3 is negotiated).
     std::vector<CipherSuite> tls13_cipher_suites = default_tls13_cipher_suites();
