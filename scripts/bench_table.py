@@ -364,16 +364,16 @@ def main():
         with open(args.examples) as f:
             examples = json.load(f)
 
-    load = []
+    load_runs = []  # not `load`: that is the function above
     if args.load and os.path.exists(args.load):
         with open(args.load) as f:
-            load = json.load(f)
+            load_runs = json.load(f)
 
     lines = ["# tls12 benchmarks: ours vs OpenSSL 3 vs the raw AEAD", ""]
     lines += machine(context) + [""]
     for section in (record_section(runs), handshake_section(runs), resumed_section(runs),
                     memory_section(runs), loopback_section(runs, examples),
-                    load_section(runs, load), targets_section(runs, load)):
+                    load_section(runs, load_runs), targets_section(runs, load_runs)):
         lines += section + [""]
     text = "\n".join(lines)
     sys.stdout.write(text)
