@@ -385,6 +385,41 @@ TEST(Tls13GnuTls, GnuTlsClientResumesWithOurServer) {
     EXPECT_NE(run.log.find("*** This is a resumed session"), std::string::npos) << run.log;
 }
 
+// Both again with a HelloRetryRequest in the resuming handshake, where the PSK binder must be
+// computed over a transcript that starts with the retry (RFC 8446 4.2.11.2, 4.4.1).
+TEST(Tls13GnuTls, OurClientResumesWithGnuTlsAcrossHelloRetryRequest) {
+    INTEROP_REQUIRE_TOOL("gnutls-serv");
+    GnuTlsServer server = start_server13(
+        {"--priority", priority13(std::nullopt, {NamedGroup::secp384r1}), "-d", "4"});
+    auto config = tls13_client_config();
+    const auto first = client_round_trip(server, config, 4096, 123);
+    EXPECT_FALSE(first.resumed);
+    server_description(server, 1);
+    const auto second = client_round_trip(server, config, 4096, 124);
+    EXPECT_TRUE(second.resumed);
+    EXPECT_EQ(second.group, NamedGroup::secp384r1);
+    server_description(server, 2);
+    EXPECT_EQ(count_of(server.process.stdout_text(), "*** This is a resumed session"), 1u)
+        << peer_output(server.process);
+    EXPECT_EQ(count_of(server.process.stderr_text(), kHelloRetryRequest), 2u);
+}
+
+TEST(Tls13GnuTls, GnuTlsClientResumesWithOurServerAcrossHelloRetryRequest) {
+    INTEROP_REQUIRE_TOOL("gnutls-cli");
+    INTEROP_REQUIRE_TOOL("bash");
+    const ClientRun run = gnutls_client_run(
+        tls13_server_config([](tls12::ServerConfig& s) { s.groups = {NamedGroup::secp256r1}; }),
+        priority13(std::nullopt, {NamedGroup::x25519, NamedGroup::secp256r1}), "tls13-resume-hrr",
+        {"-r", "--waitresumption", "--single-key-share", "-d", "4"}, 4096, 125,
+        echo_until_close(kGnuTlsCliWrite), 2);
+    ASSERT_EQ(run.outcomes.size(), 2u);
+    EXPECT_FALSE(run.outcomes[0].negotiated.resumed);
+    EXPECT_TRUE(run.outcomes[1].negotiated.resumed);
+    EXPECT_EQ(run.outcomes[1].negotiated.group, NamedGroup::secp256r1);
+    EXPECT_NE(run.log.find("*** This is a resumed session"), std::string::npos) << run.log;
+    EXPECT_EQ(count_of(run.debug_log, kHelloRetryRequest), 2u) << run.debug_log;
+}
+
 // ---- client certificates ----
 
 TEST(Tls13GnuTls, OurClientCertificateToGnuTls) {
