@@ -7,7 +7,7 @@ JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
 # Everything the build, the tests (real peers) and the benchmarks need.
 PACKAGES=(build-essential cmake pkg-config libcrypto++-dev libbotan-2-dev libgtest-dev libgmock-dev
           libbenchmark-dev libcli11-dev libssl-dev openssl ca-certificates gnutls-bin clang libclang-rt-14-dev
-          doxygen libasio-dev clang-format clang-tidy)
+          doxygen libasio-dev clang-format clang-tidy python3 curl)
 
 ensure_packages() {
     local missing=()

@@ -247,6 +247,22 @@ std::shared_ptr<const tls12::ServerConfig> pinned_server(const Case& c) {
         });
 }
 
+std::shared_ptr<const tls12::ClientConfig> tls13_client_config(
+    const std::function<void(tls12::ClientConfig&)>& tweak) {
+    return tls12_test::client_config([&](tls12::ClientConfig& c) {
+        c.max_version = tls12::ProtocolVersion::tls13;
+        if (tweak) tweak(c);
+    });
+}
+
+std::shared_ptr<const tls12::ServerConfig> tls13_server_config(
+    const std::function<void(tls12::ServerConfig&)>& tweak) {
+    return tls12_test::server_config(tls12_test::ServerKey::rsa2048, [&](tls12::ServerConfig& s) {
+        s.max_version = tls12::ProtocolVersion::tls13;
+        if (tweak) tweak(s);
+    });
+}
+
 tls12::net::Stream connect_to(uint16_t port, std::shared_ptr<const tls12::ClientConfig> config) {
     return tls12::net::connect_tls("127.0.0.1", port, std::move(config), stream_options(),
                                    "localhost");
@@ -312,6 +328,58 @@ std::optional<ServerOutcome> EchoServer::outcome(milliseconds timeout) {
     return done_.get();
 }
 
+ServerThread::ServerThread(std::shared_ptr<const tls12::ServerConfig> config, Serve serve,
+                           size_t connections)
+    : listener_("127.0.0.1", 0, std::move(config), stream_options()) {
+    done_ = std::async(std::launch::async, [this, serve = std::move(serve), connections] {
+        std::vector<ServerOutcome> all;
+        while (all.size() < connections) {
+            ServerOutcome& o = all.emplace_back();
+            try {
+                tls12::net::Stream s = listener_.accept(60s);
+                o.accepted = true;
+                try {
+                    s.handshake();
+                    o.handshake_complete = true;
+                    o.negotiated = s.negotiated();
+                    serve(s, o);
+                } catch (const tls12::net::TlsError& e) {
+                    o.tls_error = e.error();
+                    o.error = e.what();
+                } catch (const std::exception& e) {
+                    o.error = e.what();
+                }
+                o.handshake_complete = s.is_handshake_complete();
+                o.negotiated = s.negotiated();
+            } catch (const std::exception& e) {
+                o.error = std::string("accept: ") + e.what();
+                break;
+            }
+        }
+        return all;
+    });
+}
+
+ServerThread::~ServerThread() {
+    listener_.close();
+    if (done_.valid()) done_.wait();  // bounded by accept()'s and the stream's timeouts
+}
+
+std::optional<std::vector<ServerOutcome>> ServerThread::outcomes(milliseconds timeout) {
+    if (!done_.valid() || done_.wait_for(timeout) != std::future_status::ready) return std::nullopt;
+    return done_.get();
+}
+
+ServerThread::Serve echo_until_close(size_t max_write) {
+    return [max_write](tls12::net::Stream& s, ServerOutcome& o) {
+        std::vector<uint8_t> buffer(max_write);
+        for (size_t n; (n = s.read(buffer)) != 0; o.echoed += n)
+            s.write(std::span<const uint8_t>(buffer.data(), n));
+        s.close();
+        o.clean_close = true;
+    };
+}
+
 // ---- peer processes -------------------------------------------------------------------------
 
 std::string peer_output(const Process& p) {
@@ -367,16 +435,21 @@ OpenSslServer start_openssl_server_for(const Case& c, const std::vector<std::str
 
 GnuTlsServer start_gnutls_server(const Case& c) {
     const auto& pki = tls12_test::test_pki();
+    return start_gnutls_server({"--echo", "--x509certfile",
+                                c.ecdsa ? pki.ecdsa256_chain : pki.server_chain, "--x509keyfile",
+                                c.ecdsa ? pki.ecdsa256_key : pki.server_key, "--priority",
+                                c.gnutls_priority(/*client=*/false)});
+}
+
+GnuTlsServer start_gnutls_server(const std::vector<std::string>& args) {
     std::string last_output;
     // gnutls-serv cannot report a kernel-picked port: take a free one, and try again in the
     // unlikely case another process grabbed it in between.
     for (int attempt = 0; attempt < 5; ++attempt) {
         const uint16_t port = tls12_test::free_port();
-        Process p =
-            Process::spawn({"gnutls-serv", "--echo", "-p", std::to_string(port), "--x509certfile",
-                            c.ecdsa ? pki.ecdsa256_chain : pki.server_chain, "--x509keyfile",
-                            c.ecdsa ? pki.ecdsa256_key : pki.server_key, "--priority",
-                            c.gnutls_priority(/*client=*/false)});
+        std::vector<std::string> argv = {"gnutls-serv", "-p", std::to_string(port)};
+        argv.insert(argv.end(), args.begin(), args.end());
+        Process p = Process::spawn(argv);
         if (tls12_test::wait_for_port(port, 20s) && p.running())
             return GnuTlsServer{std::move(p), port};
         p.stop(200ms);
@@ -386,12 +459,28 @@ GnuTlsServer start_gnutls_server(const Case& c) {
 }
 
 GnuTlsClient start_gnutls_client(uint16_t port, const std::string& priority,
-                                 const std::string& log_name) {
+                                 const std::string& log_name,
+                                 const std::vector<std::string>& extra) {
     const std::string log = tls12_test::scratch_dir() + "/gnutls-cli-" + log_name + ".log";
-    Process p = Process::spawn(
-        {"bash", "-c", "set -o pipefail; gnutls-cli \"$@\" | cat", "gnutls-cli", "127.0.0.1", "-p",
-         std::to_string(port), "--x509cafile", tls12_test::test_pki().ca_cert, "--sni-hostname",
-         "localhost", "--verify-hostname", "localhost", "--priority", priority, "--logfile", log});
+    std::vector<std::string> argv = {"bash",
+                                     "-c",
+                                     "set -o pipefail; gnutls-cli \"$@\" | cat",
+                                     "gnutls-cli",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(port),
+                                     "--x509cafile",
+                                     tls12_test::test_pki().ca_cert,
+                                     "--sni-hostname",
+                                     "localhost",
+                                     "--verify-hostname",
+                                     "localhost",
+                                     "--priority",
+                                     priority,
+                                     "--logfile",
+                                     log};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Process p = Process::spawn(argv);
     return GnuTlsClient{std::move(p), log};
 }
 

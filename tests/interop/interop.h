@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <iosfwd>
 #include <memory>
@@ -91,6 +92,13 @@ std::shared_ptr<const tls12::ClientConfig> pinned_client(const Case& c);
 // A server config with the case's certificate, pinned to its suite (and group).
 std::shared_ptr<const tls12::ServerConfig> pinned_server(const Case& c);
 
+// TLS 1.3 enabled (max_version tls13, which is not the default yet) on top of
+// tls12_test::client_config() / server_config() (RSA certificate); tweak changes more.
+std::shared_ptr<const tls12::ClientConfig> tls13_client_config(
+    const std::function<void(tls12::ClientConfig&)>& tweak = {});
+std::shared_ptr<const tls12::ServerConfig> tls13_server_config(
+    const std::function<void(tls12::ServerConfig&)>& tweak = {});
+
 // Connects our client to 127.0.0.1:port, SNI and verified name "localhost".
 tls12::net::Stream connect_to(uint16_t port, std::shared_ptr<const tls12::ClientConfig> config);
 
@@ -131,6 +139,33 @@ class EchoServer {
     std::future<ServerOutcome> done_;
 };
 
+// A tls12::net::TlsListener on 127.0.0.1:0 that takes `connections` connections one after the
+// other, runs the handshake and then `serve` on each, and keeps each one's outcome (serve fills
+// in echoed and clean_close; exceptions are caught and recorded here). For peers that connect more
+// than once (resumption) or need more than an echo (an HTTP exchange, a KeyUpdate of ours).
+class ServerThread {
+  public:
+    using Serve = std::function<void(tls12::net::Stream&, ServerOutcome&)>;
+    ServerThread(std::shared_ptr<const tls12::ServerConfig> config, Serve serve,
+                 size_t connections = 1);
+    ~ServerThread();
+    ServerThread(const ServerThread&) = delete;
+    ServerThread& operator=(const ServerThread&) = delete;
+
+    uint16_t port() const { return listener_.port(); }
+    // Waits for every connection to end (at most `timeout`); nullopt if they did not. A failed
+    // accept() ends the list early (its outcome has accepted == false).
+    std::optional<std::vector<ServerOutcome>> outcomes(milliseconds timeout = 30s);
+
+  private:
+    tls12::net::TlsListener listener_;
+    std::future<std::vector<ServerOutcome>> done_;
+};
+
+// A ServerThread::Serve that echoes in writes of at most max_write bytes until the peer's
+// close_notify, then closes too (what EchoServer does).
+ServerThread::Serve echo_until_close(size_t max_write = 16 * 1024);
+
 // ---- peer processes -------------------------------------------------------------------------
 
 // Output of a peer, for failure messages.
@@ -155,6 +190,8 @@ struct GnuTlsServer {
     uint16_t port = 0;
 };
 GnuTlsServer start_gnutls_server(const Case& c);
+// `gnutls-serv -p <free port>` with these arguments (certificate, key, priority, --echo ...).
+GnuTlsServer start_gnutls_server(const std::vector<std::string>& args);
 
 // `gnutls-cli` against our server on localhost:port with the test CA, verifying the host name,
 // logging to scratch_dir()/gnutls-cli-<log_name>.log. Its stdout goes through `cat`: gnutls-cli
@@ -166,8 +203,10 @@ struct GnuTlsClient {
     // What it printed, then its log file: for failure messages.
     std::string output() const;
 };
+// extra: more gnutls-cli arguments (-r, --x509certfile, --inline-commands, -d ...).
 GnuTlsClient start_gnutls_client(uint16_t port, const std::string& priority,
-                                 const std::string& log_name);
+                                 const std::string& log_name,
+                                 const std::vector<std::string>& extra = {});
 
 // Pushes `data` into a client process's stdin in chunks, never more than `window` bytes ahead of
 // what it has printed on stdout, and waits until data.size() bytes came back (or `timeout`).
