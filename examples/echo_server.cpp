@@ -265,7 +265,8 @@ int main(int argc, char** argv) {
     app.add_option("--ticket-key-file", ticket_key_file,
                    "session ticket keys from FILE, one base64 48-byte key per line (`openssl rand "
                    "-base64 48`), the first one sealing new tickets; re-read when another process "
-                   "replaces it, so servers sharing the file resume each other's sessions")
+                   "replaces it, so servers sharing the file resume each other's sessions (TLS 1.2 "
+                   "and 1.3)")
         ->check(CLI::ExistingFile);
     CLI11_PARSE(app, argc, argv);
     const bool max_connections_given = app.count("--max-connections") > 0;
@@ -313,6 +314,8 @@ int main(int argc, char** argv) {
         if (!ticket_key_file.empty()) {
             ticket_keys = tls12::TicketKeys::from_file(ticket_key_file);
             config->ticket_keys = ticket_keys;
+            // TLS 1.3 tickets too are sealed under the shared keys, so the fleet resumes them.
+            config->tls13_tickets_in_ticket_keys = true;
         }
 
         // Every connection needs a descriptor: take what the hard limit allows, and serve no

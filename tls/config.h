@@ -201,6 +201,13 @@ struct ServerConfig : CommonConfig {
     std::shared_ptr<ServerSessionCache> session_cache = std::make_shared<ServerSessionCache>();
     /// RFC 5077 ticket keys (nullptr: no tickets).
     std::shared_ptr<TicketKeys> ticket_keys = std::make_shared<TicketKeys>();
+    /// Where TLS 1.3 tickets (RFC 8446 4.6.1) live. false (the default): in session_cache under a
+    /// random identity, so each resumes once, on this server only. true: sealed under
+    /// ticket_keys, so every server sharing the keys (a key file, TicketKeys::from_file())
+    /// resumes them; such a ticket is no longer single-use and resumes until it expires. Without
+    /// 0-RTT that costs no security: a resumed handshake still needs the PSK for the binder and
+    /// the Finished, and psk_dhe_ke still brings a fresh (EC)DHE secret.
+    bool tls13_tickets_in_ticket_keys = false;
     /// How long a session may be resumed, counted from its full handshake.
     std::chrono::seconds session_lifetime = std::chrono::hours(2);
 

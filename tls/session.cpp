@@ -104,9 +104,13 @@ namespace {
 
 constexpr size_t kKeyNameSize = 16;
 constexpr size_t kNonceSize = crypto::aead_nonce_size;
-// Format 1 seals the session without a client certificate; format 2 appends the client's chain.
+// Format 1 seals a TLS 1.2 session without a client certificate; format 2 appends the client's
+// chain. Formats 3 and 4 are the same for a TLS 1.3 ticket, whose secret is the PSK (32 or 48
+// bytes, the suite's hash length) and which carries its ticket_age_add after the lifetime.
 constexpr uint8_t kTicketFormat = 1;
 constexpr uint8_t kTicketFormatWithChain = 2;
+constexpr uint8_t kTicketFormat13 = 3;
+constexpr uint8_t kTicketFormat13WithChain = 4;
 
 crypto::SecretBytes fresh_key(crypto::Random& random) {
     crypto::SecretBytes key(32);
@@ -179,13 +183,18 @@ void TicketKeys::rotate_if_due(TimePoint now) {
 Bytes TicketKeys::seal(const Session& session, TimePoint now) {
     Writer state;
     const bool with_chain = !session.peer_certificates.empty();
-    state.u8(with_chain ? kTicketFormatWithChain : kTicketFormat);
+    const bool tls13 = session.version == ProtocolVersion::tls13;
+    if (tls13)
+        state.u8(with_chain ? kTicketFormat13WithChain : kTicketFormat13);
+    else
+        state.u8(with_chain ? kTicketFormatWithChain : kTicketFormat);
     state.u16(static_cast<uint16_t>(session.suite));
     state.u8(session.extended_master_secret ? 1 : 0);
     state.vec8(session.master_secret.view());
     state.vec8(crypto::as_bytes(session.server_name));
     state.u64(static_cast<uint64_t>(to_seconds(session.created)));
     state.u32(static_cast<uint32_t>(session.lifetime.count()));
+    if (tls13) state.u32(session.ticket_age_add);
     if (with_chain) {
         auto chain = state.prefix24();
         for (const Bytes& certificate : session.peer_certificates) state.vec24(certificate, 1);
@@ -229,14 +238,19 @@ std::shared_ptr<const Session> TicketKeys::open(ByteView ticket, TimePoint now) 
     Reader r(body);
     auto session = std::make_shared<Session>();
     const uint8_t format = r.u8();
+    const bool tls13 = format == kTicketFormat13 || format == kTicketFormat13WithChain;
+    const bool with_chain = format == kTicketFormatWithChain || format == kTicketFormat13WithChain;
+    if (tls13) session->version = ProtocolVersion::tls13;
     session->suite = static_cast<CipherSuite>(r.u16());
     session->extended_master_secret = r.u8() == 1;
-    session->master_secret = crypto::SecretBytes(r.vec8(48, 48));
+    // A TLS 1.2 master secret is 48 bytes; a TLS 1.3 PSK is its suite's hash length.
+    session->master_secret = crypto::SecretBytes(tls13 ? r.vec8(32, 48) : r.vec8(48, 48));
     const ByteView name = r.vec8(0, 255);
     session->server_name.assign(name.begin(), name.end());
     session->created = TimePoint(std::chrono::seconds(static_cast<int64_t>(r.u64())));
     session->lifetime = std::chrono::seconds(r.u32());
-    if (format == kTicketFormatWithChain) {
+    if (tls13) session->ticket_age_add = r.u32();
+    if (with_chain) {
         Reader chain = r.sub24(1, kMaxTicketSize);
         while (chain.ok() && !chain.empty()) {
             const ByteView certificate = chain.vec24(1, kMaxTicketSize);
@@ -245,7 +259,7 @@ std::shared_ptr<const Session> TicketKeys::open(ByteView ticket, TimePoint now) 
         if (!chain.ok()) r.fail();
     }
     crypto::secure_wipe(body.data(), body.size());
-    if (!r.finish() || (format != kTicketFormat && format != kTicketFormatWithChain) ||
+    if (!r.finish() || format < kTicketFormat || format > kTicketFormat13WithChain ||
         session->expired(now))
         return nullptr;
     return session;

@@ -438,6 +438,93 @@ TEST(Engine13, TicketsAreSingleUse) {
     EXPECT_FALSE(again.negotiated().resumed);
 }
 
+// With tls13_tickets_in_ticket_keys, tickets are sealed under the ticket keys: a second server
+// sharing only the keys (no session cache in common) resumes them, more than once, and a server
+// with other keys does not.
+TEST(Engine13, TicketsSealedUnderSharedTicketKeysResumeOnAnotherServer) {
+    auto keys = std::make_shared<TicketKeys>();
+    auto sealing = [&](std::shared_ptr<TicketKeys> ticket_keys) {
+        return server13(ServerKey::rsa2048, [&](ServerConfig& s) {
+            s.tls13_tickets_in_ticket_keys = true;
+            s.ticket_keys = ticket_keys;
+            s.session_cache = std::make_shared<ServerSessionCache>();
+        });
+    };
+    auto client_cfg = client13();
+    auto a = sealing(keys);
+    auto b = sealing(keys);
+    auto first = make_pair(client_cfg, a);
+    ASSERT_TRUE(first.handshake()) << why(first);
+    EXPECT_EQ(a->session_cache->size(), 0u) << "a sealed ticket is not kept on the server";
+
+    auto client = Connection::client(client_cfg, "localhost");
+    const auto hello = first_flight(client);
+    for (int replay = 0; replay < 2; ++replay) {  // not single-use: it resumes until it expires
+        auto server = Connection::server(b);
+        ASSERT_TRUE(server.feed(hello));
+        EXPECT_TRUE(server.negotiated().resumed) << "replay " << replay;
+    }
+    auto stranger = Connection::server(sealing(std::make_shared<TicketKeys>()));
+    ASSERT_TRUE(stranger.feed(hello));
+    EXPECT_FALSE(stranger.negotiated().resumed);
+
+    // Whole connections: a fresh ticket from A (the client used the first one above) resumes at
+    // B, and the ticket B sends then resumes at A.
+    auto again_at_a = make_pair(client_cfg, a);
+    ASSERT_TRUE(again_at_a.handshake()) << why(again_at_a);
+    auto at_b = make_pair(client_cfg, b);
+    ASSERT_TRUE(at_b.handshake()) << why(at_b);
+    EXPECT_TRUE(at_b.client.negotiated().resumed);
+    const std::vector<uint8_t> data{5, 6, 7};
+    EXPECT_EQ(at_b.round_trip(at_b.client, at_b.server, data), data);
+    auto back_at_a = make_pair(client_cfg, a);
+    ASSERT_TRUE(back_at_a.handshake()) << why(back_at_a);
+    EXPECT_TRUE(back_at_a.server.negotiated().resumed);
+}
+
+// A TLS 1.3 ticket's secret is a PSK: offered to a TLS 1.2 server as an RFC 5077 ticket, it is
+// never taken for a master secret (a full handshake follows).
+TEST(Engine13, ASealedTls13TicketDoesNotResumeTls12) {
+    const auto now = std::chrono::system_clock::now();
+    // As if forged: a TLS 1.2 suite and the extended master secret, so the version alone must
+    // refuse it.
+    auto forged = [&] {
+        auto session = std::make_shared<Session>();
+        session->version = ProtocolVersion::tls13;
+        session->suite = CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384;
+        session->master_secret = crypto::SecretBytes(Bytes(48, 0x42));
+        session->extended_master_secret = true;
+        session->server_name = "localhost";
+        session->created = now;
+        session->lifetime = std::chrono::hours(1);
+        session->ticket_age_add = 0x01020304;
+        return session;
+    };
+    auto keys = std::make_shared<TicketKeys>();
+    const Bytes ticket = keys->seal(*forged(), now);
+    ASSERT_FALSE(ticket.empty());
+    auto opened = keys->open(ticket, now);
+    ASSERT_TRUE(opened);
+    EXPECT_EQ(opened->version, ProtocolVersion::tls13);
+    EXPECT_EQ(opened->ticket_age_add, 0x01020304u);
+    EXPECT_EQ(opened->master_secret.size(), 48u);
+
+    auto client_cfg = client_config([&](ClientConfig& c) {
+        auto cached = forged();
+        cached->version = ProtocolVersion::tls12;  // the client believes it is a 1.2 ticket
+        cached->ticket = ticket;
+        c.max_version = ProtocolVersion::tls12;
+        c.session_cache->store("localhost", std::move(cached));
+    });
+    auto server_cfg = server_config(ServerKey::rsa2048, [&](ServerConfig& s) {
+        s.ticket_keys = keys;
+        s.max_version = ProtocolVersion::tls12;
+    });
+    auto pair = make_pair(client_cfg, server_cfg);
+    ASSERT_TRUE(pair.handshake()) << why(pair);
+    EXPECT_FALSE(pair.server.negotiated().resumed);
+}
+
 TEST(Engine13, BadBinderIsDecryptError) {
     auto client_cfg = client13();
     auto server_cfg = server13();

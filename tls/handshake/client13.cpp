@@ -390,13 +390,7 @@ Result<State> Established::handle(Context& c, const Incoming<KeyUpdate>& m) && {
 }
 
 Status update_keys(Context& c, State& state, bool request_peer_update) {
-    auto* established = std::get_if<Established>(&state);
-    if (!established)
-        return local_error(AlertDescription::internal_error,
-                           "KeyUpdate before the handshake completed");
-    return established->traffic.send(c, request_peer_update
-                                            ? KeyUpdateRequest::update_requested
-                                            : KeyUpdateRequest::update_not_requested);
+    return send_key_update<Established>(c, state, request_peer_update);
 }
 
 void invalidate_session(Context&, const State&) {}

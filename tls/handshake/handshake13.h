@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <variant>
 
 #include <tls12/crypto/keys.h>
 #include <tls12/tls/handshake/context.h>
@@ -104,5 +105,18 @@ struct Traffic13 {
     // Our KeyUpdate goes out under the current keys; what follows is sealed with the next.
     Status send(HandshakeContext& c, KeyUpdateRequest request);
 };
+
+// Our KeyUpdate when the application asks for one: only a role's Established state has the
+// traffic secrets to advance; any other state is internal_error.
+template <typename Established, typename State>
+Status send_key_update(HandshakeContext& c, State& state, bool request_peer_update) {
+    auto* established = std::get_if<Established>(&state);
+    if (!established)
+        return local_error(AlertDescription::internal_error,
+                           "KeyUpdate before the handshake completed");
+    return established->traffic.send(c, request_peer_update
+                                            ? KeyUpdateRequest::update_requested
+                                            : KeyUpdateRequest::update_not_requested);
+}
 
 }  // namespace tls12

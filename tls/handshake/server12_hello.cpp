@@ -171,7 +171,8 @@ OfferedSession find_session(Context& c, const ClientHello& hello) {
         offered.from_cache = true;
     }
     const Session* session = offered.session.get();
-    if (!session) return {};
+    // A TLS 1.3 ticket's secret is a PSK, never a TLS 1.2 master secret.
+    if (!session || session->version != ProtocolVersion::tls12) return {};
     // RFC 7627 5.3: never resume without the extended master secret; and never with another
     // suite or for another server name.
     if (!session->extended_master_secret || !ext.extended_master_secret) return {};

@@ -112,6 +112,16 @@ bool client_identity_accepted(const ServerConfig& config, const Session& session
         .ok();
 }
 
+// TLS 1.3 tickets: sealed under the ticket keys (shared by a fleet), or single-use entries of
+// the session cache.
+bool sealed_tickets(const ServerConfig& config) {
+    return config.tls13_tickets_in_ticket_keys && config.ticket_keys;
+}
+bool can_issue_tickets(const ServerConfig& config) {
+    return config.tls13_tickets_in_ticket_keys ? config.ticket_keys != nullptr
+                                               : config.session_cache != nullptr;
+}
+
 // RFC 8446 4.2.11: the first offered identity that is a live ticket of ours, usable with the
 // chosen suite; its binder must verify (decrypt_error otherwise). A ticket is used once: it
 // leaves the cache here. encoded is the ClientHello, transcript_prefix what came before it.
@@ -125,11 +135,13 @@ Status find_psk(Context& c, const ClientHello& hello, ByteView encoded, ByteView
         return make_error(AlertDescription::missing_extension,
                           "client offers a PSK without psk_key_exchange_modes");
     // Only psk_dhe_ke: the key exchange keeps forward secrecy.
-    if (!config.session_cache || !contains(*ext.psk_key_exchange_modes, kPskDheKe)) return {};
+    if (!can_issue_tickets(config) || !contains(*ext.psk_key_exchange_modes, kPskDheKe)) return {};
     const OfferedPsks& offered = *ext.pre_shared_key;
     const crypto::HashAlgorithm hash = chosen.suite->prf_hash;
     for (size_t i = 0; i < offered.identities.size(); ++i) {
-        auto session = config.session_cache->find(offered.identities[i].identity, c.now());
+        const Bytes& identity = offered.identities[i].identity;
+        auto session = sealed_tickets(config) ? config.ticket_keys->open(identity, c.now())
+                                              : config.session_cache->find(identity, c.now());
         if (!session || session->version != ProtocolVersion::tls13) continue;
         const SuiteInfo* suite = find_suite(session->suite);
         if (!suite || !suite->tls13() || suite->prf_hash != hash) continue;
@@ -146,7 +158,7 @@ Status find_psk(Context& c, const ClientHello& hello, ByteView encoded, ByteView
         if (!crypto::constant_time_equal(expected, offered.binders[i]))
             return make_error(AlertDescription::decrypt_error,
                               "PSK binder " + std::to_string(i) + " does not verify");
-        config.session_cache->remove(offered.identities[i].identity);
+        if (!sealed_tickets(config)) config.session_cache->remove(identity);
         chosen.psk = std::move(session);
         chosen.psk_index = static_cast<uint16_t>(i);
         return {};
@@ -220,7 +232,8 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
         negotiated.peer_certificates = chosen.psk->peer_certificates;
         negotiated.signature_scheme.reset();
     }
-    const bool issue_ticket = config.session_cache && hello.extensions.psk_key_exchange_modes &&
+    const bool issue_ticket = can_issue_tickets(config) &&
+                              hello.extensions.psk_key_exchange_modes &&
                               contains(*hello.extensions.psk_key_exchange_modes, kPskDheKe);
 
     Handshake13 hs{
@@ -270,8 +283,8 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
     return State{ExpectFinished{{}, std::move(hs), std::move(app), issue_ticket}};
 }
 
-// RFC 8446 4.6.1: a ticket for this connection, kept in our session cache under a random
-// identity (so it is single-use: resumption removes it).
+// RFC 8446 4.6.1: a ticket for this connection, sealed under the ticket keys, or kept in our
+// session cache under a random identity (so it is single-use: resumption removes it).
 Status send_ticket(Context& c, const SuiteInfo& suite, const crypto::SecretBytes& resumption) {
     const ServerConfig& config = c.config;
     const NegotiatedParameters& negotiated = c.negotiated();
@@ -282,10 +295,8 @@ Status send_ticket(Context& c, const SuiteInfo& suite, const crypto::SecretBytes
     ticket.age_add = uint32_t{age_add[0]} << 24 | uint32_t{age_add[1]} << 16 |
                      uint32_t{age_add[2]} << 8 | age_add[3];
     ticket.nonce = Bytes{0};
-    ticket.ticket = c.random().bytes(32);
     auto session = std::make_shared<Session>();
     session->version = ProtocolVersion::tls13;
-    session->id = ticket.ticket;
     session->suite = suite.suite;
     session->master_secret = resumption_psk(suite.prf_hash, resumption.view(), ticket.nonce);
     session->ticket_age_add = ticket.age_add;
@@ -293,9 +304,16 @@ Status send_ticket(Context& c, const SuiteInfo& suite, const crypto::SecretBytes
     session->peer_certificates = negotiated.peer_certificates;
     session->created = c.now();
     session->lifetime = std::chrono::seconds(ticket.lifetime);
+    if (sealed_tickets(config)) {
+        ticket.ticket = config.ticket_keys->seal(*session, c.now());
+        if (ticket.ticket.empty()) return {};  // a client chain too long for a ticket
+    } else {
+        ticket.ticket = c.random().bytes(32);
+        session->id = ticket.ticket;
+    }
     Transcript unused;  // post-handshake messages are not part of the transcript
     TLS_TRY(c.emit(unused, ticket));
-    config.session_cache->store(std::move(session));
+    if (!sealed_tickets(config)) config.session_cache->store(std::move(session));
     return {};
 }
 
@@ -407,13 +425,7 @@ Result<State> Established::handle(Context& c, const Incoming<KeyUpdate>& m) && {
 }
 
 Status update_keys(Context& c, State& state, bool request_peer_update) {
-    auto* established = std::get_if<Established>(&state);
-    if (!established)
-        return local_error(AlertDescription::internal_error,
-                           "KeyUpdate before the handshake completed");
-    return established->traffic.send(c, request_peer_update
-                                            ? KeyUpdateRequest::update_requested
-                                            : KeyUpdateRequest::update_not_requested);
+    return send_key_update<Established>(c, state, request_peer_update);
 }
 
 void invalidate_session(Context&, const State&) {}
