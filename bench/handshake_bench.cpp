@@ -8,6 +8,17 @@
 //       server's session-ID cache; a full handshake before the timed loop primes the session,
 //       every timed one must resume (renewed tickets are carried forward)
 //
+// TLS 1.3 (TLS_AES_128_GCM_SHA256, x25519, TLS 1.3 only on both sides):
+//
+//   handshake13/<ours|openssl>/<rsa2048|ecdsa_p256>[/client|/server]
+//       full handshakes with an RSA-2048 (rsa_pss_rsae_sha256) or ECDSA P-256
+//       (ecdsa_secp256r1_sha256) server certificate; no tickets
+//   handshake13/<ours|openssl>/resumed_ticket[/client|/server]
+//       resumed with the PSK of a NewSessionTicket (RFC 8446 4.6.1), psk_dhe_ke (a fresh x25519
+//       exchange each time); the server keeps tickets in its session cache (OpenSSL: stateful
+//       tickets, SSL_OP_NO_TICKET with the server cache on, one ticket per handshake), the client
+//       reads the new ticket each time and offers it next (tickets are single-use)
+//
 // Every iteration runs a whole handshake between a fresh client and a fresh server in one thread;
 // a monotonic clock times each call into either side (creation, feed/SSL_do_handshake, taking its
 // output, destruction; see SideClock) and the benchmark reports the chosen side's sum as manual
@@ -79,9 +90,10 @@ std::shared_ptr<const tls12::ClientConfig> resuming_client(Kx kx, Resume resume)
     return std::make_shared<const tls12::ClientConfig>(std::move(config));
 }
 
-void handshake_ours(benchmark::State& state, Kx kx, Side side, Resume resume) {
-    const auto client_config = resuming_client(kx, resume);
-    const auto server_config = resuming_server(kx, resume);
+// The timed loop of every handshake of ours, either version.
+void run_ours(benchmark::State& state, Side side, Resume resume,
+              const std::shared_ptr<const tls12::ClientConfig>& client_config,
+              const std::shared_ptr<const tls12::ServerConfig>& server_config) {
     if (resume != Resume::none) {
         auto primer = our_connected_pair(client_config, server_config);  // stores the session
     }
@@ -122,6 +134,24 @@ void handshake_ours(benchmark::State& state, Kx kx, Side side, Resume resume) {
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
+void handshake_ours(benchmark::State& state, Kx kx, Side side, Resume resume) {
+    run_ours(state, side, resume, resuming_client(kx, resume), resuming_server(kx, resume));
+}
+
+// TLS 1.3: Resume::ticket turns on the session caches (the server's holds the tickets it issues).
+void handshake13_ours(benchmark::State& state, Cert cert, Side side, Resume resume) {
+    constexpr auto suite = tls12::CipherSuite::TLS_AES_128_GCM_SHA256;
+    auto client = *our_client_config13(suite, cert);
+    auto server = *our_server_config13(suite, cert);
+    if (resume == Resume::ticket) {
+        client.session_cache = std::make_shared<tls12::ClientSessionCache>();
+        client.session_tickets = true;
+        server.session_cache = std::make_shared<tls12::ServerSessionCache>();
+    }
+    run_ours(state, side, resume, std::make_shared<const tls12::ClientConfig>(std::move(client)),
+             std::make_shared<const tls12::ServerConfig>(std::move(server)));
+}
+
 struct SessionDeleter {
     void operator()(SSL_SESSION* s) const noexcept { SSL_SESSION_free(s); }
 };
@@ -134,20 +164,30 @@ void keep_sessions_resumable(SSL* client, SSL* server) {
     SSL_set_shutdown(server, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
 }
 
-void handshake_openssl(benchmark::State& state, Kx kx, Side side, Resume resume) {
-    SslCtxPtr client_ctx = openssl_client_ctx(openssl_suite_for(kx));
-    SslCtxPtr server_ctx = openssl_server_ctx(openssl_suite_for(kx));
-    if (resume == Resume::ticket) SSL_CTX_clear_options(server_ctx.get(), SSL_OP_NO_TICKET);
-    if (resume == Resume::ticket) SSL_CTX_clear_options(client_ctx.get(), SSL_OP_NO_TICKET);
-    if (resume == Resume::id) {
-        SSL_CTX_set_session_cache_mode(server_ctx.get(), SSL_SESS_CACHE_SERVER);
-        static const unsigned char context[] = "tls12 bench";
-        SSL_CTX_set_session_id_context(server_ctx.get(), context, sizeof context - 1);
-    }
+// TLS 1.3 sends NewSessionTicket after the handshake: the client reads it as post-handshake data
+// (SSL_read finds no application data and wants more). True when nothing failed.
+bool read_tickets(SSL* client) {
+    unsigned char byte;
+    const int rc = SSL_read(client, &byte, 1);
+    return rc <= 0 && SSL_get_error(client, rc) == SSL_ERROR_WANT_READ;
+}
+
+void set_session_id_context(SSL_CTX* server_ctx) {
+    static const unsigned char context[] = "tls12 bench";
+    SSL_CTX_set_session_id_context(server_ctx, context, sizeof context - 1);
+}
+
+// The timed loop of every OpenSSL handshake, either version. tls13 with a resumption: the client
+// reads the server's ticket after each handshake (its own time).
+void run_openssl(benchmark::State& state, Side side, Resume resume, bool tls13, SSL_CTX* client_ctx,
+                 SSL_CTX* server_ctx) {
+    const bool ticket_after_handshake = tls13 && resume != Resume::none;
     std::unique_ptr<SSL_SESSION, SessionDeleter> session;
     if (resume != Resume::none) {
-        OpenSslPair primer = openssl_pair(client_ctx.get(), server_ctx.get(), 0);
+        OpenSslPair primer = openssl_pair(client_ctx, server_ctx, 0);
         if (!openssl_handshake(primer)) return state.SkipWithError("OpenSSL priming failed");
+        if (ticket_after_handshake && !read_tickets(primer.client.get()))
+            return state.SkipWithError("OpenSSL ticket not read");
         session.reset(SSL_get1_session(primer.client.get()));
         keep_sessions_resumable(primer.client.get(), primer.server.get());
     }
@@ -155,12 +195,12 @@ void handshake_openssl(benchmark::State& state, Kx kx, Side side, Resume resume)
         SideClock c, s;
         SslPtr client, server;
         c.run([&] {
-            client = openssl_client(client_ctx.get());
+            client = openssl_client(client_ctx);
             SSL_set_connect_state(client.get());
             if (session) SSL_set_session(client.get(), session.get());
         });
         s.run([&] {
-            server.reset(SSL_new(server_ctx.get()));
+            server.reset(SSL_new(server_ctx));
             SSL_set_accept_state(server.get());
         });
         // The transport (a BIO pair with default 17 KiB buffers) is nobody's cost.
@@ -192,8 +232,16 @@ void handshake_openssl(benchmark::State& state, Kx kx, Side side, Resume resume)
                 state.SkipWithError("the OpenSSL handshake did not resume");
                 break;
             }
+            bool read = true;
             // A renewed ticket replaces the old one, as our client's cache does.
-            c.run([&] { session.reset(SSL_get1_session(client.get())); });
+            c.run([&] {
+                if (ticket_after_handshake) read = read_tickets(client.get());
+                session.reset(SSL_get1_session(client.get()));
+            });
+            if (!read) {
+                state.SkipWithError("OpenSSL ticket not read");
+                break;
+            }
         }
         keep_sessions_resumable(client.get(), server.get());
         c.run([&] { client.reset(); });
@@ -201,6 +249,32 @@ void handshake_openssl(benchmark::State& state, Kx kx, Side side, Resume resume)
         report(state, side, c, s);
     }
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+
+void handshake_openssl(benchmark::State& state, Kx kx, Side side, Resume resume) {
+    SslCtxPtr client_ctx = openssl_client_ctx(openssl_suite_for(kx));
+    SslCtxPtr server_ctx = openssl_server_ctx(openssl_suite_for(kx));
+    if (resume == Resume::ticket) SSL_CTX_clear_options(server_ctx.get(), SSL_OP_NO_TICKET);
+    if (resume == Resume::ticket) SSL_CTX_clear_options(client_ctx.get(), SSL_OP_NO_TICKET);
+    if (resume == Resume::id) {
+        SSL_CTX_set_session_cache_mode(server_ctx.get(), SSL_SESS_CACHE_SERVER);
+        set_session_id_context(server_ctx.get());
+    }
+    run_openssl(state, side, resume, false, client_ctx.get(), server_ctx.get());
+}
+
+void handshake13_openssl(benchmark::State& state, Cert cert, Side side, Resume resume) {
+    const char* suite = "TLS_AES_128_GCM_SHA256";
+    SslCtxPtr client_ctx = openssl_client_ctx13(suite, cert);
+    SslCtxPtr server_ctx = openssl_server_ctx13(suite, cert);
+    if (resume == Resume::ticket) {
+        // Stateful tickets, as ours: with SSL_OP_NO_TICKET (kept) a TLS 1.3 server issues tickets
+        // that name a session in its cache. One per handshake, as ours.
+        SSL_CTX_set_session_cache_mode(server_ctx.get(), SSL_SESS_CACHE_SERVER);
+        set_session_id_context(server_ctx.get());
+        SSL_CTX_set_num_tickets(server_ctx.get(), 1);
+    }
+    run_openssl(state, side, resume, true, client_ctx.get(), server_ctx.get());
 }
 
 [[maybe_unused]] const bool registered = [] {
@@ -225,6 +299,24 @@ void handshake_openssl(benchmark::State& state, Kx kx, Side side, Resume resume)
          {std::pair{Resume::ticket, "resumed_ticket"}, std::pair{Resume::id, "resumed_id"}})
         for (auto [side, suffix] : sides)
             add(std::string(name) + suffix, Kx::ecdhe_x25519, side, resume);
+
+    auto add13 = [](const std::string& tail, Cert cert, Side side, Resume resume) {
+        benchmark::RegisterBenchmark(("handshake13/ours/" + tail).c_str(), handshake13_ours, cert,
+                                     side, resume)
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond)
+            ->Repetitions(ratio_repetitions());
+        benchmark::RegisterBenchmark(("handshake13/openssl/" + tail).c_str(), handshake13_openssl,
+                                     cert, side, resume)
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond)
+            ->Repetitions(ratio_repetitions());
+    };
+    for (Cert cert : {Cert::rsa2048, Cert::ecdsa_p256})
+        for (auto [side, suffix] : sides)
+            add13(std::string(token(cert)) + suffix, cert, side, Resume::none);
+    for (auto [side, suffix] : sides)
+        add13(std::string("resumed_ticket") + suffix, Cert::rsa2048, side, Resume::ticket);
     return true;
 }();
 

@@ -7,8 +7,14 @@
 //                                                    its plaintext (ours: in place, see read_all)
 //   record/<ours|openssl>/<suite>/seal_open/<bytes>  both, the record handed over in memory
 //
-// Every write is one record (<= 16 KiB). "open" needs fresh records in sequence order, so the
-// client seals a batch of about 1 MiB of them with the timer paused and the server opens the
+//   record13/<ours|openssl>/<suite>/<op>/<bytes>     the same over TLS 1.3 (TLS_AES_128_GCM_SHA256,
+//                                                    TLS_AES_256_GCM_SHA384,
+//                                                    TLS_CHACHA20_POLY1305_SHA256; RSA-2048 server
+//                                                    certificate, x25519, no tickets)
+//
+// The TLS 1.2 benchmarks pin TLS 1.2 and ECDHE_RSA suites on both libraries, the TLS 1.3 ones pin
+// TLS 1.3. Every write is one record (<= 16 KiB). "open" needs fresh records in sequence order, so
+// the client seals a batch of about 1 MiB of them with the timer paused and the server opens the
 // batch timed. Counters: bytes_per_second (application bytes), allocs_per_record (heap calls
 // in the timed region per record, both libraries, see support.h).
 #include <benchmark/benchmark.h>
@@ -27,6 +33,7 @@ namespace {
 using namespace bench;
 
 enum class Op { seal, open, seal_open };
+enum class Version { tls12, tls13 };
 constexpr Op kOps[] = {Op::seal, Op::open, Op::seal_open};
 constexpr int kSizes[] = {64, 1024, 16384};
 
@@ -77,9 +84,16 @@ size_t read_all(tls12::Connection& server) {
     return plaintext.size();
 }
 
-void record_ours(benchmark::State& state, Suite suite, Op op) {
+OurPair our_pair(Suite suite, Version version) {
+    if (version == Version::tls13)
+        return our_connected_pair(our_client_config13(tls13_suite(suite), Cert::rsa2048),
+                                  our_server_config13(tls13_suite(suite), Cert::rsa2048));
+    return our_connected_pair(ecdhe_rsa_suite(suite));
+}
+
+void record_ours(benchmark::State& state, Suite suite, Op op, Version version) {
     const size_t n = static_cast<size_t>(state.range(0));
-    OurPair pair = our_connected_pair(ecdhe_rsa_suite(suite));
+    OurPair pair = our_pair(suite, version);
     tls12::Connection& client = pair.client;
     tls12::Connection& server = pair.server;
     const std::vector<uint8_t> data = payload(n);
@@ -177,11 +191,14 @@ void drain(BIO* bio) {
     while ((k = BIO_nread0(bio, &p)) > 0) BIO_nread(bio, &p, k);
 }
 
-void record_openssl(benchmark::State& state, Suite suite, Op op) {
+void record_openssl(benchmark::State& state, Suite suite, Op op, Version version) {
     const size_t n = static_cast<size_t>(state.range(0));
     const int ni = static_cast<int>(n);
-    SslCtxPtr client_ctx = openssl_client_ctx(openssl_ecdhe_rsa_suite(suite));
-    SslCtxPtr server_ctx = openssl_server_ctx(openssl_ecdhe_rsa_suite(suite));
+    const bool tls13 = version == Version::tls13;
+    SslCtxPtr client_ctx = tls13 ? openssl_client_ctx13(openssl_tls13_suite(suite), Cert::rsa2048)
+                                 : openssl_client_ctx(openssl_ecdhe_rsa_suite(suite));
+    SslCtxPtr server_ctx = tls13 ? openssl_server_ctx13(openssl_tls13_suite(suite), Cert::rsa2048)
+                                 : openssl_server_ctx(openssl_ecdhe_rsa_suite(suite));
     OpenSslPair pair = openssl_pair(client_ctx.get(), server_ctx.get(), 4 << 20);
     if (!openssl_handshake(pair)) return state.SkipWithError("OpenSSL handshake failed");
     SSL* client = pair.client.get();
@@ -259,28 +276,30 @@ void record_openssl(benchmark::State& state, Suite suite, Op op) {
 }
 
 [[maybe_unused]] const bool registered = [] {
-    for (Suite suite : kSuites)
-        for (Op op : kOps)
-            for (int size : kSizes) {
-                const std::string tail = std::string(token(suite)) + "/" + token(op);
-                benchmark::RegisterBenchmark(("record/ours/" + tail).c_str(), record_ours, suite,
-                                             op)
-                    ->Arg(size)
-                    ->Repetitions(ratio_repetitions());
-                benchmark::RegisterBenchmark(("record/openssl/" + tail).c_str(), record_openssl,
-                                             suite, op)
-                    ->Arg(size)
-                    ->Repetitions(ratio_repetitions());
-            }
+    for (auto [version, prefix] :
+         {std::pair{Version::tls12, "record/"}, std::pair{Version::tls13, "record13/"}})
+        for (Suite suite : kSuites)
+            for (Op op : kOps)
+                for (int size : kSizes) {
+                    const std::string tail = std::string(token(suite)) + "/" + token(op);
+                    benchmark::RegisterBenchmark((prefix + std::string("ours/") + tail).c_str(),
+                                                 record_ours, suite, op, version)
+                        ->Arg(size)
+                        ->Repetitions(ratio_repetitions());
+                    benchmark::RegisterBenchmark((prefix + std::string("openssl/") + tail).c_str(),
+                                                 record_openssl, suite, op, version)
+                        ->Arg(size)
+                        ->Repetitions(ratio_repetitions());
+                }
     // The opt-in CBC suite (encrypt-then-MAC), bulk sizes only.
     for (int size : {1024, 16384}) {
         const std::string tail = std::string(token(Suite::aes128cbcsha256)) + "/seal_open";
         benchmark::RegisterBenchmark(("record/ours/" + tail).c_str(), record_ours,
-                                     Suite::aes128cbcsha256, Op::seal_open)
+                                     Suite::aes128cbcsha256, Op::seal_open, Version::tls12)
             ->Arg(size)
             ->Repetitions(ratio_repetitions());
         benchmark::RegisterBenchmark(("record/openssl/" + tail).c_str(), record_openssl,
-                                     Suite::aes128cbcsha256, Op::seal_open)
+                                     Suite::aes128cbcsha256, Op::seal_open, Version::tls12)
             ->Arg(size)
             ->Repetitions(ratio_repetitions());
     }

@@ -184,7 +184,7 @@ void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
 }
 
 X509Ptr make_cert(EVP_PKEY* key, const char* cn, long serial, X509* issuer, EVP_PKEY* issuer_key,
-                  bool ca) {
+                  bool ca, const char* key_usage = "critical,digitalSignature,keyEncipherment") {
     X509Ptr cert(X509_new());
     if (!cert) throw_openssl("X509_new");
     X509_set_version(cert.get(), 2);
@@ -205,7 +205,7 @@ X509Ptr make_cert(EVP_PKEY* key, const char* cn, long serial, X509* issuer, EVP_
         add_ext(cert.get(), iss, NID_subject_key_identifier, "hash");
     } else {
         add_ext(cert.get(), iss, NID_basic_constraints, "critical,CA:FALSE");
-        add_ext(cert.get(), iss, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+        add_ext(cert.get(), iss, NID_key_usage, key_usage);
         add_ext(cert.get(), iss, NID_ext_key_usage, "serverAuth");
         add_ext(cert.get(), iss, NID_subject_alt_name, "DNS:localhost");
         add_ext(cert.get(), iss, NID_subject_key_identifier, "hash");
@@ -222,6 +222,13 @@ std::string bio_string(BIO* bio) {
     return std::string(data, static_cast<size_t>(n));
 }
 
+std::string key_pem(EVP_PKEY* key) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr))
+        throw_openssl("PEM_write_bio_PrivateKey");
+    return bio_string(bio.get());
+}
+
 std::string cert_pem(X509* cert) {
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!PEM_write_bio_X509(bio.get(), cert)) throw_openssl("PEM_write_bio_X509");
@@ -234,11 +241,13 @@ Pki generate_pki() {
     if (!ca_key || !leaf_key) throw_openssl("EVP_RSA_gen");
     X509Ptr ca = make_cert(ca_key.get(), "tls12 bench CA", 1, nullptr, nullptr, true);
     X509Ptr leaf = make_cert(leaf_key.get(), "localhost", 2, ca.get(), ca_key.get(), false);
-    BioPtr key_bio(BIO_new(BIO_s_mem()));
-    if (!PEM_write_bio_PrivateKey(key_bio.get(), leaf_key.get(), nullptr, nullptr, 0, nullptr,
-                                  nullptr))
-        throw_openssl("PEM_write_bio_PrivateKey");
-    return {cert_pem(ca.get()), cert_pem(leaf.get()), bio_string(key_bio.get())};
+    PkeyPtr ec_key(EVP_EC_gen("P-256"));
+    if (!ec_key) throw_openssl("EVP_EC_gen");
+    // An ECDSA key signs; it has no keyEncipherment.
+    X509Ptr ec_leaf = make_cert(ec_key.get(), "localhost", 3, ca.get(), ca_key.get(), false,
+                                "critical,digitalSignature");
+    return {cert_pem(ca.get()), cert_pem(leaf.get()), key_pem(leaf_key.get()),
+            cert_pem(ec_leaf.get()), key_pem(ec_key.get())};
 }
 
 }  // namespace
@@ -289,6 +298,32 @@ const char* openssl_ecdhe_rsa_suite(Suite s) {
     }
 }
 
+tls12::CipherSuite tls13_suite(Suite s) {
+    switch (s) {
+        case Suite::aes128gcm:
+            return tls12::CipherSuite::TLS_AES_128_GCM_SHA256;
+        case Suite::aes256gcm:
+            return tls12::CipherSuite::TLS_AES_256_GCM_SHA384;
+        default:
+            return tls12::CipherSuite::TLS_CHACHA20_POLY1305_SHA256;
+    }
+}
+
+const char* openssl_tls13_suite(Suite s) {
+    switch (s) {
+        case Suite::aes128gcm:
+            return "TLS_AES_128_GCM_SHA256";
+        case Suite::aes256gcm:
+            return "TLS_AES_256_GCM_SHA384";
+        default:
+            return "TLS_CHACHA20_POLY1305_SHA256";
+    }
+}
+
+const char* token(Cert c) {
+    return c == Cert::ecdsa_p256 ? "ecdsa_p256" : "rsa2048";
+}
+
 const char* token(Kx k) {
     return k == Kx::rsa ? "rsa" : "ecdhe_x25519";
 }
@@ -311,6 +346,9 @@ tls12::ByteView as_bytes(const std::string& s) {
 
 template <class Config>
 void pin_parameters(Config& config, tls12::CipherSuite suite) {
+    // TLS 1.2 whatever the library's default version is: these benchmarks measure TLS 1.2.
+    config.min_version = tls12::ProtocolVersion::tls12;
+    config.max_version = tls12::ProtocolVersion::tls12;
     config.cipher_suites = {suite};
     config.groups = {tls12::NamedGroup::x25519};
     config.signature_schemes = {tls12::SignatureScheme::rsa_pss_rsae_sha256};
@@ -321,27 +359,72 @@ void pin_parameters(Config& config, tls12::CipherSuite suite) {
     if constexpr (requires { config.ticket_keys = nullptr; }) config.ticket_keys = nullptr;
 }
 
+tls12::SignatureScheme scheme_for(Cert cert) {
+    return cert == Cert::ecdsa_p256 ? tls12::SignatureScheme::ecdsa_secp256r1_sha256
+                                    : tls12::SignatureScheme::rsa_pss_rsae_sha256;
+}
+
+// TLS 1.3 only, one suite; no resumption, like pin_parameters.
+template <class Config>
+void pin_parameters13(Config& config, tls12::CipherSuite suite, Cert cert) {
+    config.min_version = tls12::ProtocolVersion::tls13;
+    config.max_version = tls12::ProtocolVersion::tls13;
+    config.cipher_suites.clear();  // no TLS 1.2 suite to offer
+    config.tls13_cipher_suites = {suite};
+    config.groups = {tls12::NamedGroup::x25519};
+    config.signature_schemes = {scheme_for(cert)};
+    config.session_cache = nullptr;
+    if constexpr (requires { config.session_tickets = false; }) config.session_tickets = false;
+    if constexpr (requires { config.ticket_keys = nullptr; }) config.ticket_keys = nullptr;
+}
+
+const tls12::CertifiedKey& certified_key(Cert cert) {
+    auto load = [](const std::string& chain, const std::string& key) {
+        return tls12::CertifiedKey(tls12::x509::parse_certificates_pem(chain),
+                                   std::make_shared<const tls12::crypto::PrivateKey>(
+                                       tls12::x509::parse_private_key(as_bytes(key))));
+    };
+    static const tls12::CertifiedKey rsa = load(pki().leaf_pem, pki().key_pem);
+    static const tls12::CertifiedKey ecdsa = load(pki().ec_leaf_pem, pki().ec_key_pem);
+    return cert == Cert::ecdsa_p256 ? ecdsa : rsa;
+}
+
+const std::shared_ptr<const tls12::CertificateVerifier>& bench_verifier() {
+    static const auto verifier =
+        tls12::make_x509_verifier(tls12::x509::TrustStore::from_certificates(
+            tls12::x509::parse_certificates_pem(pki().ca_pem)));
+    return verifier;
+}
+
 }  // namespace
 
 std::shared_ptr<const tls12::ServerConfig> our_server_config(tls12::CipherSuite suite) {
-    static const tls12::CertifiedKey certified = [] {
-        return tls12::CertifiedKey(tls12::x509::parse_certificates_pem(pki().leaf_pem),
-                                   std::make_shared<const tls12::crypto::PrivateKey>(
-                                       tls12::x509::parse_private_key(as_bytes(pki().key_pem))));
-    }();
     tls12::ServerConfig config;
     pin_parameters(config, suite);
-    config.certificates = {certified};
+    config.certificates = {certified_key(Cert::rsa2048)};
     return std::make_shared<const tls12::ServerConfig>(std::move(config));
 }
 
 std::shared_ptr<const tls12::ClientConfig> our_client_config(tls12::CipherSuite suite) {
-    static const auto verifier =
-        tls12::make_x509_verifier(tls12::x509::TrustStore::from_certificates(
-            tls12::x509::parse_certificates_pem(pki().ca_pem)));
     tls12::ClientConfig config;
     pin_parameters(config, suite);
-    config.verifier = verifier;
+    config.verifier = bench_verifier();
+    return std::make_shared<const tls12::ClientConfig>(std::move(config));
+}
+
+std::shared_ptr<const tls12::ServerConfig> our_server_config13(tls12::CipherSuite suite,
+                                                               Cert cert) {
+    tls12::ServerConfig config;
+    pin_parameters13(config, suite, cert);
+    config.certificates = {certified_key(cert)};
+    return std::make_shared<const tls12::ServerConfig>(std::move(config));
+}
+
+std::shared_ptr<const tls12::ClientConfig> our_client_config13(tls12::CipherSuite suite,
+                                                               Cert cert) {
+    tls12::ClientConfig config;
+    pin_parameters13(config, suite, cert);
+    config.verifier = bench_verifier();
     return std::make_shared<const tls12::ClientConfig>(std::move(config));
 }
 
@@ -396,29 +479,67 @@ SslCtxPtr common_ctx(const SSL_METHOD* method, const char* suite) {
     return ctx;
 }
 
+SslCtxPtr common_ctx13(const SSL_METHOD* method, const char* suite, Cert cert) {
+    SslCtxPtr ctx(SSL_CTX_new(method));
+    if (!ctx) throw_openssl("SSL_CTX_new");
+    SSL_CTX_set_min_proto_version(ctx.get(), TLS1_3_VERSION);
+    SSL_CTX_set_max_proto_version(ctx.get(), TLS1_3_VERSION);
+    if (!SSL_CTX_set_ciphersuites(ctx.get(), suite)) throw_openssl(std::string("suite ") + suite);
+    if (!SSL_CTX_set1_groups_list(ctx.get(), "X25519")) throw_openssl("groups");
+    if (!SSL_CTX_set1_sigalgs_list(ctx.get(),
+                                   cert == Cert::ecdsa_p256 ? "ECDSA+SHA256" : "RSA-PSS+SHA256"))
+        throw_openssl("sigalgs");
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx.get(), 0);  // TLS 1.3 sends tickets unless told not to
+    SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+    return ctx;
+}
+
+void use_certificate(SSL_CTX* ctx, const std::string& chain_pem, const std::string& key_pem) {
+    BioPtr cert_bio(BIO_new_mem_buf(chain_pem.data(), static_cast<int>(chain_pem.size())));
+    BioPtr key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+    X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+    PkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+    if (!cert || !key) throw_openssl("reading the bench PKI");
+    if (!SSL_CTX_use_certificate(ctx, cert.get()) || !SSL_CTX_use_PrivateKey(ctx, key.get()) ||
+        !SSL_CTX_check_private_key(ctx))
+        throw_openssl("server certificate");
+}
+
+void trust_bench_ca(SSL_CTX* ctx) {
+    BioPtr ca_bio(BIO_new_mem_buf(pki().ca_pem.data(), static_cast<int>(pki().ca_pem.size())));
+    X509Ptr ca(PEM_read_bio_X509(ca_bio.get(), nullptr, nullptr, nullptr));
+    if (!ca || !X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca.get()))
+        throw_openssl("client trust store");
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+}
+
 }  // namespace
 
 SslCtxPtr openssl_server_ctx(const char* suite) {
     SslCtxPtr ctx = common_ctx(TLS_server_method(), suite);
-    BioPtr cert_bio(
-        BIO_new_mem_buf(pki().leaf_pem.data(), static_cast<int>(pki().leaf_pem.size())));
-    BioPtr key_bio(BIO_new_mem_buf(pki().key_pem.data(), static_cast<int>(pki().key_pem.size())));
-    X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
-    PkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-    if (!cert || !key) throw_openssl("reading the bench PKI");
-    if (!SSL_CTX_use_certificate(ctx.get(), cert.get()) ||
-        !SSL_CTX_use_PrivateKey(ctx.get(), key.get()) || !SSL_CTX_check_private_key(ctx.get()))
-        throw_openssl("server certificate");
+    use_certificate(ctx.get(), pki().leaf_pem, pki().key_pem);
     return ctx;
 }
 
 SslCtxPtr openssl_client_ctx(const char* suite) {
     SslCtxPtr ctx = common_ctx(TLS_client_method(), suite);
-    BioPtr ca_bio(BIO_new_mem_buf(pki().ca_pem.data(), static_cast<int>(pki().ca_pem.size())));
-    X509Ptr ca(PEM_read_bio_X509(ca_bio.get(), nullptr, nullptr, nullptr));
-    if (!ca || !X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), ca.get()))
-        throw_openssl("client trust store");
-    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+    trust_bench_ca(ctx.get());
+    return ctx;
+}
+
+SslCtxPtr openssl_server_ctx13(const char* suite, Cert cert) {
+    SslCtxPtr ctx = common_ctx13(TLS_server_method(), suite, cert);
+    if (cert == Cert::ecdsa_p256)
+        use_certificate(ctx.get(), pki().ec_leaf_pem, pki().ec_key_pem);
+    else
+        use_certificate(ctx.get(), pki().leaf_pem, pki().key_pem);
+    return ctx;
+}
+
+SslCtxPtr openssl_client_ctx13(const char* suite, Cert cert) {
+    SslCtxPtr ctx = common_ctx13(TLS_client_method(), suite, cert);
+    trust_bench_ca(ctx.get());
     return ctx;
 }
 

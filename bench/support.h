@@ -30,11 +30,14 @@ HeapStats heap_stats() noexcept;
 
 // ---- PKI ------------------------------------------------------------------------------------
 // Generated once per process with libcrypto: an RSA-2048 CA and an RSA-2048 leaf for "localhost"
-// (SAN, serverAuth, signed with SHA-256). The server sends the leaf only.
+// (SAN, serverAuth, signed with SHA-256). The server sends the leaf only. The TLS 1.3 benchmarks
+// also use an ECDSA P-256 leaf for "localhost" signed by the same CA.
 struct Pki {
     std::string ca_pem;
     std::string leaf_pem;
     std::string key_pem;  // PKCS#8
+    std::string ec_leaf_pem;
+    std::string ec_key_pem;  // PKCS#8
 };
 const Pki& pki();
 
@@ -54,12 +57,25 @@ const char* token(Kx k);
 tls12::CipherSuite suite_for(Kx k);
 const char* openssl_suite_for(Kx k);
 
+// TLS 1.3: the suite with that bulk cipher (TLS_AES_128_GCM_SHA256 ...), ours and OpenSSL's name.
+tls12::CipherSuite tls13_suite(Suite s);
+const char* openssl_tls13_suite(Suite s);
+
+// The server certificate of a TLS 1.3 benchmark; each signs with one scheme (rsa_pss_rsae_sha256,
+// ecdsa_secp256r1_sha256), which is all both sides offer.
+enum class Cert { rsa2048, ecdsa_p256 };
+const char* token(Cert c);
+
 // ---- ours -----------------------------------------------------------------------------------
-// One suite, group x25519, signature scheme rsa_pss_rsae_sha256 (what OpenSSL picks by default),
-// no resumption (no session cache, no tickets),
-// the client verifying the chain against the CA with the x509 verifier.
+// TLS 1.2 only (min and max version pinned, whatever the library's default), one suite, group
+// x25519, signature scheme rsa_pss_rsae_sha256 (what OpenSSL picks by default), no resumption (no
+// session cache, no tickets), the client verifying the chain against the CA with the x509 verifier.
 std::shared_ptr<const tls12::ServerConfig> our_server_config(tls12::CipherSuite suite);
 std::shared_ptr<const tls12::ClientConfig> our_client_config(tls12::CipherSuite suite);
+// TLS 1.3 only (min and max version), one TLS 1.3 suite, group x25519, the certificate's one
+// signature scheme, no resumption; the client verifies the chain like the TLS 1.2 one.
+std::shared_ptr<const tls12::ServerConfig> our_server_config13(tls12::CipherSuite suite, Cert cert);
+std::shared_ptr<const tls12::ClientConfig> our_client_config13(tls12::CipherSuite suite, Cert cert);
 
 struct OurPair {
     tls12::Connection client;
@@ -87,6 +103,10 @@ using SslPtr = std::unique_ptr<SSL, SslDeleter>;
 // handshake is full); the client verifies the chain and the host name "localhost".
 SslCtxPtr openssl_server_ctx(const char* suite);
 SslCtxPtr openssl_client_ctx(const char* suite);
+// TLS 1.3 only, one TLS 1.3 suite, X25519, the certificate's one signature scheme, no tickets
+// (num_tickets 0), no session cache; the client verifies like the TLS 1.2 one.
+SslCtxPtr openssl_server_ctx13(const char* suite, Cert cert);
+SslCtxPtr openssl_client_ctx13(const char* suite, Cert cert);
 // A client SSL with SNI and host name check for "localhost".
 SslPtr openssl_client(SSL_CTX* ctx);
 

@@ -65,6 +65,19 @@ struct GcmCipher {
                                     in.data(), in.size());
     }
 
+    // EncryptAndAuthenticate()'s steps, the data given in two pieces.
+    void seal(ByteView nonce, ByteView aad, ByteView in, ByteView trailer, MutableByteView out,
+              MutableByteView tag) {
+        if (!enc) throw std::logic_error("Aead: keyed for opening only");
+        enc->Resynchronize(nonce.data(), static_cast<int>(nonce.size()));
+        enc->SpecifyDataLengths(aad.size(), in.size() + trailer.size(), 0);
+        enc->Update(aad.data(), aad.size());
+        if (!in.empty()) enc->ProcessData(out.data(), in.data(), in.size());
+        if (!trailer.empty())
+            enc->ProcessData(out.data() + in.size(), trailer.data(), trailer.size());
+        enc->TruncatedFinal(tag.data(), aead_tag_size);
+    }
+
     // DecryptAndVerify() would allocate a digest buffer in TruncatedVerify(); the same steps
     // with the tag computed into a stack buffer do not.
     bool open(ByteView nonce, ByteView aad, ByteView in, MutableByteView out, ByteView tag) {
@@ -125,6 +138,17 @@ struct ChaChaPolyCipher {
         finish(aad.size(), out.size(), tag.data());
     }
 
+    // The keystream carries on from the plaintext into the trailer.
+    void seal(ByteView nonce, ByteView aad, ByteView in, ByteView trailer, MutableByteView out,
+              MutableByteView tag) {
+        start(nonce, aad);
+        if (!in.empty()) chacha.ProcessData(out.data(), in.data(), in.size());
+        if (!trailer.empty())
+            chacha.ProcessData(out.data() + in.size(), trailer.data(), trailer.size());
+        poly.Update(out.data(), out.size());
+        finish(aad.size(), out.size(), tag.data());
+    }
+
     // The MAC is over the ciphertext, so a forgery is rejected before anything is decrypted.
     bool open(ByteView nonce, ByteView aad, ByteView in, MutableByteView out, ByteView tag) {
         start(nonce, aad);
@@ -181,6 +205,15 @@ void Aead::seal(ByteView nonce, ByteView aad, ByteView plaintext, MutableByteVie
     if (plaintext.size() != ciphertext.size())
         throw std::invalid_argument("Aead: plaintext and ciphertext sizes differ");
     std::visit([&](auto& c) { c.seal(nonce, aad, plaintext, ciphertext, tag); }, impl_->ciphers);
+}
+
+void Aead::seal(ByteView nonce, ByteView aad, ByteView plaintext, ByteView trailer,
+                MutableByteView ciphertext, MutableByteView tag) {
+    check_sizes(nonce, tag.size());
+    if (plaintext.size() + trailer.size() != ciphertext.size())
+        throw std::invalid_argument("Aead: ciphertext size is not plaintext and trailer sizes");
+    std::visit([&](auto& c) { c.seal(nonce, aad, plaintext, trailer, ciphertext, tag); },
+               impl_->ciphers);
 }
 
 bool Aead::open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag) {

@@ -36,6 +36,14 @@ class Aead {
     void seal(ByteView nonce, ByteView aad, ByteView plaintext, MutableByteView ciphertext,
               MutableByteView tag);
 
+    // Out of place with a trailer: seals plaintext followed by trailer (a few bytes that lie
+    // elsewhere, e.g. TLS 1.3's inner content type) into ciphertext, which holds plaintext.size() +
+    // trailer.size() bytes: the same output as sealing the two joined. Saves the TLS 1.3 record
+    // layer copying a write next to its type byte first. ciphertext may start at plaintext (in
+    // place) or not overlap it. No heap allocation.
+    void seal(ByteView nonce, ByteView aad, ByteView plaintext, ByteView trailer,
+              MutableByteView ciphertext, MutableByteView tag);
+
     // Decrypts data in place if the tag verifies and returns true. On failure returns false and
     // data is zeroed: unauthenticated plaintext is never released. No heap allocation.
     [[nodiscard]] bool open(ByteView nonce, ByteView aad, MutableByteView data, ByteView tag);

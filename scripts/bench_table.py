@@ -21,6 +21,13 @@ BOUNDS = {"ecdhe_x25519": "crypto/rsa2048/sign_pss_sha256", "rsa": "crypto/rsa20
 # The rest of the server's unavoidable public-key work per key exchange: with the bound, what the
 # primitives alone allow (the ceiling), measured in the same run.
 CEILING_EXTRA = {"ecdhe_x25519": ["crypto/x25519/keygen_agree"], "rsa": []}
+# TLS 1.3 full handshakes (x25519 always), by server certificate: the server's signature is the
+# bound, the signature plus its x25519 key pair and agreement the ceiling.
+CERTS13 = ["rsa2048", "ecdsa_p256"]
+BOUNDS13 = {"rsa2048": "crypto/rsa2048/sign_pss_sha256", "ecdsa_p256": "crypto/ecdsa_p256/sign"}
+CEILING_EXTRA13 = ["crypto/x25519/keygen_agree"]
+SUITES13 = {"aes128gcm": "TLS_AES_128_GCM_SHA256", "aes256gcm": "TLS_AES_256_GCM_SHA384",
+            "chacha20poly1305": "TLS_CHACHA20_POLY1305_SHA256"}
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -83,9 +90,10 @@ def ratio(a, b):
     return a / b if a is not None and b else None
 
 
-def ceiling(runs, kx):
-    """Handshakes/s if the server did nothing but its public-key operations, one after another."""
-    rates = [rate(runs, name) for name in [BOUNDS[kx]] + CEILING_EXTRA[kx]]
+def ceiling(runs, kx, names=None):
+    """Handshakes/s if the server did nothing but its public-key operations, one after another
+    (those of a TLS 1.2 key exchange kx, or the benchmarks named)."""
+    rates = [rate(runs, name) for name in (names or [BOUNDS[kx]] + CEILING_EXTRA[kx])]
     if any(not r for r in rates):
         return None
     return 1 / sum(1 / r for r in rates)
@@ -134,19 +142,25 @@ def machine(context):
     return lines
 
 
-def record_section(runs):
+def record_rows(runs, prefix):
+    """One row per suite, size and op of the record/ (TLS 1.2) or record13/ (TLS 1.3) benchmarks."""
     rows = []
     for suite in SUITES:
         for size in SIZES:
             for op in OPS:
-                ours = mbps(runs, f"record/ours/{suite}/{op}/{size}")
-                ossl = mbps(runs, f"record/openssl/{suite}/{op}/{size}")
-                limit = mbps(runs, f"record/aead_limit/{suite}/{op}/{size}")
-                allocs = worst(runs, f"record/ours/{suite}/{op}/{size}", "allocs_per_record")
-                ossl_allocs = worst(runs, f"record/openssl/{suite}/{op}/{size}", "allocs_per_record")
-                rows.append([suite, size, op, fmt(ours), fmt(ossl), fmt(limit),
-                             fmt_ratio(ratio(ours, ossl)), fmt_ratio(ratio(ours, limit)),
-                             fmt(allocs, 2), fmt(ossl_allocs, 2)])
+                ours = mbps(runs, f"{prefix}/ours/{suite}/{op}/{size}")
+                ossl = mbps(runs, f"{prefix}/openssl/{suite}/{op}/{size}")
+                limit = mbps(runs, f"{prefix}/aead_limit/{suite}/{op}/{size}")
+                allocs = worst(runs, f"{prefix}/ours/{suite}/{op}/{size}", "allocs_per_record")
+                ossl_allocs = worst(runs, f"{prefix}/openssl/{suite}/{op}/{size}", "allocs_per_record")
+                rows.append([SUITES13[suite] if prefix == "record13" else suite, size, op, fmt(ours),
+                             fmt(ossl), fmt(limit), fmt_ratio(ratio(ours, ossl)),
+                             fmt_ratio(ratio(ours, limit)), fmt(allocs, 2), fmt(ossl_allocs, 2)])
+    return rows
+
+
+def record_section(runs):
+    rows = record_rows(runs, "record")
     return ["## Record throughput (MB/s of application data, 1 MB = 10^6 bytes)", ""] + table(
         ["suite", "bytes", "op", "ours", "OpenSSL", "AEAD limit", "ours/OpenSSL", "ours/limit",
          "allocs/record (ours)", "allocs/record (OpenSSL)"], rows) + [
@@ -201,6 +215,58 @@ def resumed_section(runs):
             "Abbreviated handshakes of an ECDHE-RSA-AES128-GCM-SHA256 session: RFC 5077 ticket, or "
             "the server's session-ID cache; timed like the full handshakes above.", ""] + table(
         ["resumption", "side", "ours/s", "OpenSSL/s", "ours/OpenSSL"], rows)
+
+
+def record13_section(runs):
+    rows = record_rows(runs, "record13")
+    if not any(r[3] != "–" for r in rows):
+        return []
+    return ["## TLS 1.3 record throughput (MB/s of application data)", "",
+            "The record benchmarks above over TLS 1.3 (both libraries pinned to TLS 1.3, the same "
+            "certificate and x25519, no tickets), measured the same way. AEAD limit: the bare "
+            "cipher on a TLS 1.3 record: the content and its type byte (n + 1 bytes), the 5-byte "
+            "record header as AAD.", ""] + table(
+        ["suite", "bytes", "op", "ours", "OpenSSL", "AEAD limit", "ours/OpenSSL", "ours/limit",
+         "allocs/record (ours)", "allocs/record (OpenSSL)"], rows)
+
+
+def handshake13_section(runs):
+    rows = []
+    for cert in CERTS13:
+        bound = rate(runs, BOUNDS13[cert])
+        top = ceiling(runs, None, [BOUNDS13[cert]] + CEILING_EXTRA13)
+        for side in ["", "/client", "/server"]:
+            ours = rate(runs, f"handshake13/ours/{cert}{side}")
+            ossl = rate(runs, f"handshake13/openssl/{cert}{side}")
+            server = side == "/server"
+            rows.append([cert, side.strip("/") or "both", fmt(ours), fmt(ossl),
+                         fmt_ratio(ratio(ours, ossl)),
+                         fmt(bound) if server else "",
+                         fmt_ratio(ratio(ours, bound)) if server else "",
+                         fmt(top) if server else "",
+                         fmt_ratio(ratio(ours, top)) if server else ""])
+    resumed = []
+    for side in ["", "/client", "/server"]:
+        ours = rate(runs, f"handshake13/ours/resumed_ticket{side}")
+        ossl = rate(runs, f"handshake13/openssl/resumed_ticket{side}")
+        resumed.append(["resumed_ticket (psk_dhe_ke)", side.strip("/") or "both", fmt(ours),
+                        fmt(ossl), fmt_ratio(ratio(ours, ossl))])
+    if not any(r[2] != "–" or r[3] != "–" for r in rows + resumed):
+        return []
+    return ["## TLS 1.3 handshakes per second (in memory, one core)", "",
+            "Timed like the TLS 1.2 handshakes above, both libraries pinned to TLS 1.3: "
+            "TLS_AES_128_GCM_SHA256, x25519, the client verifies the chain. Full: no tickets; the "
+            "server signs with rsa_pss_rsae_sha256 (RSA-2048) or ecdsa_secp256r1_sha256 (P-256).",
+            ""] + table(
+        ["certificate", "side", "ours/s", "OpenSSL/s", "ours/OpenSSL", "bound (sign op/s)",
+         "ours/bound", "ceiling/s", "ours/ceiling"], rows) + [
+        "", f"Bound: the server's signature (`{BOUNDS13['rsa2048']}`, `{BOUNDS13['ecdsa_p256']}`); "
+        f"ceiling: the signature plus `{CEILING_EXTRA13[0]}`, through crypto/ in the same run.", ""] + table(
+        ["resumption", "side", "ours/s", "OpenSSL/s", "ours/OpenSSL"], resumed) + [
+        "", "Resumed: the PSK of the previous connection's NewSessionTicket with psk_dhe_ke (a new "
+        "x25519 exchange, no certificate or signature); the server keeps its tickets in its session "
+        "cache, single-use (OpenSSL: stateful tickets, `SSL_OP_NO_TICKET` with the server cache on), "
+        "one ticket per handshake, which the client reads (its own time) and offers next."]
 
 
 def load_result(load, name):
@@ -308,6 +374,7 @@ def targets_section(runs, load=()):
         check(f"chacha20poly1305 seal+open {size} B vs raw AEAD",
               ratio(mbps(runs, f"record/ours/chacha20poly1305/seal_open/{size}"),
                     mbps(runs, f"record/aead_limit/chacha20poly1305/seal_open/{size}")), 0.95, lambda v: f"{v:.1%}")
+    record13_targets(runs, check)
     check("ECDHE x25519 server handshakes vs RSA-2048 signing",
           ratio(rate(runs, "handshake/ours/ecdhe_x25519/server"), rate(runs, BOUNDS["ecdhe_x25519"])),
           0.90, lambda v: f"{v:.1%}")
@@ -354,13 +421,49 @@ def targets_section(runs, load=()):
     mem = field(runs, "memory/ours", "bytes_per_endpoint")
     lines.append(f"- memory per idle endpoint: {fmt(mem)} bytes (target <= 12,288): "
                  + ("not measured" if mem is None else "met" if mem <= 12288 else "MISSED"))
-    allocs = [worst(runs, f"record/ours/{s}/{op}/{n}", "allocs_per_record")
-              for s in SUITES for op in OPS for n in SIZES]
-    allocs = [a for a in allocs if a is not None]
-    most = max(allocs) if allocs else None
-    lines.append(f"- heap allocations per record (worst record benchmark): {fmt(most, 2)} (target 0): "
-                 + ("not measured" if most is None else "met" if most == 0 else "MISSED"))
+    for prefix, label in [("record", ""), ("record13", "TLS 1.3 ")]:
+        allocs = [worst(runs, f"{prefix}/ours/{s}/{op}/{n}", "allocs_per_record")
+                  for s in SUITES for op in OPS for n in SIZES]
+        allocs = [a for a in allocs if a is not None]
+        most = max(allocs) if allocs else None
+        if most is None and prefix == "record13":
+            continue
+        lines.append(f"- {label}heap allocations per record (worst {label}record benchmark): "
+                     f"{fmt(most, 2)} (target 0): "
+                     + ("not measured" if most is None else "met" if most == 0 else "MISSED"))
     return lines
+
+
+def record13_targets(runs, check):
+    """TLS 1.2's record and handshake targets, for the TLS 1.3 benchmarks that ran."""
+    if not any(k.startswith(("record13/ours/", "handshake13/ours/")) for k in runs):
+        return
+    for suite in ["aes128gcm", "aes256gcm"]:
+        name = SUITES13[suite]
+        ours = mbps(runs, f"record13/ours/{suite}/seal_open/16384")
+        check(f"TLS 1.3 {name} seal+open 16 KiB vs raw AEAD",
+              ratio(ours, mbps(runs, f"record13/aead_limit/{suite}/seal_open/16384")), 0.95, lambda v: f"{v:.1%}")
+        check(f"TLS 1.3 {name} seal+open 16 KiB vs OpenSSL",
+              ratio(ours, mbps(runs, f"record13/openssl/{suite}/seal_open/16384")), 1.0, lambda v: f"{v:.2f}x")
+        for size in [64, 1024]:
+            check(f"TLS 1.3 {name} seal+open {size} B vs OpenSSL",
+                  ratio(mbps(runs, f"record13/ours/{suite}/seal_open/{size}"),
+                        mbps(runs, f"record13/openssl/{suite}/seal_open/{size}")), 1.3, lambda v: f"{v:.2f}x")
+    for size in SIZES:
+        check(f"TLS 1.3 {SUITES13['chacha20poly1305']} seal+open {size} B vs raw AEAD",
+              ratio(mbps(runs, f"record13/ours/chacha20poly1305/seal_open/{size}"),
+                    mbps(runs, f"record13/aead_limit/chacha20poly1305/seal_open/{size}")), 0.95, lambda v: f"{v:.1%}")
+    for cert in CERTS13:
+        check(f"TLS 1.3 full server handshakes ({cert}) vs its signing rate",
+              ratio(rate(runs, f"handshake13/ours/{cert}/server"), rate(runs, BOUNDS13[cert])),
+              0.90, lambda v: f"{v:.1%}")
+    for side in ["/client", "/server"]:
+        check(f"TLS 1.3 resumed_ticket{side} in memory vs OpenSSL",
+              ratio(rate(runs, f"handshake13/ours/resumed_ticket{side}"),
+                    rate(runs, f"handshake13/openssl/resumed_ticket{side}")), 1.5, lambda v: f"{v:.2f}x")
+    check("TLS 1.3 full handshake (rsa2048), client side, vs OpenSSL's client",
+          ratio(rate(runs, "handshake13/ours/rsa2048/client"),
+                rate(runs, "handshake13/openssl/rsa2048/client")), 0.5, lambda v: f"{v:.2f}x")
 
 
 def main():
@@ -377,7 +480,8 @@ def main():
         with open(args.examples) as f:
             examples = json.load(f)
 
-    load_runs = []  # not `load`: that is the function above
+    # Not named `load`: that would make the function load() above local to main() (unbound).
+    load_runs = []
     if args.load and os.path.exists(args.load):
         with open(args.load) as f:
             load_runs = json.load(f)
@@ -385,9 +489,11 @@ def main():
     lines = ["# tls12 benchmarks: ours vs OpenSSL 3 vs the raw AEAD", ""]
     lines += machine(context) + [""]
     for section in (record_section(runs), handshake_section(runs), resumed_section(runs),
+                    record13_section(runs), handshake13_section(runs),
                     memory_section(runs), loopback_section(runs, examples),
                     load_section(runs, load_runs), targets_section(runs, load_runs)):
-        lines += section + [""]
+        if section:  # a section with nothing measured is left out
+            lines += section + [""]
     text = "\n".join(lines)
     sys.stdout.write(text)
     if args.markdown:

@@ -1,6 +1,7 @@
 // aead.h: AES-GCM (McGrew & Viega test cases, as in NIST's GCM spec) and ChaCha20-Poly1305
 // (RFC 8439 2.8.2), plus tampering and misuse.
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include <tls12/crypto/aead.h>
 #include "test_util.h"
@@ -104,6 +105,33 @@ TEST_P(AeadKat, SealsOutOfPlace) {
     EXPECT_EQ(plaintext, hex(v.plaintext)) << "the input was written to";
     Bytes short_out(plaintext.size() + 1);
     EXPECT_THROW(aead.seal(nonce, aad, plaintext, short_out, tag), std::invalid_argument);
+}
+
+TEST_P(AeadKat, SealsWithATrailerElsewhere) {
+    const AeadVector& v = GetParam();
+    Aead aead(v.algorithm, hex(v.key), AeadUse::seal_only);
+    const Bytes nonce = hex(v.nonce), aad = hex(v.aad), plaintext = hex(v.plaintext);
+    // Every split of the vector's plaintext into data and a trailer of up to 17 bytes seals to
+    // the vector's ciphertext and tag, out of place and in place.
+    for (size_t t = 0; t <= std::min<size_t>(17, plaintext.size()); ++t) {
+        const size_t n = plaintext.size() - t;
+        const Bytes data(plaintext.begin(), plaintext.begin() + static_cast<std::ptrdiff_t>(n));
+        const Bytes trailer(plaintext.begin() + static_cast<std::ptrdiff_t>(n), plaintext.end());
+        Bytes ciphertext(plaintext.size(), 0xee), tag(aead_tag_size);
+        aead.seal(nonce, aad, data, trailer, ciphertext, tag);
+        EXPECT_EQ(to_hex(ciphertext), v.ciphertext) << "trailer of " << t;
+        EXPECT_EQ(to_hex(tag), v.tag) << "trailer of " << t;
+
+        Bytes in_place = plaintext;
+        std::fill(in_place.begin() + static_cast<std::ptrdiff_t>(n), in_place.end(), 0xee);
+        aead.seal(nonce, aad, ByteView(in_place).first(n), trailer, in_place, tag);
+        EXPECT_EQ(to_hex(in_place), v.ciphertext) << "in place, trailer of " << t;
+        EXPECT_EQ(to_hex(tag), v.tag) << "in place, trailer of " << t;
+    }
+    Bytes short_out(plaintext.size()), tag(aead_tag_size);
+    const uint8_t extra = 0;
+    EXPECT_THROW(aead.seal(nonce, aad, plaintext, ByteView(&extra, 1), short_out, tag),
+                 std::invalid_argument);
 }
 
 TEST_P(AeadKat, TamperingIsRejectedAndZeroes) {
