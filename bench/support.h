@@ -55,7 +55,8 @@ tls12::CipherSuite suite_for(Kx k);
 const char* openssl_suite_for(Kx k);
 
 // ---- ours -----------------------------------------------------------------------------------
-// One suite, group x25519, signature scheme rsa_pss_rsae_sha256 (what OpenSSL picks by default),
+// TLS 1.2 (like the OpenSSL side), one suite, group x25519, signature scheme rsa_pss_rsae_sha256
+// (what OpenSSL picks by default),
 // no resumption (no session cache, no tickets),
 // the client verifying the chain against the CA with the x509 verifier.
 std::shared_ptr<const tls12::ServerConfig> our_server_config(tls12::CipherSuite suite);
