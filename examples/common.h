@@ -91,16 +91,18 @@ inline void set_suites(tls12::CommonConfig& config, const std::string& list) {
     if (!tls13_suites.empty()) config.tls13_cipher_suites = std::move(tls13_suites);
 }
 
-// Which protocol versions a program offers or accepts: TLS 1.2 by default (TLS 1.3 is opt-in
-// while it is new), both with --tls13, one alone with --tls12-only or --tls13-only.
+// Which protocol versions a program offers or accepts: TLS 1.3 and TLS 1.2 by default (the
+// library's defaults: a peer that speaks both gets 1.3), one alone with --tls12-only or
+// --tls13-only. --tls13 (both, from when TLS 1.3 was opt-in) is still accepted and changes nothing.
 struct VersionFlags {
     bool tls13 = false;
     bool tls12_only = false;
     bool tls13_only = false;
 
     void add_to(CLI::App& app) {
-        auto* both = app.add_flag("--tls13", tls13, "offer and accept TLS 1.3 as well as TLS 1.2");
-        auto* only12 = app.add_flag("--tls12-only", tls12_only, "TLS 1.2 only (the default today)");
+        auto* both = app.add_flag("--tls13", tls13,
+                                  "TLS 1.3 and TLS 1.2 (the default; kept for old command lines)");
+        auto* only12 = app.add_flag("--tls12-only", tls12_only, "TLS 1.2 only");
         auto* only13 = app.add_flag("--tls13-only", tls13_only, "TLS 1.3 only");
         both->excludes(only12)->excludes(only13);
         only12->excludes(only13);
@@ -108,7 +110,7 @@ struct VersionFlags {
     void apply(tls12::CommonConfig& config) const {
         using tls12::ProtocolVersion;
         config.min_version = tls13_only ? ProtocolVersion::tls13 : ProtocolVersion::tls12;
-        config.max_version = tls13 || tls13_only ? ProtocolVersion::tls13 : ProtocolVersion::tls12;
+        config.max_version = tls12_only ? ProtocolVersion::tls12 : ProtocolVersion::tls13;
     }
 };
 

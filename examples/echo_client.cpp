@@ -1,4 +1,4 @@
-// A TLS echo client (TLS 1.2; 1.3 with --tls13): sends stdin to the server, waits until every byte
+// A TLS echo client (TLS 1.3 and 1.2): sends stdin to the server, waits until every byte
 // sent has come back, writes it to stdout, closes with close_notify, and reports what was
 // negotiated on stderr.
 //
@@ -38,7 +38,7 @@ void write_stdout(const uint8_t* data, size_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"TLS echo client, TLS 1.2 and (with --tls13) 1.3 (tls12 library example)"};
+    CLI::App app{"TLS echo client, TLS 1.3 and 1.2 (tls12 library example)"};
     std::string host = "localhost";
     uint16_t port = 0;
     std::string ca_file, server_name, suites, alpn, cert_file, key_file, keylog_file;

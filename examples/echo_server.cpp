@@ -1,4 +1,4 @@
-// A TLS echo server (TLS 1.2; 1.3 with --tls13) on the library's event loop (tls12::net::Server:
+// A TLS echo server (TLS 1.3 and 1.2) on the library's event loop (tls12::net::Server:
 // one epoll loop per core, each connection a non-blocking stream of ~2 KiB when idle), one log line
 // per connection on stderr, never taken down by a misbehaving client, stops cleanly on
 // SIGINT/SIGTERM (close_notify to every client). With --http it answers any request with a small
@@ -206,7 +206,7 @@ class EchoHandler : public tls12::net::ConnectionHandler {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"TLS echo server, TLS 1.2 and (with --tls13) 1.3 (tls12 library example)"};
+    CLI::App app{"TLS echo server, TLS 1.3 and 1.2 (tls12 library example)"};
     std::string host = "127.0.0.1";
     uint16_t port = 0;
     std::vector<std::string> cert_files, key_files;

@@ -115,8 +115,7 @@ class Reader {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{
-        "Fetch an https:// URL over TLS 1.2 or (with --tls13) 1.3 (tls12 library example)"};
+    CLI::App app{"Fetch an https:// URL over TLS 1.3 or 1.2 (tls12 library example)"};
     std::string url_text, ca_file;
     bool insecure = false, verbose = false;
     int timeout_ms = 15'000;

@@ -73,6 +73,10 @@ void Stream::fail(tls12::Error error) {
 }
 
 void Stream::fail_peer_closed() {
+    // TLS 1.3's close_notify closes the peer's side only (RFC 8446 6.1) and the engine leaves the
+    // answer to us; this stream writes nothing after it, as under TLS 1.2 (where the engine
+    // answered at once), so it answers too: the peer then sees a clean end, not a truncation.
+    if (!conn_.local_closed()) conn_.close();
     try {
         flush(deadline_after(milliseconds(1000)), "answering close_notify", milliseconds(1000));
     } catch (const Error&) {

@@ -118,10 +118,10 @@ struct CommonConfig {
     std::vector<CipherSuite> cipher_suites = default_cipher_suites();
     /// The lowest protocol version negotiated: TLS 1.2, or TLS 1.3 to refuse TLS 1.2 peers.
     ProtocolVersion min_version = ProtocolVersion::tls12;
-    /// The highest protocol version negotiated (RFC 8446 4.2.1): TLS 1.2 by default while TLS
-    /// 1.3 is new; set TLS 1.3 to offer (client) or accept (server) it, and a peer that speaks
-    /// both then gets TLS 1.3.
-    ProtocolVersion max_version = ProtocolVersion::tls12;
+    /// The highest protocol version negotiated (RFC 8446 4.2.1): TLS 1.3 by default, so a peer
+    /// that speaks both gets TLS 1.3 and a TLS 1.2-only peer still gets TLS 1.2; set TLS 1.2 to
+    /// offer (client) or accept (server) TLS 1.2 alone.
+    ProtocolVersion max_version = ProtocolVersion::tls13;
     /// TLS 1.3 suites in preference order (used when TLS 1.3 is negotiated).
     std::vector<CipherSuite> tls13_cipher_suites = default_tls13_cipher_suites();
     /// ECDHE groups in preference order.

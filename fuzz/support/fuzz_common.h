@@ -43,9 +43,13 @@ inline const std::vector<tls12::CertifiedKey>& server_certificates() {
     return certs;
 }
 
-// A fresh server config per input: same seed, same clock, empty caches, fresh ticket keys.
+// A fresh server config per input: same seed, same clock, empty caches, fresh ticket keys. TLS 1.2
+// (max_version), as when the corpora were recorded: they hold TLS 1.2 flights, and a
+// TLS 1.3-capable server would answer them with another random (RFC 8446 4.1.3's downgrade
+// sentinel).
 inline std::shared_ptr<const tls12::ServerConfig> server_config(uint64_t seed = kSeed) {
     auto cfg = std::make_shared<tls12::ServerConfig>();
+    cfg->max_version = tls12::ProtocolVersion::tls12;
     cfg->certificates = server_certificates();
     cfg->cipher_suites = tls12::supported_cipher_suites();
     cfg->alpn_protocols = {"h2", "http/1.1"};
@@ -57,9 +61,11 @@ inline std::shared_ptr<const tls12::ServerConfig> server_config(uint64_t seed = 
     return cfg;
 }
 
-// A fresh client config per input; it accepts any certificate so the fuzzer can get past it.
+// A fresh client config per input; it accepts any certificate so the fuzzer can get past it. TLS
+// 1.2 (max_version), like server_config(): its ClientHello is the one the corpora answer.
 inline std::shared_ptr<const tls12::ClientConfig> client_config(uint64_t seed = kSeed) {
     auto cfg = std::make_shared<tls12::ClientConfig>();
+    cfg->max_version = tls12::ProtocolVersion::tls12;
     cfg->verifier = tls12::make_insecure_verifier();
     cfg->cipher_suites = tls12::supported_cipher_suites();
     cfg->alpn_protocols = {"h2", "http/1.1"};

@@ -184,9 +184,11 @@ class RawSocket {
     int fd_ = -1;
 };
 
-// A genuine ClientHello record flight from our engine.
+// A genuine ClientHello record flight from our engine, TLS 1.2 only: the abuse cases read the
+// server's answers as TLS 1.2 records (a fatal alert is a plaintext record of type 21 before the
+// ChangeCipherSpec; TLS 1.3 seals it after the ServerHello).
 inline std::vector<uint8_t> client_hello_bytes() {
-    auto c = tls12::Connection::client(tls12_test::client_config(), "localhost");
+    auto c = tls12::Connection::client(tls12_test::client_config12(), "localhost");
     return c.take_output();
 }
 

@@ -143,7 +143,7 @@ std::string Case::name() const {
 std::vector<Case> all_cases() {
     std::vector<Case> out;
     for (const tls12::SuiteInfo& info : tls12::all_suites()) {
-        if (info.cbc() || info.tls13()) continue;  // TLS 1.3 is not negotiated yet
+        if (info.cbc() || info.tls13()) continue;  // TLS 1.3: tls13_interop_test.cpp
         const bool ecdsa = info.kex == tls12::SuiteKex::ecdhe_ecdsa;
         if (info.ecdhe()) {
             for (tls12::NamedGroup g : tls12::default_groups())
@@ -232,14 +232,14 @@ tls12::net::StreamOptions stream_options() {
 }
 
 std::shared_ptr<const tls12::ClientConfig> pinned_client(const Case& c) {
-    return tls12_test::client_config([&](tls12::ClientConfig& cfg) {
+    return tls12_test::client_config12([&](tls12::ClientConfig& cfg) {
         cfg.cipher_suites = {c.suite};
         if (c.group) cfg.groups = c.client_groups();
     });
 }
 
 std::shared_ptr<const tls12::ServerConfig> pinned_server(const Case& c) {
-    return tls12_test::server_config(
+    return tls12_test::server_config12(
         c.ecdsa ? tls12_test::ServerKey::ecdsa_p256 : tls12_test::ServerKey::rsa2048,
         [&](tls12::ServerConfig& cfg) {
             cfg.cipher_suites = {c.suite};

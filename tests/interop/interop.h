@@ -87,9 +87,9 @@ std::string describe_mismatch(const std::string& expected, const std::string& ac
 
 tls12::net::StreamOptions stream_options();
 
-// A client config that trusts the test root, pinned to the case's suite (and group).
+// A client config that trusts the test root, pinned to TLS 1.2 and the case's suite (and group).
 std::shared_ptr<const tls12::ClientConfig> pinned_client(const Case& c);
-// A server config with the case's certificate, pinned to its suite (and group).
+// A server config with the case's certificate, pinned to TLS 1.2 and its suite (and group).
 std::shared_ptr<const tls12::ServerConfig> pinned_server(const Case& c);
 
 // TLS 1.3 enabled (max_version tls13, which is not the default yet) on top of

@@ -295,28 +295,40 @@ TEST(Tls13Interop, OpenSslClientCertificateToOurServer) {
     EXPECT_EQ(outcome.negotiated.peer_certificates.size(), 2u);
 }
 
-// ---- mixed versions ----
+// ---- mixed versions, with our default configs (TLS 1.3 on, TLS 1.2 for 1.2-only peers) ----
 
-TEST(Tls13Interop, OurTls13ClientAndTls12OnlyOpenSslChooseTls12) {
+TEST(Tls13Interop, OurDefaultClientAndTls12OnlyOpenSslChooseTls12) {
     INTEROP_REQUIRE_TOOL("openssl");
     const auto& pki = tls12_test::test_pki();
     OpenSslServer server = start_openssl_server(pki.server_cert, pki.server_key,
                                                 pki.intermediate_cert, {"-rev", "-naccept", "1"});
     client_round_trip(
-        server, client13(),
+        server, tls12_test::client_config(),
         [](tls12::net::Stream& s) { EXPECT_EQ(s.negotiated().version, ProtocolVersion::tls12); },
         50);
 }
 
-TEST(Tls13Interop, Tls12OnlyOpenSslClientAndOurTls13ServerChooseTls12) {
+TEST(Tls13Interop, OurDefaultClientAndDefaultOpenSslChooseTls13) {
     INTEROP_REQUIRE_TOOL("openssl");
-    auto outcome = server_round_trip(server13(), {"-tls1_2"}, 51);
+    const auto& pki = tls12_test::test_pki();
+    OpenSslServer server =
+        start_openssl_server(pki.server_cert, pki.server_key, pki.intermediate_cert,
+                             {"-rev", "-naccept", "1"}, /*tls12_only=*/false);
+    client_round_trip(
+        server, tls12_test::client_config(),
+        [](tls12::net::Stream& s) { EXPECT_EQ(s.negotiated().version, ProtocolVersion::tls13); },
+        53);
+}
+
+TEST(Tls13Interop, Tls12OnlyOpenSslClientAndOurDefaultServerChooseTls12) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    auto outcome = server_round_trip(tls12_test::server_config(), {"-tls1_2"}, 51);
     EXPECT_EQ(outcome.negotiated.version, ProtocolVersion::tls12);
 }
 
-TEST(Tls13Interop, OpenSslClientPrefersTls13WithOurServer) {
+TEST(Tls13Interop, DefaultOpenSslClientAndOurDefaultServerChooseTls13) {
     INTEROP_REQUIRE_TOOL("openssl");
-    auto outcome = server_round_trip(server13(), {}, 52);
+    auto outcome = server_round_trip(tls12_test::server_config(), {}, 52);
     EXPECT_EQ(outcome.negotiated.version, ProtocolVersion::tls13);
 }
 

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include <tls12/net/socket.h>
 #include <tls12/net/stream.h>
@@ -83,6 +85,11 @@ std::vector<std::string> client_args(uint16_t port) {
             tls12_test::test_pki().ca_cert};
 }
 
+std::vector<std::string> with(std::vector<std::string> argv, const std::vector<std::string>& more) {
+    argv.insert(argv.end(), more.begin(), more.end());
+    return argv;
+}
+
 }  // namespace
 
 class Examples : public ::testing::Test {
@@ -94,24 +101,29 @@ class Examples : public ::testing::Test {
     }
 };
 
+// With no version flag both examples speak TLS 1.3; --tls12-only on the client gets TLS 1.2 from
+// the same server.
 TEST_F(Examples, EchoClientRoundTripsStdinAndReportsParameters) {
     auto server = EchoServer::start();
     std::string input;
     for (int i = 0; input.size() < 300'000; ++i) input += "line " + std::to_string(i) + "\n";
-    const RunResult r = run(client_args(server.port), input);
-    EXPECT_EQ(r.code, 0) << r.err;
-    EXPECT_TRUE(r.out == input) << "echo differs (" << r.out.size() << " of " << input.size()
-                                << " bytes)";
-    for (const char* field :
-         {"protocol: TLS 1.2", "cipher suite: ", "group: ", "signature scheme: ",
-          "extended master secret: ", "server name: localhost"})
-        EXPECT_NE(r.err.find(field), std::string::npos) << field << "\n" << r.err;
+    for (const auto& [flags, protocol] :
+         {std::pair{std::vector<std::string>{}, "protocol: TLS 1.3"},
+          std::pair{std::vector<std::string>{"--tls12-only"}, "protocol: TLS 1.2"}}) {
+        const RunResult r = run(with(client_args(server.port), flags), input);
+        EXPECT_EQ(r.code, 0) << r.err;
+        EXPECT_TRUE(r.out == input)
+            << "echo differs (" << r.out.size() << " of " << input.size() << " bytes)";
+        for (const char* field : {protocol, "cipher suite: ", "group: ", "signature scheme: ",
+                                  "extended master secret: ", "server name: localhost"})
+            EXPECT_NE(r.err.find(field), std::string::npos) << field << "\n" << r.err;
+    }
 
     EXPECT_EQ(server.process.stop(), 0);
-    EXPECT_NE(server.process.stderr_text().find("clean close, " + std::to_string(input.size()) +
-                                                " bytes echoed"),
-              std::string::npos)
-        << server.process.stderr_text();
+    const std::string log = server.process.stderr_text();
+    const std::string line = "clean close, " + std::to_string(input.size()) + " bytes echoed";
+    EXPECT_NE(log.find(line), std::string::npos) << log;
+    EXPECT_NE(log.find(line, log.find(line) + 1), std::string::npos) << "one per client\n" << log;
 }
 
 TEST_F(Examples, EchoClientFailsWithTheVerificationReason) {
@@ -132,12 +144,19 @@ TEST_F(Examples, UnknownSuiteNamesListTheValidOnes) {
     EXPECT_NE(r.err.find("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), std::string::npos) << r.err;
 }
 
+// --suites names suites of either version: the TLS 1.3 one is picked by default, the TLS 1.2 one
+// with --tls12-only.
 TEST_F(Examples, SuitesFlagPicksTheSuite) {
-    auto server = EchoServer::start({"--suites", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"});
+    auto server = EchoServer::start(
+        {"--suites", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,TLS_CHACHA20_POLY1305_SHA256"});
     const RunResult r = run(client_args(server.port), "chacha\n");
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, "chacha\n");
-    EXPECT_NE(r.err.find("ECDHE-RSA-CHACHA20-POLY1305"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("cipher suite: TLS_CHACHA20_POLY1305_SHA256"), std::string::npos) << r.err;
+    const RunResult r12 = run(with(client_args(server.port), {"--tls12-only"}), "chacha\n");
+    EXPECT_EQ(r12.code, 0) << r12.err;
+    EXPECT_EQ(r12.out, "chacha\n");
+    EXPECT_NE(r12.err.find("ECDHE-RSA-CHACHA20-POLY1305"), std::string::npos) << r12.err;
 }
 
 TEST_F(Examples, ServerSurvivesMisbehavingClientsAndLogsThem) {
@@ -208,7 +227,7 @@ TEST_F(Examples, HttpsGetFetchesTheHttpPage) {
                              "https://localhost:" + std::to_string(server.port) + "/hello?x=<b>",
                              "--ca", tls12_test::test_pki().ca_cert});
     EXPECT_EQ(r.code, 0) << r.err;
-    EXPECT_NE(r.out.find("<td>TLS 1.2</td>"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("<td>TLS 1.3</td>"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("GET /hello?x=&lt;b&gt; HTTP/1.1"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("<td>localhost</td>"), std::string::npos) << r.out;
     EXPECT_NE(r.err.find("< HTTP/1.0 200 OK"), std::string::npos) << r.err;
@@ -237,17 +256,13 @@ TEST_F(Examples, OpensslSClientTalksToEchoServer) {
 
 namespace {
 
-std::vector<std::string> with(std::vector<std::string> argv, const std::vector<std::string>& more) {
-    argv.insert(argv.end(), more.begin(), more.end());
-    return argv;
-}
-
-// The CLIENT_RANDOM lines of a key log file.
-std::vector<std::string> key_log_lines(const std::string& path) {
+// The key log lines with this label (one per connection for CLIENT_RANDOM in TLS 1.2 and
+// CLIENT_TRAFFIC_SECRET_0 in TLS 1.3).
+std::vector<std::string> key_log_lines(const std::string& path, const std::string& label) {
     std::vector<std::string> lines;
     std::istringstream in(tls12_test::read_text_file(path));
     for (std::string line; std::getline(in, line);)
-        if (line.rfind("CLIENT_RANDOM ", 0) == 0) lines.push_back(line);
+        if (line.rfind(label + " ", 0) == 0) lines.push_back(line);
     return lines;
 }
 
@@ -268,29 +283,37 @@ TEST_F(Examples, AlpnFlagsNegotiateAndAreLogged) {
     EXPECT_NE(log.find("alpn=http/1.1 resumed=no"), std::string::npos) << log;
 }
 
+// TLS 1.3 by default (a CLIENT_TRAFFIC_SECRET_0 line per connection, a SHA-256 secret for the
+// default TLS_AES_128_GCM_SHA256), and TLS 1.2's CLIENT_RANDOM line with --tls12-only.
 TEST_F(Examples, KeylogFlagAndSslKeyLogFileWriteTheSameLine) {
-    const std::string dir = tls12_test::scratch_dir();
-    const std::string server_log = dir + "/server.keylog", client_log = dir + "/client.keylog",
-                      env_log = dir + "/env.keylog";
-    auto server = EchoServer::start({"--keylog", server_log});
-    const RunResult r = run(with(client_args(server.port), {"--keylog", client_log}), "k\n");
-    EXPECT_EQ(r.code, 0) << r.err;
-    // SSLKEYLOGFILE, honoured by the example (not the library) when --keylog is absent.
-    const RunResult e = run(client_args(server.port), "k\n", {"SSLKEYLOGFILE=" + env_log});
-    EXPECT_EQ(e.code, 0) << e.err;
-    EXPECT_EQ(server.process.stop(), 0);
+    for (const auto& [flags, label, pattern] :
+         {std::tuple{std::vector<std::string>{}, std::string("CLIENT_TRAFFIC_SECRET_0"),
+                     "CLIENT_TRAFFIC_SECRET_0 [0-9a-f]{64} [0-9a-f]{64}"},
+          std::tuple{std::vector<std::string>{"--tls12-only"}, std::string("CLIENT_RANDOM"),
+                     "CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}"}}) {
+        SCOPED_TRACE(label);
+        const std::string dir = tls12_test::scratch_dir() + "/" + label;
+        std::filesystem::create_directories(dir);
+        const std::string server_log = dir + "/server.keylog", client_log = dir + "/client.keylog",
+                          env_log = dir + "/env.keylog";
+        auto server = EchoServer::start(with({"--keylog", server_log}, flags));
+        const RunResult r = run(with(client_args(server.port), {"--keylog", client_log}), "k\n");
+        EXPECT_EQ(r.code, 0) << r.err;
+        // SSLKEYLOGFILE, honoured by the example (not the library) when --keylog is absent.
+        const RunResult e = run(client_args(server.port), "k\n", {"SSLKEYLOGFILE=" + env_log});
+        EXPECT_EQ(e.code, 0) << e.err;
+        EXPECT_EQ(server.process.stop(), 0);
 
-    const auto server_lines = key_log_lines(server_log);
-    const auto client_lines = key_log_lines(client_log);
-    const auto env_lines = key_log_lines(env_log);
-    ASSERT_EQ(server_lines.size(), 2u) << tls12_test::read_text_file(server_log);
-    ASSERT_EQ(client_lines.size(), 1u);
-    ASSERT_EQ(env_lines.size(), 1u);
-    EXPECT_TRUE(
-        std::regex_match(client_lines[0], std::regex("CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}")))
-        << client_lines[0];
-    EXPECT_EQ(server_lines[0], client_lines[0]);
-    EXPECT_EQ(server_lines[1], env_lines[0]);
+        const auto server_lines = key_log_lines(server_log, label);
+        const auto client_lines = key_log_lines(client_log, label);
+        const auto env_lines = key_log_lines(env_log, label);
+        ASSERT_EQ(server_lines.size(), 2u) << tls12_test::read_text_file(server_log);
+        ASSERT_EQ(client_lines.size(), 1u);
+        ASSERT_EQ(env_lines.size(), 1u);
+        EXPECT_TRUE(std::regex_match(client_lines[0], std::regex(pattern))) << client_lines[0];
+        EXPECT_EQ(server_lines[0], client_lines[0]);
+        EXPECT_EQ(server_lines[1], env_lines[0]);
+    }
 }
 
 TEST_F(Examples, HttpsGetHonoursSslKeyLogFile) {
@@ -307,8 +330,8 @@ TEST_F(Examples, HttpsGetHonoursSslKeyLogFile) {
     EXPECT_EQ(server.process.stop(), 0);
 
     ASSERT_TRUE(std::filesystem::exists(env_log)) << "https_get ignored SSLKEYLOGFILE";
-    const auto server_lines = key_log_lines(server_log);
-    const auto env_lines = key_log_lines(env_log);
+    const auto server_lines = key_log_lines(server_log, "CLIENT_TRAFFIC_SECRET_0");
+    const auto env_lines = key_log_lines(env_log, "CLIENT_TRAFFIC_SECRET_0");
     ASSERT_EQ(env_lines.size(), 1u) << tls12_test::read_text_file(env_log);
     ASSERT_EQ(server_lines.size(), 1u) << tls12_test::read_text_file(server_log);
     EXPECT_EQ(env_lines[0], server_lines[0]);
@@ -357,24 +380,33 @@ TEST_F(Examples, MutualTlsFlags) {
             "mtls\n");
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, "mtls\n");
+    // Without a certificate: TLS 1.3's certificate_required (RFC 8446 4.4.2.4), and TLS 1.2's
+    // handshake_failure with --tls12-only.
     const RunResult bad = run(client_args(server.port), "x");
     EXPECT_NE(bad.code, 0);
-    EXPECT_NE(bad.err.find("handshake_failure"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("certificate_required"), std::string::npos) << bad.err;
+    const RunResult bad12 = run(with(client_args(server.port), {"--tls12-only"}), "x");
+    EXPECT_NE(bad12.code, 0);
+    EXPECT_NE(bad12.err.find("handshake_failure"), std::string::npos) << bad12.err;
     EXPECT_EQ(server.process.stop(), 0);
     const std::string log = server.process.stderr_text();
     EXPECT_NE(log.find("client_certs=2"), std::string::npos) << log;
+    EXPECT_NE(log.find("client sent no certificate"), std::string::npos) << log;
     EXPECT_NE(log.find("client presented no certificate"), std::string::npos) << log;
 }
 
 TEST_F(Examples, SeveralCertificatesArePairedInOrder) {
     const auto& pki = tls12_test::test_pki();
     auto server = EchoServer::start({"--cert", pki.ecdsa256_chain, "--key", pki.ecdsa256_key});
-    const RunResult ecdsa =
-        run(with(client_args(server.port), {"--suites", "ECDHE-ECDSA-AES128-GCM-SHA256"}), "ec\n");
+    // TLS 1.2 suites pick the certificate by their key exchange.
+    const RunResult ecdsa = run(with(client_args(server.port),
+                                     {"--tls12-only", "--suites", "ECDHE-ECDSA-AES128-GCM-SHA256"}),
+                                "ec\n");
     EXPECT_EQ(ecdsa.code, 0) << ecdsa.err;
     EXPECT_EQ(ecdsa.out, "ec\n");
-    const RunResult rsa =
-        run(with(client_args(server.port), {"--suites", "ECDHE-RSA-AES128-GCM-SHA256"}), "rsa\n");
+    const RunResult rsa = run(
+        with(client_args(server.port), {"--tls12-only", "--suites", "ECDHE-RSA-AES128-GCM-SHA256"}),
+        "rsa\n");
     EXPECT_EQ(rsa.code, 0) << rsa.err;
     EXPECT_EQ(server.process.stop(), 0);
 
@@ -391,6 +423,7 @@ TEST_F(Examples, HelpDocumentsTheFeatureFlags) {
                              "--request-client-cert", "--max-connections", "SSLKEYLOGFILE"})
         EXPECT_NE(s.out.find(flag), std::string::npos) << flag << "\n" << s.out;
     const RunResult c = run({example("echo_client"), "--help"});
-    for (const char* flag : {"--alpn", "--reconnect", "--cert", "--key", "--keylog"})
+    for (const char* flag :
+         {"--alpn", "--reconnect", "--cert", "--key", "--keylog", "--tls12-only", "--tls13-only"})
         EXPECT_NE(c.out.find(flag), std::string::npos) << flag << "\n" << c.out;
 }

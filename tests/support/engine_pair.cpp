@@ -74,6 +74,26 @@ std::shared_ptr<const tls12::ClientConfig> client_config(
     return std::make_shared<const tls12::ClientConfig>(std::move(config));
 }
 
+void pin_tls12(tls12::CommonConfig& config) {
+    config.max_version = tls12::ProtocolVersion::tls12;
+}
+
+std::shared_ptr<const tls12::ServerConfig> server_config12(
+    ServerKey key, const std::function<void(tls12::ServerConfig&)>& tweak) {
+    return server_config(key, [&](tls12::ServerConfig& config) {
+        pin_tls12(config);
+        if (tweak) tweak(config);
+    });
+}
+
+std::shared_ptr<const tls12::ClientConfig> client_config12(
+    const std::function<void(tls12::ClientConfig&)>& tweak) {
+    return client_config([&](tls12::ClientConfig& config) {
+        pin_tls12(config);
+        if (tweak) tweak(config);
+    });
+}
+
 size_t transfer(tls12::Connection& from, tls12::Connection& to) {
     auto bytes = from.take_output();
     if (!bytes.empty()) (void)to.feed(bytes);
@@ -252,14 +272,14 @@ std::optional<std::vector<uint8_t>> open_record(tls12::RecordProtection& protect
 Mitm::Mitm() : Mitm(Options{}) {}
 
 Mitm::Mitm(Options options)
-    : client(tls12::Connection::client(client_config([&](tls12::ClientConfig& c) {
+    : client(tls12::Connection::client(client_config12([&](tls12::ClientConfig& c) {
                                            c.key_log = [log = key_log_](const std::string& line) {
                                                log->push_back(line);
                                            };
                                            if (options.client) options.client(c);
                                        }),
                                        options.server_name)),
-      server(tls12::Connection::server(server_config(options.key, [&](tls12::ServerConfig& s) {
+      server(tls12::Connection::server(server_config12(options.key, [&](tls12::ServerConfig& s) {
           s.key_log = [log = key_log_](const std::string& line) { log->push_back(line); };
           if (options.server) options.server(s);
       }))) {}

@@ -32,6 +32,17 @@ std::shared_ptr<const tls12::crypto::PrivateKey> server_private_key(ServerKey ke
 std::shared_ptr<const tls12::ClientConfig> client_config(
     const std::function<void(tls12::ClientConfig&)>& tweak = {});
 
+// Configs default to TLS 1.3 (and TLS 1.2 with a 1.2-only peer). A test about TLS 1.2 behaviour
+// (its messages, tickets, alerts, suites, recorded byte flows) pins TLS 1.2 with this tweak, so it
+// keeps testing TLS 1.2 whatever the default is.
+void pin_tls12(tls12::CommonConfig& config);
+// server_config() / client_config() pinned to TLS 1.2 (before tweak runs).
+std::shared_ptr<const tls12::ServerConfig> server_config12(
+    ServerKey key = ServerKey::rsa2048,
+    const std::function<void(tls12::ServerConfig&)>& tweak = {});
+std::shared_ptr<const tls12::ClientConfig> client_config12(
+    const std::function<void(tls12::ClientConfig&)>& tweak = {});
+
 // Moves every pending output byte of `from` into `to`; returns the bytes moved.
 size_t transfer(tls12::Connection& from, tls12::Connection& to);
 
@@ -64,7 +75,8 @@ std::vector<uint8_t> handshake_record(const std::vector<uint8_t>& messages);
 }  // namespace tls12_test
 
 // ---------------------------------------------------------------------------------------------
-// A man in the middle for adversarial engine tests: holds each side's records back, re-frames the
+// A man in the middle for adversarial TLS 1.2 engine tests (both sides pinned to TLS 1.2 before the
+// Options' tweaks run): holds each side's records back, re-frames the
 // plaintext handshake flights one message per record, lets a test rewrite or inject records (sealed
 // with keys recovered from the key log, the way an observer with SSLKEYLOGFILE would), and decodes
 // what each side sent.

@@ -98,8 +98,32 @@ TEST(Engine13, DataSentBeforeTheHandshakeCompletesArrives) {
 
 // ---- version negotiation ----
 
+// TLS 1.3 is on by default in both roles (max_version), and TLS 1.2 (min_version) is still
+// negotiated with a peer limited to it.
+TEST(Engine13, DefaultConfigsNegotiateTls13AndStillTls12WithATls12OnlyPeer) {
+    EXPECT_EQ(ClientConfig{}.max_version, ProtocolVersion::tls13);
+    EXPECT_EQ(ClientConfig{}.min_version, ProtocolVersion::tls12);
+    EXPECT_EQ(ServerConfig{}.max_version, ProtocolVersion::tls13);
+    EXPECT_EQ(ServerConfig{}.min_version, ProtocolVersion::tls12);
+    struct Case {
+        std::shared_ptr<const ClientConfig> client;
+        std::shared_ptr<const ServerConfig> server;
+        ProtocolVersion expected;
+    };
+    for (const auto& [client, server, expected] :
+         {Case{client_config(), server_config(), ProtocolVersion::tls13},
+          Case{client_config(), server_config12(), ProtocolVersion::tls12},
+          Case{client_config12(), server_config(), ProtocolVersion::tls12}}) {
+        SCOPED_TRACE(to_string(expected));
+        auto pair = make_pair(client, server);
+        ASSERT_TRUE(pair.handshake()) << why(pair);
+        EXPECT_EQ(pair.client.negotiated().version, expected);
+        EXPECT_EQ(pair.server.negotiated().version, expected);
+    }
+}
+
 TEST(Engine13, Tls13ClientAndTls12ServerAgreeOnTls12) {
-    auto pair = make_pair(client13(), server_config());
+    auto pair = make_pair(client13(), server_config12());
     ASSERT_TRUE(pair.handshake()) << why(pair);
     EXPECT_EQ(pair.client.negotiated().version, ProtocolVersion::tls12);
     EXPECT_EQ(pair.server.negotiated().version, ProtocolVersion::tls12);
@@ -107,7 +131,7 @@ TEST(Engine13, Tls13ClientAndTls12ServerAgreeOnTls12) {
 }
 
 TEST(Engine13, Tls12ClientAndTls13ServerAgreeOnTls12) {
-    auto pair = make_pair(client_config(), server13());
+    auto pair = make_pair(client_config12(), server13());
     ASSERT_TRUE(pair.handshake()) << why(pair);
     EXPECT_EQ(pair.client.negotiated().version, ProtocolVersion::tls12);
     EXPECT_EQ(pair.server.negotiated().version, ProtocolVersion::tls12);
@@ -115,14 +139,14 @@ TEST(Engine13, Tls12ClientAndTls13ServerAgreeOnTls12) {
 
 TEST(Engine13, Tls13OnlyClientRefusesTls12Server) {
     auto pair = make_pair(client13([](ClientConfig& c) { c.min_version = ProtocolVersion::tls13; }),
-                          server_config());
+                          server_config12());
     EXPECT_FALSE(pair.handshake());
     ASSERT_TRUE(pair.server.error());
     EXPECT_EQ(pair.server.error()->alert, AlertDescription::protocol_version);
 }
 
 TEST(Engine13, Tls13OnlyServerRefusesTls12Client) {
-    auto pair = make_pair(client_config(), server13(ServerKey::rsa2048, [](ServerConfig& s) {
+    auto pair = make_pair(client_config12(), server13(ServerKey::rsa2048, [](ServerConfig& s) {
                               s.min_version = ProtocolVersion::tls13;
                           }));
     EXPECT_FALSE(pair.handshake());
@@ -142,7 +166,7 @@ TEST(Engine13, Tls13OnlyPeersNeedNoTls12Suites) {
 
 TEST(Engine13, ConfigRefusesMinAboveMax) {
     auto client = Connection::client(
-        client_config([](ClientConfig& c) { c.min_version = ProtocolVersion::tls13; }),
+        client_config12([](ClientConfig& c) { c.min_version = ProtocolVersion::tls13; }),
         "localhost");
     ASSERT_TRUE(client.error());
     EXPECT_NE(client.error()->message().find("min_version"), std::string::npos);
@@ -164,10 +188,10 @@ ServerHello first_server_hello(std::shared_ptr<const ClientConfig> client_cfg,
 // A TLS 1.3 server that negotiates TLS 1.2 marks its random (RFC 8446 4.1.3); a TLS 1.2-only
 // server does not.
 TEST(Engine13, Tls13ServerMarksItsRandomWhenNegotiatingTls12) {
-    EXPECT_EQ(first_server_hello(client_config(), server13()).downgrade_sentinel(),
+    EXPECT_EQ(first_server_hello(client_config12(), server13()).downgrade_sentinel(),
               ProtocolVersion::tls12);
-    EXPECT_EQ(first_server_hello(client13(), server_config()).downgrade_sentinel(), std::nullopt);
-    EXPECT_EQ(first_server_hello(client_config(), server_config()).downgrade_sentinel(),
+    EXPECT_EQ(first_server_hello(client13(), server_config12()).downgrade_sentinel(), std::nullopt);
+    EXPECT_EQ(first_server_hello(client_config12(), server_config12()).downgrade_sentinel(),
               std::nullopt);
     EXPECT_EQ(first_server_hello(client13(), server13()).downgrade_sentinel(), std::nullopt);
 }
@@ -290,7 +314,7 @@ TEST(Engine13, KeyUpdateEachWayKeepsDataFlowing) {
 }
 
 TEST(Engine13, KeyUpdateOnlyOnEstablishedTls13) {
-    auto pair = make_pair(client_config(), server_config());
+    auto pair = make_pair(client_config12(), server_config12());
     EXPECT_FALSE(pair.client.update_keys());  // handshake not done
     ASSERT_TRUE(pair.handshake());
     auto status = pair.client.update_keys();  // TLS 1.2

@@ -1,6 +1,7 @@
 // The legacy CBC suites through the engine: every suite with and without encrypt-then-MAC (RFC
 // 7366), bulk data both ways, tampering (ciphertext, IV, MAC, padding, length), padding and MAC
-// failures indistinguishable, and CBC never offered by default.
+// failures indistinguishable, and CBC never offered by default. CBC suites exist only in TLS 1.2:
+// every config here is pinned to it.
 #include <gtest/gtest.h>
 
 #include <tls12/crypto/cbc.h>
@@ -146,11 +147,11 @@ class CbcSuite : public testing::TestWithParam<Param> {
 };
 
 TEST_P(CbcSuite, HandshakeAndOneMebibyteEachWay) {
-    auto client = client_config([&](ClientConfig& c) {
+    auto client = client_config12([&](ClientConfig& c) {
         c.cipher_suites = {p().suite};
         c.encrypt_then_mac = p().etm;
     });
-    auto server = server_config(ServerKey::rsa2048, [](ServerConfig& c) {
+    auto server = server_config12(ServerKey::rsa2048, [](ServerConfig& c) {
         c.cipher_suites = with_legacy_cbc(default_cipher_suites());
     });
     auto pair = make_pair(client, server);
@@ -309,18 +310,18 @@ TEST(CbcNegotiation, NotOfferedByDefault) {
 }
 
 TEST(CbcNegotiation, DefaultServerRefusesACbcOnlyClient) {
-    auto client = client_config([](ClientConfig& c) {
+    auto client = client_config12([](ClientConfig& c) {
         c.cipher_suites = {CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA};
     });
-    auto pair = make_pair(client, server_config());
+    auto pair = make_pair(client, server_config12());
     EXPECT_FALSE(pair.handshake());
 }
 
 TEST(CbcNegotiation, ServerThatDeclinesEtmGetsMacThenEncrypt) {
-    auto client = client_config([](ClientConfig& c) {
+    auto client = client_config12([](ClientConfig& c) {
         c.cipher_suites = {CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256};
     });
-    auto server = server_config(ServerKey::rsa2048, [](ServerConfig& c) {
+    auto server = server_config12(ServerKey::rsa2048, [](ServerConfig& c) {
         c.cipher_suites = with_legacy_cbc(c.cipher_suites);
         c.encrypt_then_mac = false;
     });
@@ -334,9 +335,9 @@ TEST(CbcNegotiation, ServerThatDeclinesEtmGetsMacThenEncrypt) {
 
 TEST(CbcNegotiation, NoEtmForAnAeadSuite) {
     // The client offers CBC (so also encrypt_then_mac) but the server picks AES-GCM: no ack.
-    auto client = client_config(
+    auto client = client_config12(
         [](ClientConfig& c) { c.cipher_suites = with_legacy_cbc(default_cipher_suites()); });
-    auto server = server_config(ServerKey::rsa2048, [](ServerConfig& c) {
+    auto server = server_config12(ServerKey::rsa2048, [](ServerConfig& c) {
         c.cipher_suites = with_legacy_cbc(c.cipher_suites);
     });
     auto pair = make_pair(client, server);

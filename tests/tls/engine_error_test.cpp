@@ -9,8 +9,9 @@ using namespace tls12_test;
 
 namespace {
 
+// TLS 1.2 suites that do not meet (TLS 1.3's would: every config has them).
 TEST(ErrorKind, AFailureWeFindIsSentAndSaysSo) {
-    auto pair = make_pair(client_config([](ClientConfig& c) {
+    auto pair = make_pair(client_config12([](ClientConfig& c) {
                               c.cipher_suites = {CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256};
                           }),
                           server_config(ServerKey::rsa2048, [](ServerConfig& s) {

@@ -38,10 +38,11 @@ TEST(MutualTls, RequiredCertificatePresented) {
     EXPECT_EQ(pair.round_trip(pair.client, pair.server, data), data);
 }
 
+// TLS 1.2's key exchanges (TLS 1.3's client certificates: engine13_test.cpp).
 TEST(MutualTls, EveryKeyExchangeSignsCertificateVerify) {
     for (auto suite : {CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
                        CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}) {
-        auto client = client_config([&](ClientConfig& c) {
+        auto client = client_config12([&](ClientConfig& c) {
             c.certificate = client_certificate();
             c.cipher_suites = {suite};
         });
@@ -50,8 +51,9 @@ TEST(MutualTls, EveryKeyExchangeSignsCertificateVerify) {
     }
 }
 
+// TLS 1.2's handshake_failure (TLS 1.3's certificate_required: Engine13.ClientCertificateMissing).
 TEST(MutualTls, RequiredCertificateMissing) {
-    auto pair = make_pair(client_config(), mtls_server(ClientAuth::require));
+    auto pair = make_pair(client_config12(), mtls_server(ClientAuth::require));
     EXPECT_FALSE(pair.handshake());
     ASSERT_TRUE(pair.server.error());
     EXPECT_EQ(pair.server.error()->alert, AlertDescription::handshake_failure);
@@ -95,15 +97,16 @@ std::shared_ptr<const ServerConfig> dual_server() {
     });
 }
 
+// By the TLS 1.2 suite's key exchange too, so TLS 1.2 is pinned.
 TEST(CertificateSelection, BySignatureAlgorithms) {
-    auto ecdsa_only = client_config(
+    auto ecdsa_only = client_config12(
         [](ClientConfig& c) { c.signature_schemes = {SignatureScheme::ecdsa_secp256r1_sha256}; });
     auto pair = make_pair(ecdsa_only, dual_server());
     ASSERT_TRUE(pair.handshake());
     EXPECT_EQ(pair.client.negotiated().cipher_suite,
               CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);
 
-    auto rsa_only = client_config(
+    auto rsa_only = client_config12(
         [](ClientConfig& c) { c.signature_schemes = {SignatureScheme::rsa_pss_rsae_sha256}; });
     auto pair2 = make_pair(rsa_only, dual_server());
     ASSERT_TRUE(pair2.handshake());
@@ -152,9 +155,10 @@ TEST(Alpn, ServerWithoutAlpnIgnoresIt) {
     EXPECT_EQ(pair.client.negotiated().alpn, "");
 }
 
+// TLS 1.2's one line (TLS 1.3's five: Engine13.KeyLogHasTheFiveTls13Secrets).
 TEST(KeyLog, BothSidesLogTheSameLine) {
     std::vector<std::string> client_lines, server_lines;
-    auto client = client_config([&](ClientConfig& c) {
+    auto client = client_config12([&](ClientConfig& c) {
         c.key_log = [&](const std::string& l) { client_lines.push_back(l); };
     });
     auto server = server_config(ServerKey::rsa2048, [&](ServerConfig& s) {

@@ -1,5 +1,6 @@
-// Full handshakes between our client and server engines in memory: every suite and group, then
-// 1 MiB each way with the content checked.
+// Full TLS 1.2 handshakes between our client and server engines in memory (configs pinned to TLS
+// 1.2; TLS 1.3's are in engine13_test.cpp): every suite and group, then 1 MiB each way with the
+// content checked.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -55,14 +56,14 @@ class EverySuite : public testing::TestWithParam<SuiteCase> {};
 TEST_P(EverySuite, HandshakeThenOneMebibyteEachWay) {
     const auto [suite, group] = GetParam();
     const bool ecdsa = find_suite(suite)->kex == SuiteKex::ecdhe_ecdsa;
-    auto client = client_config([&](ClientConfig& c) {
+    auto client = client_config12([&](ClientConfig& c) {
         c.cipher_suites = {suite};
         c.groups = {group};
         // RFC 8422 5.1: a P-256 certificate needs the client to list secp256r1 as well.
         if (ecdsa && group != NamedGroup::secp256r1) c.groups.push_back(NamedGroup::secp256r1);
     });
     auto server =
-        server_config(ecdsa ? ServerKey::ecdsa_p256 : ServerKey::rsa2048, [&](ServerConfig& s) {
+        server_config12(ecdsa ? ServerKey::ecdsa_p256 : ServerKey::rsa2048, [&](ServerConfig& s) {
             s.groups = {group};
             // The opt-in CBC suites too (the client pins the suite).
             s.cipher_suites = supported_cipher_suites();
@@ -100,23 +101,23 @@ INSTANTIATE_TEST_SUITE_P(Engine, EverySuite, testing::ValuesIn(all_cases()),
 
 TEST(Engine, EcdsaCertificateNeedsItsCurve) {
     // An ECDSA-only server and a client that does not list the certificate's curve.
-    auto client = client_config([](ClientConfig& c) { c.groups = {NamedGroup::x25519}; });
-    auto pair = make_pair(client, server_config(ServerKey::ecdsa_p256));
+    auto client = client_config12([](ClientConfig& c) { c.groups = {NamedGroup::x25519}; });
+    auto pair = make_pair(client, server_config12(ServerKey::ecdsa_p256));
     EXPECT_FALSE(pair.handshake());
     ASSERT_TRUE(pair.server.error());
     EXPECT_EQ(pair.server.error()->alert, AlertDescription::handshake_failure);
 }
 
 TEST(Engine, EcdsaP384Certificate) {
-    auto client = client_config();
-    auto server = server_config(ServerKey::ecdsa_p384);
+    auto client = client_config12();
+    auto server = server_config12(ServerKey::ecdsa_p384);
     auto pair = make_pair(client, server);
     ASSERT_TRUE(pair.handshake());
     EXPECT_EQ(pair.client.negotiated().signature_scheme, SignatureScheme::ecdsa_secp384r1_sha384);
 }
 
 TEST(Engine, DefaultsPreferForwardSecrecyAndX25519) {
-    auto pair = make_pair(client_config(), server_config());
+    auto pair = make_pair(client_config12(), server_config12());
     ASSERT_TRUE(pair.handshake());
     EXPECT_EQ(pair.server.negotiated().cipher_suite,
               CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);
@@ -128,26 +129,26 @@ TEST(Engine, EveryRsaSignatureScheme) {
     for (auto scheme : {S::rsa_pss_rsae_sha256, S::rsa_pss_rsae_sha384, S::rsa_pss_rsae_sha512,
                         S::rsa_pkcs1_sha256, S::rsa_pkcs1_sha384, S::rsa_pkcs1_sha512}) {
         auto pair =
-            make_pair(client_config([&](ClientConfig& c) { c.signature_schemes = {scheme}; }),
-                      server_config());
+            make_pair(client_config12([&](ClientConfig& c) { c.signature_schemes = {scheme}; }),
+                      server_config12());
         ASSERT_TRUE(pair.handshake()) << to_string(scheme);
         EXPECT_EQ(pair.client.negotiated().signature_scheme, scheme);
     }
 }
 
 TEST(Engine, ServerPreferenceWins) {
-    auto client = client_config([](ClientConfig& c) {
+    auto client = client_config12([](ClientConfig& c) {
         c.cipher_suites = {CipherSuite::TLS_RSA_WITH_AES_128_GCM_SHA256,
                            CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384};
     });
-    auto pair = make_pair(client, server_config());
+    auto pair = make_pair(client, server_config12());
     ASSERT_TRUE(pair.handshake());
     EXPECT_EQ(pair.client.negotiated().cipher_suite,
               CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384);
 }
 
 TEST(Engine, BytesDeliveredOneAtATime) {
-    auto pair = make_pair(client_config(), server_config());
+    auto pair = make_pair(client_config12(), server_config12());
     for (int round = 0; round < 20; ++round) {
         bool moved = false;
         for (auto [from, to] :
@@ -170,7 +171,7 @@ TEST(Engine, BytesDeliveredOneAtATime) {
 }
 
 TEST(Engine, HandshakeMessagesSplitAcrossManyRecords) {
-    auto pair = make_pair(client_config(), server_config());
+    auto pair = make_pair(client_config12(), server_config12());
     transfer(pair.client, pair.server);
     // Re-frame the server's plaintext flight into records of 7 bytes each.
     auto records = split_records(pair.server.take_output());
@@ -185,7 +186,7 @@ TEST(Engine, HandshakeMessagesSplitAcrossManyRecords) {
 }
 
 TEST(Engine, WholeFlightsCoalescedInOneFeed) {
-    auto pair = make_pair(client_config(), server_config());
+    auto pair = make_pair(client_config12(), server_config12());
     // Server flight arrives as one buffer; the client's second flight plus application data too.
     transfer(pair.client, pair.server);
     transfer(pair.server, pair.client);
@@ -198,7 +199,7 @@ TEST(Engine, WholeFlightsCoalescedInOneFeed) {
 }
 
 TEST(Engine, LargeWritesSplitIntoFullRecords) {
-    auto pair = make_pair(client_config(), server_config());
+    auto pair = make_pair(client_config12(), server_config12());
     ASSERT_TRUE(pair.handshake());
     ASSERT_TRUE(pair.client.send(pattern(3 * 16384 + 5, 5)));
     auto records = split_records(pair.client.take_output());
@@ -208,7 +209,7 @@ TEST(Engine, LargeWritesSplitIntoFullRecords) {
 }
 
 TEST(Engine, TruncationIsNotACleanClose) {
-    auto pair = make_pair(client_config(), server_config());
+    auto pair = make_pair(client_config12(), server_config12());
     ASSERT_TRUE(pair.handshake());
     // No close_notify: the stream layer sees EOF without peer_closed().
     EXPECT_FALSE(pair.client.peer_closed());
@@ -227,10 +228,10 @@ TEST(Engine, ClientWithoutVerifierRefusesToStart) {
 TEST(Engine, RequiredExtendedMasterSecret) {
     // A server that requires EMS refuses a client that does not offer it: emulate that client by
     // stripping the extension from the ClientHello.
-    auto server = server_config(ServerKey::rsa2048, [](ServerConfig& s) {
+    auto server = server_config12(ServerKey::rsa2048, [](ServerConfig& s) {
         s.extended_master_secret = ExtendedMasterSecret::require;
     });
-    auto pair = make_pair(client_config(), server);
+    auto pair = make_pair(client_config12(), server);
     auto records = split_records(pair.client.take_output());
     auto messages = split_handshake_messages(records);
     ASSERT_EQ(messages.size(), 1u);
@@ -246,7 +247,7 @@ TEST(Engine, RequiredExtendedMasterSecret) {
 }  // namespace
 
 TEST(Engine, ReceivedDataIsReadInPlaceWithoutACopy) {
-    auto pair = make_pair(client_config(), server_config());
+    auto pair = make_pair(client_config12(), server_config12());
     ASSERT_TRUE(pair.handshake());
     const auto first = pattern(3000, 5), second = pattern(20000, 6);
     ASSERT_TRUE(pair.client.send(first));

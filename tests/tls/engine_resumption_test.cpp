@@ -1,4 +1,5 @@
-// Session resumption in memory: by session ID, by RFC 5077 ticket, and every reason not to resume.
+// TLS 1.2 session resumption in memory (configs pinned to TLS 1.2; TLS 1.3's PSK resumption is in
+// engine13_test.cpp): by session ID, by RFC 5077 ticket, and every reason not to resume.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -32,7 +33,7 @@ struct Resumption : testing::Test {
     }
     std::shared_ptr<const ClientConfig> client(bool tickets = true,
                                                std::vector<CipherSuite> suites = {}) {
-        return client_config([&](ClientConfig& c) {
+        return client_config12([&](ClientConfig& c) {
             c.session_cache = client_cache;
             c.session_tickets = tickets;
             c.clock = clock();
@@ -40,7 +41,7 @@ struct Resumption : testing::Test {
         });
     }
     std::shared_ptr<const ServerConfig> server(bool cache = true, bool tickets = true) {
-        return server_config(ServerKey::rsa2048, [&](ServerConfig& s) {
+        return server_config12(ServerKey::rsa2048, [&](ServerConfig& s) {
             if (!cache) s.session_cache = nullptr;
             if (!tickets) s.ticket_keys = nullptr;
             s.clock = clock();
@@ -49,7 +50,7 @@ struct Resumption : testing::Test {
     // A server with the shared session cache and ticket keys.
     std::shared_ptr<const ServerConfig> shared_server(
         const std::function<void(ServerConfig&)>& tweak = {}) {
-        return server_config(ServerKey::rsa2048, [&](ServerConfig& s) {
+        return server_config12(ServerKey::rsa2048, [&](ServerConfig& s) {
             s.session_cache = server_cache;
             s.ticket_keys = ticket_keys;
             s.clock = clock();
@@ -476,7 +477,7 @@ CertifiedKey client_certificate() {
 struct ClientAuthResumption : Resumption, testing::WithParamInterface<bool> {
     bool tickets() const { return GetParam(); }
     std::shared_ptr<const ClientConfig> client_with_certificate() {
-        return client_config([&](ClientConfig& c) {
+        return client_config12([&](ClientConfig& c) {
             c.session_cache = client_cache;
             c.session_tickets = tickets();
             c.clock = clock();

@@ -1,6 +1,7 @@
-// ECDSA signature schemes in TLS 1.2 (RFC 5246 7.4.1.4.1): a scheme names the hash, the key names
-// the curve, so ecdsa_secp384r1_sha384 means ECDSA with SHA-384 on any curve (RFC 8446 4.2.3: when
-// TLS 1.2 is negotiated, implementations MUST accept a signature on any curve they advertised).
+// ECDSA signature schemes in TLS 1.2 (configs pinned to it; RFC 5246 7.4.1.4.1): a scheme names the
+// hash, the key names the curve, so ecdsa_secp384r1_sha384 means ECDSA with SHA-384 on any curve
+// (RFC 8446 4.2.3: when TLS 1.2 is negotiated, implementations MUST accept a signature on any
+// curve they advertised).
 // Both roles sign with a hash the peer asks for (the curve's own hash first) and accept any hash
 // they advertised, in the ServerKeyExchange and in the client's CertificateVerify.
 #include <gtest/gtest.h>
@@ -38,8 +39,8 @@ TEST(EcdsaSchemes, ServerSignsWithTheHashTheClientAsksFor) {
     for (const auto& [key, asked] : {Case{ServerKey::ecdsa_p256, S::ecdsa_secp384r1_sha384},
                                      Case{ServerKey::ecdsa_p384, S::ecdsa_secp256r1_sha256}}) {
         SCOPED_TRACE(to_string(asked));
-        auto client = client_config([&](ClientConfig& c) { c.signature_schemes = {asked}; });
-        auto pair = make_pair(client, server_config(key));
+        auto client = client_config12([&](ClientConfig& c) { c.signature_schemes = {asked}; });
+        auto pair = make_pair(client, server_config12(key));
         ASSERT_TRUE(pair.handshake()) << errors(pair);
         EXPECT_EQ(pair.server.negotiated().signature_scheme, asked);
         EXPECT_EQ(pair.client.negotiated().signature_scheme, asked);
@@ -54,8 +55,8 @@ TEST(EcdsaSchemes, TheCurvesOwnHashComesFirst) {
         for (const auto& offered :
              {std::vector<S>{S::ecdsa_secp256r1_sha256, S::ecdsa_secp384r1_sha384},
               std::vector<S>{S::ecdsa_secp384r1_sha384, S::ecdsa_secp256r1_sha256}}) {
-            auto client = client_config([&](ClientConfig& c) { c.signature_schemes = offered; });
-            auto pair = make_pair(client, server_config(key));
+            auto client = client_config12([&](ClientConfig& c) { c.signature_schemes = offered; });
+            auto pair = make_pair(client, server_config12(key));
             ASSERT_TRUE(pair.handshake()) << errors(pair);
             EXPECT_EQ(pair.server.negotiated().signature_scheme, expected);
         }
@@ -66,8 +67,8 @@ TEST(EcdsaSchemes, TheCurvesOwnHashComesFirst) {
 // signature algorithms, not the cipher suites.
 TEST(EcdsaSchemes, NoSchemeForTheCertificateIsNamedAsSuch) {
     auto client =
-        client_config([](ClientConfig& c) { c.signature_schemes = {S::rsa_pss_rsae_sha256}; });
-    auto pair = make_pair(client, server_config(ServerKey::ecdsa_p256));
+        client_config12([](ClientConfig& c) { c.signature_schemes = {S::rsa_pss_rsae_sha256}; });
+    auto pair = make_pair(client, server_config12(ServerKey::ecdsa_p256));
     EXPECT_FALSE(pair.handshake());
     ASSERT_TRUE(pair.server.error());
     EXPECT_EQ(pair.server.error()->alert, AlertDescription::handshake_failure);

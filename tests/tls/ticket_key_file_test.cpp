@@ -1,7 +1,8 @@
 // Ticket keys shared by a fleet through a key file an outside process rotates: the file format,
 // two servers' TicketKeys opening each other's tickets, rotation by replacing the file (the new
 // key seals, the previous one still opens, a dropped one no longer does), and a broken file
-// keeping the keys in use. In memory, plus a full resumption through two engines.
+// keeping the keys in use. In memory, plus a full resumption through two engines (TLS 1.2: the file
+// seals RFC 5077 tickets).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -146,7 +147,7 @@ TEST(TicketKeyFile, SessionsResumeAcrossServersSharingTheFile) {
     const std::string path = tls12_test::scratch_dir() + "/fleet.keys";
     tls12_test::write_text_file(path, key_line(7, 8) + "\n");
     auto server_on = [&](std::shared_ptr<TicketKeys> keys) {
-        return tls12_test::server_config(tls12_test::ServerKey::rsa2048, [&](ServerConfig& c) {
+        return tls12_test::server_config12(tls12_test::ServerKey::rsa2048, [&](ServerConfig& c) {
             c.ticket_keys = keys;
             c.session_cache = nullptr;  // tickets only: nothing else is shared
         });
@@ -156,7 +157,7 @@ TEST(TicketKeyFile, SessionsResumeAcrossServersSharingTheFile) {
     const auto c = server_on(std::make_shared<TicketKeys>());
     auto cache = std::make_shared<ClientSessionCache>();
     const auto client =
-        tls12_test::client_config([&](ClientConfig& cc) { cc.session_cache = cache; });
+        tls12_test::client_config12([&](ClientConfig& cc) { cc.session_cache = cache; });
 
     auto first = tls12_test::make_pair(client, a);
     ASSERT_TRUE(first.handshake());
