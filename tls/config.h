@@ -45,6 +45,10 @@ struct Limits {
     /// TLS 1.3: records sealed under one key before we update it with a KeyUpdate (RFC 8446 5.5);
     /// 0 means the AEAD's limit (2^24.5 records for AES-GCM).
     uint64_t records_per_key = 0;
+    /// TLS 1.3 server: bytes of early data (0-RTT, which is never accepted) skipped before the
+    /// handshake goes on (RFC 8446 4.2.10); a client that sends more is refused with
+    /// unexpected_message. Counted per record as its encrypted_record less 17 bytes (tag and type).
+    size_t max_skipped_early_data = 16384;
 };
 
 /// Whether the extended master secret (RFC 7627) is optional or required.
@@ -133,6 +137,11 @@ struct CommonConfig {
     /// Offer (client) / accept (server) encrypt-then-MAC (RFC 7366) for CBC suites. Turning it
     /// off leaves CBC suites with MAC-then-encrypt; it has no effect on AEAD suites.
     bool encrypt_then_mac = true;
+    /// TLS 1.3 (RFC 8446 4.2.9): allow resumption without a fresh (EC)DHE exchange (psk_ke): no
+    /// forward secrecy for the resumed session (its keys come from the ticket's secret alone).
+    /// Off by default. A client then offers psk_ke besides psk_dhe_ke; a server accepts it only
+    /// when the client does not offer psk_dhe_ke, which it always prefers.
+    bool allow_psk_ke = false;
     /// ALPN protocol names (RFC 7301) in preference order; empty: no ALPN.
     std::vector<std::string> alpn_protocols;
     Limits limits;  ///< Bounds on what a peer can make us do.

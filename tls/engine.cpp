@@ -182,6 +182,12 @@ Status Connection::Impl::feed(ByteView data) {
     while (const SealedRecord* next = input.next()) {
         const SealedRecord& record = *next;
         const bool into_received = record.type == ContentType::application_data && reading;
+        // RFC 8446 4.2.10: a server that ignored early_data reads past the client's 0-RTT records.
+        if (!into_received && records.skipping_early_data()) [[unlikely]] {
+            auto skipped = records.skip_early_data(record);
+            if (!skipped) return fail(std::move(skipped).error());
+            if (*skipped) continue;
+        }
         // The steady state: application data opened straight into `received`.
         auto opened = into_received ? records.open_into(record, received) : records.open(record);
         if (!opened) return fail(std::move(opened).error());

@@ -75,6 +75,20 @@ inline std::shared_ptr<const tls12::ClientConfig> client_config(uint64_t seed = 
     return cfg;
 }
 
+// The same configs with TLS 1.3 on (the *13 targets): a TLS 1.3 client, a server that speaks
+// both versions.
+inline std::shared_ptr<const tls12::ServerConfig> server_config13(uint64_t seed = kSeed) {
+    auto cfg = std::make_shared<tls12::ServerConfig>(*server_config(seed));
+    cfg->max_version = tls12::ProtocolVersion::tls13;
+    return cfg;
+}
+
+inline std::shared_ptr<const tls12::ClientConfig> client_config13(uint64_t seed = kSeed) {
+    auto cfg = std::make_shared<tls12::ClientConfig>(*client_config(seed));
+    cfg->max_version = tls12::ProtocolVersion::tls13;
+    return cfg;
+}
+
 inline const char* kServerName = "localhost";
 
 // Splits the input into feed() calls. The first byte picks the chunking: 0 feeds everything at

@@ -157,6 +157,61 @@ int main(int argc, char** argv) {
         };
         (void)run(with_cache(9), server_config());
         save("resumed_ticket_client", run(with_cache(10), server_config()), false);
+
+        // TLS 1.3 (the *13 targets): the tls13_default_* .s2c streams feed fuzz_client_engine13,
+        // tls13_default.c2s_after_hello feeds fuzz_server_engine13_after_hello, every
+        // tls13_*.c2s feeds fuzz_server_engine13.
+        using tls12_fuzz::client_config13;
+        using tls12_fuzz::server_config13;
+        save("tls13_default", run(client_config13(), server_config13()), true);
+        save(
+            "tls13_default_hrr_server",
+            run(client_config13(),
+                tweak<tls12::ServerConfig>(
+                    server_config13(), [](auto& c) { c.groups = {tls12::NamedGroup::secp256r1}; })),
+            false);
+        save("tls13_default_ecdsa_server",
+             run(client_config13(),
+                 tweak<tls12::ServerConfig>(
+                     server_config13(),
+                     [](auto& c) { c.certificates = {tls12_fuzz::server_certificates()[1]}; })),
+             false);
+        save("tls13_default_client_auth_request",
+             run(client_config13(),
+                 tweak<tls12::ServerConfig>(server_config13(),
+                                            [](auto& c) {
+                                                c.client_auth = tls12::ClientAuth::request;
+                                                c.client_verifier = tls12::make_insecure_verifier();
+                                            })),
+             true);
+        save("tls13_mtls_client",
+             run(tweak<tls12::ClientConfig>(
+                     client_config13(7),
+                     [](auto& c) { c.certificate = tls12_fuzz::server_certificates()[1]; }),
+                 tweak<tls12::ServerConfig>(server_config13(),
+                                            [](auto& c) {
+                                                c.client_auth = tls12::ClientAuth::require;
+                                                c.client_verifier = tls12::make_insecure_verifier();
+                                            })),
+             false);
+        save("tls13_chacha_p256_client",
+             run(tweak<tls12::ClientConfig>(
+                     client_config13(8),
+                     [](auto& c) {
+                         c.tls13_cipher_suites = {tls12::CipherSuite::TLS_CHACHA20_POLY1305_SHA256};
+                         c.groups = {tls12::NamedGroup::secp256r1};
+                     }),
+                 server_config13()),
+             false);
+        // A resumption ClientHello (PSK, binder): against a fresh server its ticket is unknown, so
+        // it replays as a full handshake, but the PSK extensions are there to mutate.
+        auto cache13 = std::make_shared<tls12::ClientSessionCache>();
+        auto with_cache13 = [&](uint64_t seed) {
+            return tweak<tls12::ClientConfig>(client_config13(seed),
+                                              [&](auto& c) { c.session_cache = cache13; });
+        };
+        (void)run(with_cache13(11), server_config13());
+        save("tls13_resuming_client", run(with_cache13(12), server_config13()), false);
     } catch (const std::exception& e) {
         std::cerr << "fuzz_make_corpus: " << e.what() << "\n";
         return 1;

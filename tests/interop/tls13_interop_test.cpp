@@ -367,5 +367,149 @@ TEST(Tls13Interop, OpenSslClientResumesWithOurServer) {
     EXPECT_EQ(second.negotiated.version, ProtocolVersion::tls13);
 }
 
+// ---- early data (RFC 8446 4.2.10) ----
+
+// Runs openssl with these arguments to the end; true when it exits with 0.
+bool run_openssl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"openssl"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Process p = Process::spawn(argv);
+    p.close_stdin();
+    const auto status = p.wait(15s);
+    EXPECT_EQ(status, std::optional<int>(0)) << peer_output(p);
+    return status == std::optional<int>(0);
+}
+
+// DER: a length at bytes[at], returning its value and moving at past it.
+size_t der_length(const std::vector<uint8_t>& bytes, size_t& at) {
+    const uint8_t first = bytes.at(at++);
+    if (first < 0x80) return first;
+    size_t length = 0;
+    for (uint8_t i = 0; i < (first & 0x7F); ++i) length = length << 8 | bytes.at(at++);
+    return length;
+}
+
+std::vector<uint8_t> der_with_length(uint8_t tag, const std::vector<uint8_t>& content) {
+    std::vector<uint8_t> out{tag};
+    if (content.size() < 0x80) {
+        out.push_back(static_cast<uint8_t>(content.size()));
+    } else {
+        out.insert(out.end(), {0x82, static_cast<uint8_t>(content.size() >> 8),
+                               static_cast<uint8_t>(content.size())});
+    }
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+// OpenSSL's SSL_SESSION (DER) with max_early_data ([15] EXPLICIT INTEGER, ssl/ssl_asn1.c) set:
+// our tickets never allow early data, so s_client would never send any. Fields are in tag order.
+std::vector<uint8_t> with_max_early_data(const std::vector<uint8_t>& session, uint16_t value) {
+    size_t at = 1;  // past SEQUENCE
+    const size_t length = der_length(session, at);
+    const size_t end = at + length;
+    std::vector<uint8_t> content;
+    const std::vector<uint8_t> field{
+        0xAF, 0x04, 0x02, 0x02, static_cast<uint8_t>(value >> 8), static_cast<uint8_t>(value)};
+    bool inserted = false;
+    while (at < end) {
+        const size_t start = at;
+        const uint8_t tag = session.at(at++);
+        const size_t n = der_length(session, at);
+        at += n;
+        if (!inserted && tag >= 0xAF && tag <= 0xBE) {
+            if (tag == 0xAF) continue;  // replaced
+            content.insert(content.end(), field.begin(), field.end());
+            inserted = true;
+        }
+        content.insert(content.end(), session.begin() + static_cast<long>(start),
+                       session.begin() + static_cast<long>(at));
+    }
+    if (!inserted) content.insert(content.end(), field.begin(), field.end());
+    return der_with_length(0x30, content);
+}
+
+// s_client resumes with early data (on a session edited to allow it): our server ignores
+// early_data, skips the 0-RTT records, completes the handshake, and echoes what comes after.
+TEST(Tls13Interop, OpenSslEarlyDataIsRejectedAndSkipped) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    const std::string dir = tls12_test::scratch_dir();
+    const std::string session = dir + "/tls13_early_session.pem";
+    const std::string der = dir + "/tls13_early_session.der";
+    const std::string edited = dir + "/tls13_early_session_edited.pem";
+    const std::string early = dir + "/tls13_early_data.txt";
+    std::remove(session.c_str());
+    auto config = server13();
+    (void)server_round_trip(config, {"-tls1_3", "-sess_out", session}, 80);
+    ASSERT_TRUE(run_openssl({"sess_id", "-in", session, "-outform", "DER", "-out", der}));
+    std::vector<uint8_t> bytes;
+    {
+        std::ifstream in(der, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    ASSERT_FALSE(bytes.empty());
+    {
+        std::ofstream out(der, std::ios::binary | std::ios::trunc);
+        const auto changed = with_max_early_data(bytes, 16384);
+        out.write(reinterpret_cast<const char*>(changed.data()),
+                  static_cast<std::streamsize>(changed.size()));
+    }
+    ASSERT_TRUE(run_openssl({"sess_id", "-inform", "DER", "-in", der, "-out", edited}));
+    {
+        std::ofstream out(early, std::ios::trunc);
+        out << text_lines(3000, 100, 81);
+    }
+
+    EchoServer server(config);
+    auto argv = s_client_args(server.port(), {"-tls1_3", "-sess_in", edited, "-early_data", early});
+    argv.erase(std::find(argv.begin(), argv.end(), "-quiet"));  // its report goes to stdout
+    Process client = Process::spawn(argv);
+    const std::string line = "after the handshake\n";
+    ASSERT_TRUE(client.wait_for_output("Early data was rejected", 15s)) << peer_output(client);
+    ASSERT_TRUE(client.write_stdin(line));
+    EXPECT_TRUE(client.wait_for_output(line, 15s)) << peer_output(client);
+    EXPECT_EQ(client.stdout_text().find("Early data was accepted"), std::string::npos);
+    client.close_stdin();
+    EXPECT_EQ(client.wait(15s), std::optional<int>(0)) << peer_output(client);
+    auto outcome = server.outcome(30s);
+    ASSERT_TRUE(outcome);
+    EXPECT_EQ(outcome->error, "") << peer_output(client);
+    EXPECT_TRUE(outcome->negotiated.resumed);
+    EXPECT_EQ(outcome->echoed, line.size());  // the early data itself never reached the echo
+}
+
+// ---- psk_ke (RFC 8446 4.2.9) ----
+
+// With -allow_no_dhe_kex OpenSSL 3 offers psk_ke besides psk_dhe_ke, and as a server takes
+// psk_ke only when the client offers nothing else; we always prefer psk_dhe_ke too. So with
+// allow_psk_ke on both sides resume, and still with a fresh key share (psk_ke itself is covered
+// by the engine tests, tests/tls/engine13_psk_ke_test.cpp).
+TEST(Tls13Interop, PskKeOffersResumeWithDheBothWays) {
+    INTEROP_REQUIRE_TOOL("openssl");
+    const std::string session = tls12_test::scratch_dir() + "/tls13_psk_ke_session.pem";
+    std::remove(session.c_str());
+    auto config = server13([](tls12::ServerConfig& s) { s.allow_psk_ke = true; });
+    (void)server_round_trip(config, {"-tls1_3", "-allow_no_dhe_kex", "-sess_out", session}, 90);
+    auto resumed =
+        server_round_trip(config, {"-tls1_3", "-allow_no_dhe_kex", "-sess_in", session}, 91);
+    EXPECT_TRUE(resumed.negotiated.resumed);
+    EXPECT_EQ(resumed.negotiated.group, NamedGroup::x25519);
+
+    OpenSslServer server = start_server13({"-rev", "-naccept", "2", "-allow_no_dhe_kex"});
+    auto client = client13([](tls12::ClientConfig& c) { c.allow_psk_ke = true; });
+    for (bool second : {false, true}) {
+        try {
+            tls12::net::Stream s = connect_to(server.port, client);
+            EXPECT_EQ(s.negotiated().resumed, second);
+            EXPECT_EQ(s.negotiated().group, NamedGroup::x25519);
+            const std::string data = text_lines(4096, 1024, 92 + second);
+            EXPECT_TRUE(exchange(s, data) == reverse_lines(data)) << peer_output(server.process);
+            s.close();
+        } catch (const std::exception& e) {
+            FAIL() << e.what() << "\n" << peer_output(server.process);
+        }
+    }
+    EXPECT_EQ(server.process.wait(15s), std::optional<int>(0)) << peer_output(server.process);
+}
+
 }  // namespace
 }  // namespace interop

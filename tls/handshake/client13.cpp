@@ -109,7 +109,9 @@ void offer_tls13(Context& c, ClientHello& hello, Offer13& offer) {
     const NamedGroup group = config.groups.front();
     offer.share = std::make_shared<crypto::KeyExchange>(*to_kex_group(group), c.random());
     ext.key_shares = std::vector<KeyShareEntry>{share_entry(group, *offer.share)};
-    ext.psk_key_exchange_modes = std::vector<uint8_t>{kPskDheKe};
+    // RFC 8446 4.2.9: psk_ke (resumption without forward secrecy) only when configured.
+    ext.psk_key_exchange_modes = config.allow_psk_ke ? std::vector<uint8_t>{kPskDheKe, kPskKe}
+                                                     : std::vector<uint8_t>{kPskDheKe};
     ext.signature_algorithms = config.signature_schemes;
     // RFC 8446 D.4: middlebox compatibility mode, a non-empty legacy_session_id.
     if (hello.session_id.empty()) hello.session_id = c.random().bytes(32);
@@ -232,23 +234,38 @@ Result<State> accept_server_hello(Context& c, const Random& client_random, Trans
         return make_error(
             AlertDescription::illegal_parameter,
             "server resumed with " + to_string(suite->suite) + ", whose hash is not the PSK's");
-    // RFC 8446 9.2: without a PSK the server must answer our key share (we offer no psk_ke).
-    if (!ext.key_share)
+    // RFC 8446 9.2: without a PSK the server must answer our key share; with one, it may leave
+    // it out only for psk_ke, which we offer only when configured (RFC 8446 4.2.9).
+    const bool psk_ke = resumed && !ext.key_share && config.allow_psk_ke;
+    if (!ext.key_share && !psk_ke)
         return make_error(AlertDescription::missing_extension,
-                          "server's ServerHello has no key_share");
-    if (ext.key_share->group != share_group(offer))
-        return make_error(AlertDescription::illegal_parameter,
-                          "server's key share is for " + to_string(ext.key_share->group) +
-                              ", not the group the client sent a share for");
-    auto shared = offer.share->agree(ext.key_share->key_exchange);
-    if (!shared)
-        return make_error(AlertDescription::illegal_parameter,
-                          "server's " + to_string(ext.key_share->group) + " key share is invalid");
+                          resumed ? "server's ServerHello has no key_share: it resumed with "
+                                    "psk_ke, which the client did not offer"
+                                  : "server's ServerHello has no key_share");
+    std::optional<crypto::SecretBytes> shared;
+    if (psk_ke) {
+        // RFC 8446 7.1: the (EC)DHE input is Hash.length zeros.
+        shared.emplace(crypto::digest_size(suite->prf_hash));
+    } else {
+        if (ext.key_share->group != share_group(offer))
+            return make_error(AlertDescription::illegal_parameter,
+                              "server's key share is for " + to_string(ext.key_share->group) +
+                                  ", not the group the client sent a share for");
+        auto agreed = offer.share->agree(ext.key_share->key_exchange);
+        if (!agreed)
+            return make_error(
+                AlertDescription::illegal_parameter,
+                "server's " + to_string(ext.key_share->group) + " key share is invalid");
+        shared = std::move(*agreed);
+    }
 
     NegotiatedParameters& negotiated = c.negotiated();
     negotiated.version = ProtocolVersion::tls13;
     negotiated.cipher_suite = suite->suite;
-    negotiated.group = ext.key_share->group;
+    if (psk_ke)
+        negotiated.group.reset();
+    else
+        negotiated.group = ext.key_share->group;
     negotiated.extended_master_secret = false;
     c.records().require_tls12_records();
     transcript.add(m.encoded);

@@ -17,6 +17,7 @@ struct Selection {
     std::string alpn;
     std::shared_ptr<const Session> psk;  // a ticket the client offered, binder checked
     uint16_t psk_index = 0;
+    bool psk_ke = false;  // resuming without (EC)DHE (RFC 8446 4.2.9), when configured
 };
 
 // With several certificates, those issued for the SNI host name come first (RFC 6066 3).
@@ -103,6 +104,15 @@ Result<Selection> select_parameters(const ServerConfig& config, const ClientHell
     return chosen;
 }
 
+// RFC 8446 4.2.9: the PSK mode we would resume with, if any: psk_dhe_ke whenever the client
+// offers it; psk_ke only when configured and it is the client's only offer we take.
+std::optional<uint8_t> psk_mode(const ServerConfig& config, const Extensions& ext) {
+    if (!ext.psk_key_exchange_modes) return std::nullopt;
+    if (contains(*ext.psk_key_exchange_modes, kPskDheKe)) return kPskDheKe;
+    if (config.allow_psk_ke && contains(*ext.psk_key_exchange_modes, kPskKe)) return kPskKe;
+    return std::nullopt;
+}
+
 // Whether a full handshake would accept the session's client identity now (as for TLS 1.2: a
 // chain resumes only while one is asked for and client_verifier still accepts it).
 bool client_identity_accepted(const ServerConfig& config, const Session& session, TimePoint now) {
@@ -134,8 +144,8 @@ Status find_psk(Context& c, const ClientHello& hello, ByteView encoded, ByteView
     if (!ext.psk_key_exchange_modes)
         return make_error(AlertDescription::missing_extension,
                           "client offers a PSK without psk_key_exchange_modes");
-    // Only psk_dhe_ke: the key exchange keeps forward secrecy.
-    if (!can_issue_tickets(config) || !contains(*ext.psk_key_exchange_modes, kPskDheKe)) return {};
+    const auto mode = psk_mode(config, ext);
+    if (!can_issue_tickets(config) || !mode) return {};
     const OfferedPsks& offered = *ext.pre_shared_key;
     const crypto::HashAlgorithm hash = chosen.suite->prf_hash;
     for (size_t i = 0; i < offered.identities.size(); ++i) {
@@ -161,6 +171,7 @@ Status find_psk(Context& c, const ClientHello& hello, ByteView encoded, ByteView
         if (!sealed_tickets(config)) config.session_cache->remove(identity);
         chosen.psk = std::move(session);
         chosen.psk_index = static_cast<uint16_t>(i);
+        chosen.psk_ke = *mode == kPskKe;
         return {};
     }
     return {};
@@ -188,6 +199,11 @@ Result<State> send_hello_retry_request(Context& c, const ClientHello& hello,
     request.extensions.cookie = retry.cookie;
     replace_with_message_hash(transcript, chosen.suite->prf_hash);
     TLS_TRY(c.emit(transcript, request));
+    // RFC 8446 4.2.10: 0-RTT is never accepted; after a HelloRetryRequest the client's early data
+    // is every application_data record before its second ClientHello.
+    if (hello.extensions.early_data)
+        c.records().skip_early_data(EarlyDataSkip::application_data,
+                                    c.common().limits.max_skipped_early_data);
     if (wants_compat_ccs(hello)) {
         TLS_TRY(c.compat_change_cipher_spec());
         retry.sent_compat_ccs = true;
@@ -203,18 +219,24 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
                                 Transcript transcript, bool sent_compat_ccs) {
     const ServerConfig& config = c.config;
     const SuiteInfo& suite = *chosen.suite;
-    crypto::KeyExchange ours(*to_kex_group(chosen.group), c.random());
-    auto shared = ours.agree(chosen.share->key_exchange);
-    if (!shared)
-        return make_error(AlertDescription::illegal_parameter,
-                          "client's " + to_string(chosen.group) + " key share is invalid");
     ServerHello reply;
     c.random().fill(reply.random);
     reply.session_id = hello.session_id;
     reply.cipher_suite = suite.suite;
     reply.extensions.supported_versions = std::vector<ProtocolVersion>{ProtocolVersion::tls13};
-    reply.extensions.key_share =
-        KeyShareEntry{chosen.group, Bytes(ours.public_value().begin(), ours.public_value().end())};
+    std::optional<crypto::SecretBytes> shared;
+    if (chosen.psk_ke) {
+        // RFC 8446 4.2.9 / 7.1: no key_share; the (EC)DHE input is Hash.length zeros.
+        shared.emplace(crypto::digest_size(suite.prf_hash));
+    } else {
+        crypto::KeyExchange ours(*to_kex_group(chosen.group), c.random());
+        shared = ours.agree(chosen.share->key_exchange);
+        if (!shared)
+            return make_error(AlertDescription::illegal_parameter,
+                              "client's " + to_string(chosen.group) + " key share is invalid");
+        reply.extensions.key_share = KeyShareEntry{
+            chosen.group, Bytes(ours.public_value().begin(), ours.public_value().end())};
+    }
     const bool resumed = chosen.psk != nullptr;
     if (resumed) reply.extensions.selected_psk = chosen.psk_index;
     TLS_TRY(c.emit(transcript, reply));
@@ -222,7 +244,10 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
     NegotiatedParameters& negotiated = c.negotiated();
     negotiated.version = ProtocolVersion::tls13;
     negotiated.cipher_suite = suite.suite;
-    negotiated.group = chosen.group;
+    if (chosen.psk_ke)
+        negotiated.group.reset();
+    else
+        negotiated.group = chosen.group;
     negotiated.signature_scheme = chosen.scheme;
     negotiated.server_name = hello.extensions.server_name.value_or("");
     negotiated.alpn = chosen.alpn;
@@ -232,9 +257,8 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
         negotiated.peer_certificates = chosen.psk->peer_certificates;
         negotiated.signature_scheme.reset();
     }
-    const bool issue_ticket = can_issue_tickets(config) &&
-                              hello.extensions.psk_key_exchange_modes &&
-                              contains(*hello.extensions.psk_key_exchange_modes, kPskDheKe);
+    const bool issue_ticket =
+        can_issue_tickets(config) && psk_mode(config, hello.extensions).has_value();
 
     Handshake13 hs{
         &suite,
@@ -252,6 +276,11 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
         c.records().set_write_protection(std::move(write));
     }
     c.read_with(protection13(suite, hs.client_handshake_secret.view(), false));
+    // RFC 8446 4.2.10: early_data is ignored (not acknowledged in EncryptedExtensions), and the
+    // client's 0-RTT records, which the handshake key does not open, are skipped.
+    if (hello.extensions.early_data)
+        c.records().skip_early_data(EarlyDataSkip::undecryptable,
+                                    config.limits.max_skipped_early_data);
 
     EncryptedExtensions encrypted;
     encrypted.extensions.server_name_ack = hello.extensions.server_name.has_value() && !resumed;
@@ -341,9 +370,12 @@ Result<State> accept_client_hello(Context& c, const Incoming<ClientHello>& m) {
     c.negotiated().version = ProtocolVersion::tls13;
     Transcript transcript;
     transcript.add(m.encoded);
-    if (!selection->share)
+    // psk_ke needs no key share: a PSK resumed that way goes on without asking for one.
+    if (!selection->share && psk_mode(c.config, hello.extensions) == kPskKe)
+        TLS_TRY(find_psk(c, hello, m.encoded, {}, *selection));
+    if (!selection->share && !selection->psk_ke)
         return send_hello_retry_request(c, hello, *selection, std::move(transcript));
-    TLS_TRY(find_psk(c, hello, m.encoded, {}, *selection));
+    if (!selection->psk) TLS_TRY(find_psk(c, hello, m.encoded, {}, *selection));
     return send_first_flight(c, hello, *selection, std::move(transcript), false);
 }
 
@@ -354,6 +386,12 @@ Result<State> ExpectClientHelloAfterRetry::handle(Context& c, const Incoming<Cli
         return make_error(AlertDescription::illegal_parameter,
                           "second ClientHello does not offer TLS 1.3");
     TLS_TRY(check_client_hello(hello));
+    c.records().skip_early_data(EarlyDataSkip::none);  // the client's 0-RTT records end here
+    // RFC 8446 4.2.10: "A client MUST NOT include the early_data extension in its followup
+    // ClientHello."
+    if (hello.extensions.early_data)
+        return make_error(AlertDescription::illegal_parameter,
+                          "second ClientHello carries early_data");
     if (hello.session_id != retry.session_id)
         return make_error(AlertDescription::illegal_parameter,
                           "second ClientHello changed its legacy_session_id");

@@ -52,7 +52,7 @@ struct ExpectCertificate : InHandshake13<ExpectCertificate> {
     static constexpr const char* kName = "ExpectCertificate";
     Handshake13 hs;
     ApplicationSecrets13 app;
-    bool issue_ticket = false;  // the client can use a ticket (it offered psk_dhe_ke)
+    bool issue_ticket = false;  // the client can use a ticket (it offered a PSK mode we take)
     using InHandshake13::handle;
     Result<State> handle(Context& c, const Incoming<Certificate13>& m) &&;
 };
@@ -61,7 +61,7 @@ struct ExpectCertificateVerify : InHandshake13<ExpectCertificateVerify> {
     static constexpr const char* kName = "ExpectCertificateVerify";
     Handshake13 hs;
     ApplicationSecrets13 app;
-    bool issue_ticket = false;  // the client can use a ticket (it offered psk_dhe_ke)
+    bool issue_ticket = false;  // the client can use a ticket (it offered a PSK mode we take)
     VerifiedPeer client;
     using InHandshake13::handle;
     Result<State> handle(Context& c, const Incoming<CertificateVerify>& m) &&;
@@ -71,7 +71,7 @@ struct ExpectFinished : InHandshake13<ExpectFinished> {
     static constexpr const char* kName = "ExpectFinished";
     Handshake13 hs;
     ApplicationSecrets13 app;
-    bool issue_ticket = false;  // the client can use a ticket (it offered psk_dhe_ke)
+    bool issue_ticket = false;  // the client can use a ticket (it offered a PSK mode we take)
     using InHandshake13::handle;
     Result<State> handle(Context& c, const Incoming<Finished13>& m) &&;
 };

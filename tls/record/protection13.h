@@ -57,6 +57,11 @@ class Tls13Protection final : public RecordProtection {
     // 5.4; or a type other than handshake, alert and application_data, RFC 8446 5).
     Result<InnerPlaintext> open_record(ByteView body, MutableByteView out);
 
+    // Whether body (an encrypted_record) authenticates under the next sequence number, decrypted
+    // into scratch (body.size() bytes); nothing advances. The trial decryption with which a server
+    // that ignored early_data finds where the client's 0-RTT records end (RFC 8446 4.2.10).
+    bool authenticates(ByteView body, MutableByteView scratch);
+
     // ---- RecordProtection, for code that holds any protection. seal() and seal_from() take the
     // inner type. open() and open_into() take the outer type (anything but application_data does
     // not authenticate) and give the content followed by its type byte, padding removed: the
@@ -140,6 +145,14 @@ inline Result<InnerPlaintext> Tls13Protection::open_record(ByteView body, Mutabl
             return forbidden_inner_type(type);
     }
     return InnerPlaintext{static_cast<ContentType>(type), end - 1};
+}
+
+inline bool Tls13Protection::authenticates(ByteView body, MutableByteView scratch) {
+    if (body.size() < crypto::aead_tag_size || body.size() > scratch.size()) return false;
+    const size_t inner_size = body.size() - crypto::aead_tag_size;
+    make_nonce(sequence_);
+    return aead().open(nonce_, header(body.size()), body.first(inner_size),
+                       scratch.first(inner_size), body.subspan(inner_size));
 }
 
 }  // namespace tls12

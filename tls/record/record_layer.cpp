@@ -101,6 +101,28 @@ Result<OpenedRecord> RecordLayer::open(const SealedRecord& record) {
     return OpenedRecord{record.type, ByteView(scratch_).first(*size)};
 }
 
+Result<bool> RecordLayer::skip_early_data(const SealedRecord& record) {
+    if (record.type != ContentType::application_data) return false;
+    if (skip_early_data_ == EarlyDataSkip::undecryptable && read13_) {
+        scratch_.resize(record.body.size());
+        if (read13_->authenticates(record.body, scratch_)) {
+            skip_early_data_ = EarlyDataSkip::none;  // the client's second flight begins here
+            return false;
+        }
+    }
+    const size_t size =
+        record.body.size() - std::min(record.body.size(), Tls13Protection::kOverhead);
+    // RFC 8446 4.2.10: more than the server allows is unexpected_message.
+    if (size > early_data_budget_)
+        return make_error(AlertDescription::unexpected_message,
+                          "client sent more early data than the " +
+                              std::to_string(early_data_budget_) +
+                              " bytes still allowed to skip (0-RTT is not accepted; a " +
+                              std::to_string(size) + "-byte record exceeds the limit)");
+    early_data_budget_ -= size;
+    return true;
+}
+
 Result<OpenedRecord> RecordLayer::hand_back(const Result<InnerPlaintext>& inner,
                                             MutableByteView out, ByteQueue& sink) {
     if (inner) {

@@ -64,6 +64,13 @@ class ByteQueue {
     size_t end_ = 0;    // one past the last byte
 };
 
+// RFC 8446 4.2.10: how a server that ignored a client's early_data reads past its 0-RTT records.
+enum class EarlyDataSkip : uint8_t {
+    none,
+    undecryptable,     // after a 1-RTT ServerHello: records the handshake key does not open
+    application_data,  // after a HelloRetryRequest: every application_data record
+};
+
 class RecordLayer {
   public:
     class Input;
@@ -97,6 +104,18 @@ class RecordLayer {
     // unprotected (RFC 8446 5: the peer's state decides whether it may come); any other
     // unprotected record is unexpected_message.
     Result<OpenedRecord> open(const SealedRecord& record);
+    // ---- early data a server refuses (RFC 8446 4.2.10) ----
+    // From now on skip the client's 0-RTT records as `how` says, at most limit bytes of them
+    // (their encrypted_records, less the overhead each carries at least); none ends it.
+    void skip_early_data(EarlyDataSkip how, size_t limit = 0) noexcept {
+        skip_early_data_ = how;
+        early_data_budget_ = limit;
+    }
+    bool skipping_early_data() const noexcept { return skip_early_data_ != EarlyDataSkip::none; }
+    // Whether record is early data to drop. The first record the handshake key opens ends the
+    // skipping (it is opened again by open()); beyond the limit it is unexpected_message.
+    Result<bool> skip_early_data(const SealedRecord& record);
+
     // Bytes of a record not complete yet.
     bool has_partial_input() const noexcept { return !input_.empty(); }
 
@@ -197,6 +216,8 @@ class RecordLayer {
     // 2^14 + 2048 (RFC 5246 6.2.3) or 2^14 + 256 (RFC 8446 5.2).
     size_t read_limit_ = kMaxPlaintextFragment;
     uint64_t read_epoch_ = 0;
+    size_t early_data_budget_ = 0;
+    EarlyDataSkip skip_early_data_ = EarlyDataSkip::none;
     bool strict_version_ = false;
     bool first_record_ = true;
 };
