@@ -383,6 +383,45 @@ TEST(Engine13, ClientCertificateMissing) {
 
 // ---- ChangeCipherSpec and alerts ----
 
+// RFC 8446 5: the client's alert about the server's flight goes out under its handshake keys, so
+// the server reads the reason (not a plaintext record it must refuse).
+TEST(Engine13, ServerReadsTheAlertOfAClientThatRefusesItsCertificate) {
+    auto server_cfg = server13(ServerKey::rsa2048, [](ServerConfig& s) {
+        s.certificates = {
+            CertifiedKey::from_pem_files(test_pki().self_signed_cert, test_pki().self_signed_key)};
+    });
+    auto pair = make_pair(client13(), server_cfg);
+    EXPECT_FALSE(pair.handshake());
+    ASSERT_TRUE(pair.client.error());
+    ASSERT_TRUE(pair.server.error());
+    EXPECT_EQ(pair.server.error()->kind, ErrorKind::received_alert) << why(pair);
+    EXPECT_EQ(pair.server.error()->alert, pair.client.error()->alert) << why(pair);
+}
+
+// A client that could not use our ServerHello has no keys: until a record of its opens under its
+// handshake keys, its alert may come in the clear (as OpenSSL's server allows); after that, not.
+TEST(Engine13, PlaintextAlertOnlyBeforeTheClientsFirstProtectedRecord) {
+    const std::vector<uint8_t> plaintext_alert{21, 3, 3, 0, 2, 2, 40};  // fatal handshake_failure
+    {
+        auto client = Connection::client(client13(), "localhost");
+        auto server = Connection::server(server13());
+        transfer(client, server);
+        ASSERT_FALSE(server.feed(plaintext_alert));
+        ASSERT_TRUE(server.error());
+        EXPECT_EQ(server.error()->kind, ErrorKind::received_alert) << server.error()->message();
+        EXPECT_EQ(server.error()->alert, AlertDescription::handshake_failure);
+    }
+    {
+        auto pair = make_pair(client13(), server13());
+        ASSERT_TRUE(pair.handshake()) << why(pair);
+        ASSERT_FALSE(pair.server.feed(plaintext_alert));
+        ASSERT_TRUE(pair.server.error());
+        EXPECT_EQ(pair.server.error()->alert, AlertDescription::unexpected_message);
+        EXPECT_NE(pair.server.error()->message().find("unprotected alert"), std::string::npos)
+            << pair.server.error()->message();
+    }
+}
+
 TEST(Engine13, ChangeCipherSpecAfterTheHandshakeIsRefused) {
     auto pair = make_pair(client13(), server13());
     ASSERT_TRUE(pair.handshake()) << why(pair);

@@ -280,6 +280,10 @@ Result<State> accept_server_hello(Context& c, const Random& client_random, Trans
         {}};
     derive_handshake_secrets(c, hs, shared->view());
     c.read_with(protection13(*suite, hs.server_handshake_secret.view(), false));
+    // Our handshake keys seal from now on: an alert about the server's flight goes out protected,
+    // so the server can read it (RFC 8446 5).
+    TLS_TRY(c.flush());
+    c.records().set_write_protection(protection13(*suite, hs.client_handshake_secret.view(), true));
     return State{ExpectEncryptedExtensions{{}, std::move(hs), std::move(offer), resumed}};
 }
 
@@ -341,17 +345,12 @@ Result<State> ExpectFinished::handle(Context& c, const Incoming<Finished13>& m) 
     TLS_TRY(check_finished13(hs, false, m.msg, m.encoded));
     ApplicationSecrets13 app = derive_application_secrets(c, hs);
     const SuiteInfo& suite = *hs.suite;
-    // RFC 8446 D.4: the dummy ChangeCipherSpec before our second flight (unless it went before
-    // a second ClientHello), then everything under our handshake traffic secret.
-    auto write = protection13(suite, hs.client_handshake_secret.view(), true);
+    // RFC 8446 D.4: the dummy ChangeCipherSpec (in the clear) before our second flight, unless it
+    // went before a second ClientHello; the flight is sealed under our handshake traffic secret,
+    // in use since ServerHello.
     const bool after_retry =
         hs.transcript.all()[0] == static_cast<uint8_t>(HandshakeType::message_hash);
-    if (after_retry) {
-        TLS_TRY(c.flush());
-        c.records().set_write_protection(std::move(write));
-    } else {
-        TLS_TRY(c.change_cipher_spec(std::move(write)));
-    }
+    if (!after_retry) TLS_TRY(c.compat_change_cipher_spec());
     if (request) {
         // RFC 8446 4.4.2: a Certificate (empty when we have none that fits), then our proof.
         const ClientConfig& config = c.config;

@@ -276,6 +276,7 @@ Result<State> send_first_flight(Context& c, const ClientHello& hello, const Sele
         c.records().set_write_protection(std::move(write));
     }
     c.read_with(protection13(suite, hs.client_handshake_secret.view(), false));
+    c.records().allow_plaintext_alerts();
     // RFC 8446 4.2.10: early_data is ignored (not acknowledged in EncryptedExtensions), and the
     // client's 0-RTT records, which the handshake key does not open, are skipped.
     if (hello.extensions.early_data)

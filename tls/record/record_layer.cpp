@@ -86,13 +86,15 @@ Error RecordLayer::sslv2_hello_error() {
 Result<OpenedRecord> RecordLayer::open(const SealedRecord& record) {
     if (!read_) return OpenedRecord{record.type, record.body};
     if (read13_) {
-        if (record.type == ContentType::change_cipher_spec)
+        if (record.type == ContentType::change_cipher_spec ||
+            (record.type == ContentType::alert && plaintext_alerts_))
             return OpenedRecord{record.type, record.body};
         if (record.type != ContentType::application_data)
             return unprotected_record_error(record.type);
         scratch_.resize(record.body.size());
         auto inner = read13_->open_record(record.body, scratch_);
         if (!inner) return std::move(inner).error();
+        plaintext_alerts_ = false;  // the client has keys: everything is protected from now on
         return OpenedRecord{inner->type, ByteView(scratch_).first(inner->size)};
     }
     scratch_.resize(record.body.size());
@@ -206,6 +208,7 @@ Status RecordLayer::write13(ContentType type, ByteView plaintext) {
 void RecordLayer::set_read_protection(std::unique_ptr<RecordProtection> protection) {
     read_ = std::move(protection);
     ++read_epoch_;
+    plaintext_alerts_ = false;
     read_aead_ = dynamic_cast<AeadProtection*>(read_.get());
     read13_ = dynamic_cast<Tls13Protection*>(read_.get());
     read_limit_ = read13_ ? kMaxCiphertextFragment13

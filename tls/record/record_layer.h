@@ -145,6 +145,10 @@ class RecordLayer {
     uint64_t read_epoch() const noexcept { return read_epoch_; }
     // Once the version is agreed, every record must carry exactly TLS 1.2.
     void require_tls12_records() noexcept { strict_version_ = true; }
+    // A TLS 1.3 server reading its first protected epoch: until a record of the client's opens
+    // under it, an alert may still come in the clear, from a client that could not use our
+    // ServerHello and so has no keys (as OpenSSL's server allows).
+    void allow_plaintext_alerts() noexcept { plaintext_alerts_ = true; }
 
     void release_memory();
 
@@ -220,6 +224,7 @@ class RecordLayer {
     EarlyDataSkip skip_early_data_ = EarlyDataSkip::none;
     bool strict_version_ = false;
     bool first_record_ = true;
+    bool plaintext_alerts_ = false;
 };
 
 class RecordLayer::Input {
