@@ -61,6 +61,11 @@ void rotate(const std::string& path, const std::string& contents) {
 // address in real life), so a session from one server is offered to the other.
 class FleetClient {
   public:
+    explicit FleetClient(tls12::ProtocolVersion version)
+        : config_(tls12_test::client_config(
+              [version](tls12::ClientConfig& c) { c.max_version = version; })),
+          version_(version) {}
+
     // Connects to port, echoes a line, closes; returns whether the session was resumed.
     bool resumed_on(uint16_t port) {
         tls12::net::StreamOptions options;
@@ -74,27 +79,31 @@ class FleetClient {
         size_t got = 0;
         while (got < back.size()) got += stream.read(std::span<uint8_t>(back).subspan(got));
         EXPECT_EQ(std::string(back.begin(), back.end()), "fleet\n");
+        EXPECT_EQ(stream.negotiated().version, version_);
         const bool resumed = stream.negotiated().resumed;
         stream.close();
         return resumed;
     }
 
   private:
-    // TLS 1.2: the key file seals RFC 5077 tickets; TLS 1.3's tickets stay in each server's session
-    // cache (not shared by a fleet yet).
-    std::shared_ptr<const tls12::ClientConfig> config_ = tls12_test::client_config12();
+    std::shared_ptr<const tls12::ClientConfig> config_;
+    tls12::ProtocolVersion version_;
 };
 
-TEST(Fleet, TwoServersSharingATicketKeyFileResumeEachOthersSessions) {
+// TLS 1.2 (RFC 5077 tickets) and TLS 1.3 (tickets sealed under the same keys) alike.
+class Fleet : public testing::TestWithParam<tls12::ProtocolVersion> {};
+
+TEST_P(Fleet, TwoServersSharingATicketKeyFileResumeEachOthersSessions) {
     ASSERT_TRUE(tls12_test::have_program("openssl")) << "scripts/test installs openssl";
     ASSERT_EQ(::access(example("echo_server").c_str(), X_OK), 0) << "echo_server not built";
-    const std::string path = tls12_test::scratch_dir() + "/fleet_ticket.keys";
+    const std::string version = GetParam() == tls12::ProtocolVersion::tls13 ? "13" : "12";
+    const std::string path = tls12_test::scratch_dir() + "/fleet_ticket" + version + ".keys";
     const std::string first_key = random_key();
     tls12_test::write_text_file(path, first_key);
     auto a = start(path);
     auto b = start(path);
-    auto lone = start(tls12_test::scratch_dir() + "/fleet_ticket.keys");  // same file, third one
-    FleetClient client;
+    auto lone = start(tls12_test::scratch_dir() + "/fleet_ticket" + version + ".keys");  // third
+    FleetClient client(GetParam());
 
     EXPECT_FALSE(client.resumed_on(a.port));
     EXPECT_TRUE(client.resumed_on(b.port)) << "B did not resume A's session";
@@ -117,7 +126,7 @@ TEST(Fleet, TwoServersSharingATicketKeyFileResumeEachOthersSessions) {
     EXPECT_TRUE(client.resumed_on(lone.port));
 
     // A server with keys of its own does not resume the fleet's sessions.
-    const std::string other = tls12_test::scratch_dir() + "/other_ticket.keys";
+    const std::string other = tls12_test::scratch_dir() + "/other_ticket" + version + ".keys";
     tls12_test::write_text_file(other, random_key());
     auto stranger = start(other);
     EXPECT_FALSE(client.resumed_on(stranger.port));
@@ -127,11 +136,18 @@ TEST(Fleet, TwoServersSharingATicketKeyFileResumeEachOthersSessions) {
         << a.process.stderr_text();
 }
 
-TEST(Fleet, ABrokenKeyFileIsReportedAndTheKeysInUseStay) {
+INSTANTIATE_TEST_SUITE_P(Versions, Fleet,
+                         testing::Values(tls12::ProtocolVersion::tls12,
+                                         tls12::ProtocolVersion::tls13),
+                         [](const testing::TestParamInfo<tls12::ProtocolVersion>& p) {
+                             return p.param == tls12::ProtocolVersion::tls13 ? "Tls13" : "Tls12";
+                         });
+
+TEST(FleetKeyFile, ABrokenKeyFileIsReportedAndTheKeysInUseStay) {
     const std::string path = tls12_test::scratch_dir() + "/broken_fleet.keys";
     tls12_test::write_text_file(path, random_key());
     auto a = start(path);
-    FleetClient client;
+    FleetClient client(tls12::ProtocolVersion::tls12);
     EXPECT_FALSE(client.resumed_on(a.port));
     rotate(path, "this is not a key\n");
     ASSERT_TRUE(a.process.wait_for_output("keeping the previous keys", 10s, true))
