@@ -498,8 +498,8 @@ constexpr std::array kWriteOrder = {
     Type::encrypt_then_mac,
     Type::extended_master_secret,
     Type::session_ticket,
+    Type::key_share,  // before supported_versions, as RFC 8448's traces have them
     Type::supported_versions,
-    Type::key_share,
     Type::psk_key_exchange_modes,
     Type::cookie,
     Type::early_data,
