@@ -378,6 +378,75 @@ TEST(PostHandshake13, KeyUpdateWithABadValueIsIllegalParameter) {
     }
 }
 
+// ---- the engine's limits, under TLS 1.3 protection ----
+
+// The failure a record fed to fc's server caused: its alert, and a reason containing `what`.
+::testing::AssertionResult failed_with(ForgedClient13& fc, const Status& status,
+                                       AlertDescription alert, const std::string& what) {
+    if (status) return ::testing::AssertionFailure() << "the record was accepted";
+    const Error* error = fc.server.error();
+    if (!error || error->alert != alert || error->message().find(what) == std::string::npos)
+        return ::testing::AssertionFailure() << (error ? error->message() : "no error");
+    return ::testing::AssertionSuccess();
+}
+
+// ClientHello, the server's flight, the client's Finished: an established server.
+bool establish(ForgedClient13& fc) {
+    return fc.send_hello() && !fc.read_server() && fc.complete();
+}
+
+TEST(Limits13, TooManyConsecutiveEmptyApplicationDataRecords) {
+    ForgedClient13 fc(client13());
+    ASSERT_TRUE(establish(fc)) << (fc.server.error() ? fc.server.error()->message() : "");
+    auto& keys = fc.application_keys();
+    const size_t limit = Limits{}.max_empty_records;
+    const uint8_t x[] = {'x'};
+    // Up to the limit, empty records are tolerated (RFC 8446 5.4 allows them); data in between
+    // resets the count.
+    for (int round = 0; round < 2; ++round) {
+        for (size_t i = 0; i < limit; ++i)
+            ASSERT_TRUE(fc.server.feed(keys.seal(ContentType::application_data, {}))) << i;
+        ASSERT_TRUE(fc.server.feed(keys.seal(ContentType::application_data, x)));
+    }
+    for (size_t i = 0; i < limit; ++i)
+        ASSERT_TRUE(fc.server.feed(keys.seal(ContentType::application_data, {})));
+    EXPECT_TRUE(failed_with(fc, fc.server.feed(keys.seal(ContentType::application_data, {})),
+                            AlertDescription::unexpected_message, "empty records"));
+}
+
+// RFC 8446 5.1: a protected record of handshake or alert content may not be empty either.
+TEST(Limits13, EmptyHandshakeAndAlertRecordsAreRefused) {
+    for (auto type : {ContentType::handshake, ContentType::alert}) {
+        ForgedClient13 fc(client13());
+        ASSERT_TRUE(establish(fc));
+        EXPECT_TRUE(failed_with(fc, fc.server.feed(fc.application_keys().seal(type, {})),
+                                AlertDescription::unexpected_message, "empty"));
+    }
+}
+
+// user_canceled, the one alert TLS 1.3 does not make fatal, is counted like TLS 1.2's warnings.
+TEST(Limits13, TooManyUserCanceledAlerts) {
+    ForgedClient13 fc(client13());
+    ASSERT_TRUE(establish(fc));
+    auto& keys = fc.application_keys();
+    const uint8_t user_canceled[] = {1, static_cast<uint8_t>(AlertDescription::user_canceled)};
+    for (size_t i = 0; i < Limits{}.max_warning_alerts; ++i)
+        ASSERT_TRUE(fc.server.feed(keys.seal(ContentType::alert, user_canceled))) << i;
+    EXPECT_TRUE(failed_with(fc, fc.server.feed(keys.seal(ContentType::alert, user_canceled)),
+                            AlertDescription::unexpected_message, "too many warning alerts"));
+}
+
+// RFC 8446 6: any other alert is fatal in TLS 1.3, whatever level it says.
+TEST(Limits13, AWarningLevelAlertOtherThanUserCanceledIsFatal) {
+    ForgedClient13 fc(client13());
+    ASSERT_TRUE(establish(fc));
+    const uint8_t warning[] = {1, static_cast<uint8_t>(AlertDescription::unrecognized_name)};
+    const Status status = fc.server.feed(fc.application_keys().seal(ContentType::alert, warning));
+    ASSERT_FALSE(status);
+    EXPECT_EQ(fc.server.error()->kind, ErrorKind::received_alert);
+    EXPECT_EQ(fc.server.error()->alert, AlertDescription::unrecognized_name);
+}
+
 // ---- PSK binders and key shares ----
 
 // A resumption ClientHello whose binder is wrong: decrypt_error, before and after a

@@ -88,7 +88,8 @@ class ForgedClient13 {
     Direction13& application_keys();
     // The client's Finished over the transcript, as a record under the handshake key.
     std::vector<uint8_t> finished_record();
-    // ClientHello .. client Finished, fed; true when the server completed.
+    // The client's Finished (after send_hello() and read_server()), fed with `after_finished`;
+    // true when the server completed.
     bool complete(const std::vector<uint8_t>& after_finished = {});
 
   private:
