@@ -133,8 +133,9 @@ bool can_issue_tickets(const ServerConfig& config) {
 }
 
 // RFC 8446 4.2.11: the first offered identity that is a live ticket of ours, usable with the
-// chosen suite; its binder must verify (decrypt_error otherwise). A ticket is used once: it
-// leaves the cache here. encoded is the ClientHello, transcript_prefix what came before it.
+// chosen suite; its binder must verify (decrypt_error otherwise). A ticket from the session
+// cache is used once: it leaves the cache here (a sealed one resumes until it expires). encoded
+// is the ClientHello, transcript_prefix what came before it.
 Status find_psk(Context& c, const ClientHello& hello, ByteView encoded, ByteView transcript_prefix,
                 Selection& chosen) {
     const ServerConfig& config = c.config;
