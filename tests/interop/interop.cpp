@@ -287,34 +287,45 @@ std::string exchange(tls12::net::Stream& stream, const std::string& data, size_t
     return back;
 }
 
+namespace {
+
+// One connection from listener: accepted, handshaken, then served; whatever ends it is recorded.
+ServerOutcome serve_one(tls12::net::TlsListener& listener, const ServerThread::Serve& serve) {
+    ServerOutcome o;
+    try {
+        tls12::net::Stream s = listener.accept(60s);
+        o.accepted = true;
+        try {
+            s.handshake();
+            o.handshake_complete = true;
+            o.negotiated = s.negotiated();
+            serve(s, o);
+        } catch (const tls12::net::TlsError& e) {
+            o.tls_error = e.error();
+            o.error = e.what();
+        } catch (const std::exception& e) {
+            o.error = e.what();
+        }
+        o.handshake_complete = s.is_handshake_complete();
+        o.negotiated = s.negotiated();
+    } catch (const std::exception& e) {
+        o.error = std::string("accept: ") + e.what();
+    }
+    return o;
+}
+
+}  // namespace
+
 EchoServer::EchoServer(std::shared_ptr<const tls12::ServerConfig> config, size_t max_write)
     : listener_("127.0.0.1", 0, std::move(config), stream_options()) {
     done_ = std::async(std::launch::async, [this, max_write] {
-        ServerOutcome o;
-        try {
-            tls12::net::Stream s = listener_.accept(60s);
-            o.accepted = true;
-            try {
-                s.handshake();
-                o.handshake_complete = true;
-                o.negotiated = s.negotiated();
-                std::vector<uint8_t> buffer(max_write);
-                for (size_t n; (n = s.read(buffer)) != 0; o.echoed += n)
-                    s.write(std::span<const uint8_t>(buffer.data(), n));
-                s.close();
-                o.clean_close = true;
-            } catch (const tls12::net::TlsError& e) {
-                o.tls_error = e.error();
-                o.error = e.what();
-            } catch (const std::exception& e) {
-                o.error = e.what();
-            }
-            o.handshake_complete = s.is_handshake_complete();
-            o.negotiated = s.negotiated();
-        } catch (const std::exception& e) {
-            o.error = std::string("accept: ") + e.what();
-        }
-        return o;
+        return serve_one(listener_, [max_write](tls12::net::Stream& s, ServerOutcome& o) {
+            std::vector<uint8_t> buffer(max_write);
+            for (size_t n; (n = s.read(buffer)) != 0; o.echoed += n)
+                s.write(std::span<const uint8_t>(buffer.data(), n));
+            s.close();
+            o.clean_close = true;
+        });
     });
 }
 
@@ -334,27 +345,8 @@ ServerThread::ServerThread(std::shared_ptr<const tls12::ServerConfig> config, Se
     done_ = std::async(std::launch::async, [this, serve = std::move(serve), connections] {
         std::vector<ServerOutcome> all;
         while (all.size() < connections) {
-            ServerOutcome& o = all.emplace_back();
-            try {
-                tls12::net::Stream s = listener_.accept(60s);
-                o.accepted = true;
-                try {
-                    s.handshake();
-                    o.handshake_complete = true;
-                    o.negotiated = s.negotiated();
-                    serve(s, o);
-                } catch (const tls12::net::TlsError& e) {
-                    o.tls_error = e.error();
-                    o.error = e.what();
-                } catch (const std::exception& e) {
-                    o.error = e.what();
-                }
-                o.handshake_complete = s.is_handshake_complete();
-                o.negotiated = s.negotiated();
-            } catch (const std::exception& e) {
-                o.error = std::string("accept: ") + e.what();
-                break;
-            }
+            all.push_back(serve_one(listener_, serve));
+            if (!all.back().accepted) break;  // the listener is closed or timed out
         }
         return all;
     });
