@@ -1,71 +1,15 @@
 // The record hot path of an established connection does not allocate (docs/design.md, rule 7):
 // client.send() of one write, its record fed to the server, the plaintext read where it lies,
-// for every AEAD suite of TLS 1.2 (ECDHE_RSA) and TLS 1.3. Counted with forwarding replacements of
-// glibc's malloc family (operator new and Crypto++'s SecBlocks end there too); nothing else in
-// this binary asserts on them.
+// for every AEAD suite of TLS 1.2 (ECDHE_RSA) and TLS 1.3. Counted with
+// support/counting_allocator.h (glibc's malloc family); nothing else in this binary asserts on it.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cerrno>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include <tls12/tls/suites.h>
+#include "support/counting_allocator.h"
 #include "support/engine_pair.h"
-
-namespace {
-std::atomic<size_t> g_allocations{0};
-}  // namespace
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || \
-    __has_feature(thread_sanitizer)
-#define TLS12_NO_ALLOC_HOOKS 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TLS12_NO_ALLOC_HOOKS 1
-#endif
-
-#if !defined(TLS12_NO_ALLOC_HOOKS) && defined(__GLIBC__)
-#define TLS12_COUNTING_ALLOCATOR 1
-// glibc exports its allocator under __libc_* names, so interposing is a plain forward.
-extern "C" {
-void* __libc_malloc(size_t);
-void* __libc_calloc(size_t, size_t);
-void* __libc_realloc(void*, size_t);
-void* __libc_memalign(size_t, size_t);
-
-void* malloc(size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_malloc(n);
-}
-void* calloc(size_t n, size_t size) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_calloc(n, size);
-}
-void* realloc(void* p, size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_realloc(p, n);
-}
-void* memalign(size_t align, size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_memalign(align, n);
-}
-void* aligned_alloc(size_t align, size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return __libc_memalign(align, n);
-}
-int posix_memalign(void** out, size_t align, size_t n) noexcept {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    void* p = __libc_memalign(align, n);
-    if (p == nullptr) return ENOMEM;
-    *out = p;
-    return 0;
-}
-}
-#endif
 
 using namespace tls12;
 using namespace tls12_test;
@@ -93,9 +37,9 @@ void expect_no_allocation(Pair& pair, const std::string& what) {
         const std::vector<uint8_t> data(size, 0x5a);
         bool ok = true;
         for (int i = 0; i < 16; ++i) ok = one_record(pair, data) && ok;
-        const size_t before = g_allocations.load();
+        const size_t before = heap_allocations.load();
         for (int i = 0; i < 64; ++i) ok = one_record(pair, data) && ok;
-        const size_t allocations = g_allocations.load() - before;
+        const size_t allocations = heap_allocations.load() - before;
         EXPECT_TRUE(ok) << what << ", " << size << " bytes";
         EXPECT_EQ(allocations, 0u) << what << ", " << size << "-byte records";
     }
@@ -104,11 +48,11 @@ void expect_no_allocation(Pair& pair, const std::string& what) {
 }  // namespace
 
 TEST(RecordAllocation, HooksSeeAllocations) {
-    const size_t before = g_allocations.load();
+    const size_t before = heap_allocations.load();
     std::vector<uint8_t>* p = new std::vector<uint8_t>(100);
     asm volatile("" : : "r"(p) : "memory");  // keeps the allocation pair from being elided
     delete p;
-    EXPECT_GE(g_allocations.load() - before, 2u);
+    EXPECT_GE(heap_allocations.load() - before, 2u);
 }
 
 TEST(RecordAllocation, Tls12RecordsDoNotAllocate) {
